@@ -1,0 +1,21 @@
+# All dependencies come from Debian's -dev packages (scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# Standalone Asio is header-only and ships no CMake config on Debian.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(asio INTERFACE)
+target_include_directories(asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(asio INTERFACE Threads::Threads)
+
+if(LANSPREAD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(LANSPREAD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

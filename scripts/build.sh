@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of the project into build/<flavour>:
+#   release  optimised with debug info (the default)
+#   asan     the same with AddressSanitizer + UndefinedBehaviorSanitizer
+#   fuzz     clang with libFuzzer: only the fuzz targets
+# Installs missing Debian packages first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+flavour=${1:-release}
+# Clones in other folders (CI's fresh clone) share ccache entries.
+export CCACHE_BASEDIR=$PWD
+scripts/install-deps.sh
+
+case "$flavour" in
+  release) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  asan) args=(-DCMAKE_BUILD_TYPE=Debug -DLANSPREAD_SANITIZE=ON -DLANSPREAD_BENCH=OFF) ;;
+  fuzz)
+    args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DLANSPREAD_FUZZ=ON
+          -DLANSPREAD_TESTS=OFF -DLANSPREAD_BENCH=OFF)
+    ;;
+  *) echo "usage: scripts/build.sh [release|asan|fuzz]" >&2; exit 2 ;;
+esac
+
+mkdir -p build
+cmake -S . -B "build/$flavour" -G Ninja "${args[@]}" > "build/$flavour.configure.log" 2>&1 ||
+  { cat "build/$flavour.configure.log"; exit 1; }
+if [ "$flavour" = fuzz ]; then
+  cmake --build "build/$flavour" --target fuzzers
+else
+  cmake --build "build/$flavour"
+fi

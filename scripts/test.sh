@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test:
+#   1. formatting check (clang-format)
+#   2. the whole suite (GoogleTest via CTest), optimised build
+#   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   4. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
+# `scripts/test.sh --quick` runs only steps 1 and 2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+jobs=$(nproc)
+
+scripts/install-deps.sh
+scripts/lint.sh format
+
+echo "== tests (release build)"
+scripts/build.sh release
+ctest --test-dir build/release --output-on-failure -j "$jobs"
+
+$quick && exit 0
+
+echo "== tests under ASan+UBSan"
+scripts/build.sh asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== fuzz targets, ${FUZZ_SECONDS:-30} s each"
+scripts/build.sh fuzz
+scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

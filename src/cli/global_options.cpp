@@ -1,0 +1,41 @@
+#include "cli/global_options.hpp"
+
+#include <cstdlib>
+
+#include "peer/runtime/settings.hpp"
+
+namespace lanspread::cli {
+namespace fs = std::filesystem;
+namespace {
+
+fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
+  if (const char* value = std::getenv(variable); value != nullptr && *value == '/')
+    return value;
+  const char* home = std::getenv("HOME");
+  return fs::path(home != nullptr ? home : ".") / fallback_under_home;
+}
+
+}  // namespace
+
+fs::path default_state_dir() {
+  return xdg_dir("XDG_STATE_HOME", ".local/state") / "lanspread";
+}
+
+fs::path default_game_dir() {
+  return xdg_dir("XDG_DATA_HOME", ".local/share") / "lanspread" / "games";
+}
+
+fs::path resolve_state_dir(const GlobalOptions& options) {
+  return options.state.empty() ? default_state_dir() : options.state;
+}
+
+fs::path resolve_game_dir(const GlobalOptions& options, const fs::path& state_dir) {
+  if (!options.games.empty())
+    return options.games;
+  if (auto remembered = peer::load_settings(state_dir).game_dir; !remembered.empty()) {
+    return remembered;
+  }
+  return default_game_dir();
+}
+
+}  // namespace lanspread::cli

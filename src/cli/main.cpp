@@ -1,0 +1,66 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <stdexcept>
+
+#include "cli/global_options.hpp"
+#include "cli/serve_command.hpp"
+#include "cli/status_command.hpp"
+#include "peer/catalog/catalog.hpp"
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void configure_logging(const std::string& level) {
+  // Logs go to stderr so stdout stays machine-readable with --json.
+  auto logger = spdlog::stderr_color_mt("lanspread");
+  logger->set_pattern("%H:%M:%S.%e %^%-5l%$ %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using lanspread::cli::GlobalOptions;
+  GlobalOptions options;
+  CLI::App app{"Lanspread: share and download games on the local network"};
+  app.require_subcommand(1);
+  app.add_option("--games", options.games,
+                 "game folder (default: the remembered one, else " +
+                     lanspread::cli::default_game_dir().string() + ")");
+  app.add_option("--state", options.state,
+                 "state directory (default: " + lanspread::cli::default_state_dir().string() + ")");
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_flag("--json", options.json, "one JSON object per line on stdout");
+
+  auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
+  auto* status = app.add_subcommand("status", "print the local library: each game's state");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  configure_logging(options.log_level);
+  try {
+    if (serve->parsed())
+      return lanspread::cli::run_serve(options);
+    if (status->parsed())
+      return lanspread::cli::run_status(options);
+  } catch (const lanspread::peer::CatalogError& e) {
+    std::cerr << "lanspread: bad catalog: " << e.what() << '\n';
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "lanspread: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,70 @@
+#include "cli/serve_command.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/human_format.hpp"
+#include "peer/catalog/catalog.hpp"
+#include "peer/runtime/event_json.hpp"
+#include "peer/runtime/peer_runtime.hpp"
+
+namespace lanspread::cli {
+namespace {
+
+void log_event(const peer::PeerEvent& event) {
+  if (const auto* library = std::get_if<peer::event::LocalLibraryChanged>(&event)) {
+    spdlog::info("local library: {} game(s)", library->games.size());
+    for (const auto& game : library->games) {
+      spdlog::info("  {}: {}, version {}, {}", game.id, game_state(game),
+                   game.version.empty() ? "-" : game.version, human_size(game.size));
+    }
+  } else if (const auto* failed = std::get_if<peer::event::CommandFailed>(&event)) {
+    spdlog::error("{} failed: {}", failed->command, failed->reason);
+  } else if (const auto* failure = std::get_if<peer::event::RuntimeFailure>(&event)) {
+    spdlog::error("runtime failure: {}", failure->reason);
+  }
+}
+
+}  // namespace
+
+int run_serve(const GlobalOptions& options) {
+  const auto state_dir = resolve_state_dir(options);
+  const auto game_dir = resolve_game_dir(options, state_dir);
+  std::error_code ec;
+  if (options.games.empty())
+    std::filesystem::create_directories(game_dir, ec);
+
+  // Blocked before any thread starts, so every runtime thread inherits the
+  // mask and sigwait below is the only receiver.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto catalog = peer::Catalog::load(state_dir);
+  spdlog::info("catalog: {} titles; state in {}", catalog.size(), state_dir.string());
+  auto sink = [json = options.json](const peer::PeerEvent& event) {
+    if (json) {
+      std::cout << peer::to_json(event).dump() << std::endl;
+    } else {
+      log_event(event);
+    }
+  };
+  auto peer = peer::start_peer(game_dir, sink, std::move(catalog),
+                               peer::PeerOptions{.state_dir = state_dir});
+  spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("stopping ({})", signal_number == SIGINT ? "interrupted" : "terminated");
+  peer.shutdown();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace lanspread::cli

@@ -1,0 +1,79 @@
+#include "peer/disk/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace lanspread::peer {
+namespace {
+
+std::string errno_reason(const char* what, const std::filesystem::path& path) {
+  return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+}
+
+// Closes the descriptor on every path out of write_file_atomically.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::optional<std::string> write_file_atomically(const std::filesystem::path& file,
+                                                 std::string_view contents) {
+  const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return "cannot create " + dir.string() + ": " + ec.message();
+
+  auto temp = file;
+  temp += ".tmp";
+  {
+    const FileDescriptor out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (out.get() < 0)
+      return errno_reason("cannot create", temp);
+    const char* data = contents.data();
+    std::size_t left = contents.size();
+    while (left > 0) {
+      const ssize_t written = ::write(out.get(), data, left);
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0) {
+        auto reason = errno_reason("cannot write", temp);
+        ::unlink(temp.c_str());
+        return reason;
+      }
+      data += written;
+      left -= static_cast<std::size_t>(written);
+    }
+    if (::fsync(out.get()) != 0) {
+      auto reason = errno_reason("cannot sync", temp);
+      ::unlink(temp.c_str());
+      return reason;
+    }
+  }
+  if (::rename(temp.c_str(), file.c_str()) != 0) {
+    auto reason = errno_reason("cannot rename onto", file);
+    ::unlink(temp.c_str());
+    return reason;
+  }
+  const FileDescriptor directory(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (directory.get() >= 0)
+    ::fsync(directory.get());
+  return std::nullopt;
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lanspread::peer {
+
+// Replaces `file` with `contents` so that a crash at any moment leaves either
+// the old or the new contents: write a temporary beside it, fsync, rename,
+// fsync the directory. Returns the reason on failure; the old file is intact.
+std::optional<std::string> write_file_atomically(const std::filesystem::path& file,
+                                                 std::string_view contents);
+
+}  // namespace lanspread::peer

@@ -1,0 +1,173 @@
+#include "peer/library/game_root_walk.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+#include "peer/library/game_root_layout.hpp"
+#include "platform/directory_handle.hpp"
+
+namespace lanspread::peer {
+namespace fs = std::filesystem;
+namespace {
+
+// Deeper trees are not game payloads; the bound keeps a hostile folder from
+// making the walk unbounded.
+constexpr std::size_t kMaxDepth = 64;
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    char32_t code_point = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code_point = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code_point = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code_point = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size())
+      return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80)
+        return false;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool leads_outside(const fs::path& link, const fs::path& boundary) {
+  std::error_code ec;
+  const auto target = fs::weakly_canonical(link, ec);
+  if (ec)
+    return true;
+  const auto base = fs::weakly_canonical(boundary, ec);
+  if (ec)
+    return true;
+  const auto [base_end, target_it] =
+      std::mismatch(base.begin(), base.end(), target.begin(), target.end());
+  return base_end != base.end();
+}
+
+class Walker {
+ public:
+  Walker(const fs::path& root, std::string_view game_id) : root_(root), game_id_(game_id) {}
+
+  GameRootWalk run() {
+    int error = 0;
+    if (auto handle = platform::DirectoryHandle::open(root_, error))
+      visit(*handle, "", 0);
+    return std::move(result_);
+  }
+
+ private:
+  void visit(const platform::DirectoryHandle& dir, const std::string& relative, std::size_t depth) {
+    result_.directories.push_back({relative, dir.mtime_ns()});
+    if (depth >= kMaxDepth) {
+      spdlog::warn("{}: skipping {}: deeper than {} levels", game_id_, where(relative), kMaxDepth);
+      return;
+    }
+    int error = 0;
+    const auto entries = dir.entries(error);
+    if (error != 0) {
+      spdlog::warn("{}: cannot list {}: {}", game_id_, where(relative), std::strerror(error));
+    }
+    for (const auto& entry : entries) {
+      if (depth == 0 && layout::is_unserved_root_entry(entry.name))
+        continue;
+      const std::string path = relative.empty() ? entry.name : relative + "/" + entry.name;
+      if (!is_servable_name(entry.name)) {
+        spdlog::warn(
+            "{}: skipping {}: the name cannot be shared (invalid UTF-8, control "
+            "characters or backslash)",
+            game_id_, where(path));
+      } else if (entry.error != 0) {
+        spdlog::warn("{}: skipping {}: {}", game_id_, where(path), std::strerror(entry.error));
+      } else {
+        visit_entry(dir, entry, path, depth);
+      }
+    }
+  }
+
+  void visit_entry(const platform::DirectoryHandle& dir, const platform::DirectoryEntry& entry,
+                   const std::string& path, std::size_t depth) {
+    using platform::EntryType;
+    switch (entry.type) {
+      case EntryType::File:
+        result_.files.push_back({.game_id = game_id_, .relative_path = path, .size = entry.size});
+        result_.total_size += entry.size;
+        return;
+      case EntryType::Directory: {
+        int error = 0;
+        auto child = dir.open_child(entry.name, error);
+        if (!child) {
+          spdlog::warn("{}: skipping unreadable directory {}: {}", game_id_, where(path),
+                       std::strerror(error));
+          return;
+        }
+        result_.files.push_back({.game_id = game_id_, .relative_path = path, .is_dir = true});
+        visit(*child, path, depth + 1);
+        return;
+      }
+      case EntryType::Symlink:
+        if (leads_outside(root_ / path, root_)) {
+          spdlog::warn("{}: skipping symlink {}: it leads outside the game root", game_id_,
+                       where(path));
+        } else {
+          spdlog::info("{}: skipping symlink {}: links are never followed", game_id_, where(path));
+        }
+        return;
+      case EntryType::Other:
+        spdlog::warn("{}: skipping {}: not a regular file or directory", game_id_, where(path));
+        return;
+    }
+  }
+
+  std::string where(const std::string& relative) const { return (root_ / relative).string(); }
+
+  const fs::path& root_;
+  std::string game_id_;
+  GameRootWalk result_;
+};
+
+}  // namespace
+
+bool is_servable_name(std::string_view name) {
+  if (name.empty() || name == "." || name == "..")
+    return false;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == '/' || c == '\\')
+      return false;
+  }
+  return is_valid_utf8(name);
+}
+
+GameRootWalk walk_game_root(const fs::path& root, std::string_view game_id) {
+  return Walker(root, game_id).run();
+}
+
+std::vector<proto::GameFileDescription> list_served_files(const fs::path& game_dir,
+                                                          std::string_view game_id) {
+  return walk_game_root(game_dir / game_id, game_id).files;
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "proto/file_description.hpp"
+
+// What the UI layer asks the runtime to do. Commands flow in; everything the
+// runtime has to say flows back as events (events.hpp).
+namespace lanspread::peer::command {
+
+struct ListGames {};
+struct GetGame {
+  std::string game_id;
+};
+// An update: asks peers for their manifests, ignoring local archives.
+struct FetchLatestFromPeers {
+  std::string game_id;
+};
+struct DownloadGameFiles {
+  std::string game_id;
+  std::vector<proto::GameFileDescription> files;
+};
+struct InstallGame {
+  std::string game_id;
+};
+struct UninstallGame {
+  std::string game_id;
+};
+struct RemoveDownloadedGame {
+  std::string game_id;
+};
+struct CancelDownload {
+  std::string game_id;
+};
+struct SetGameDir {
+  std::filesystem::path path;
+};
+struct GetPeerCount {};
+
+}  // namespace lanspread::peer::command
+
+namespace lanspread::peer {
+
+using PeerCommand =
+    std::variant<command::ListGames, command::GetGame, command::FetchLatestFromPeers,
+                 command::DownloadGameFiles, command::InstallGame, command::UninstallGame,
+                 command::RemoveDownloadedGame, command::CancelDownload, command::SetGameDir,
+                 command::GetPeerCount>;
+
+}  // namespace lanspread::peer

@@ -1,0 +1,102 @@
+#include "peer/runtime/event_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "proto/json.hpp"
+
+namespace lanspread::peer {
+namespace {
+
+using nlohmann::json;
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+json games_json(const std::vector<LocalGame>& games) {
+  json list = json::array();
+  for (const auto& game : games)
+    list.push_back(to_json(game));
+  return list;
+}
+
+json fields(const PeerEvent& event) {
+  return std::visit(
+      Overloaded{[](const event::LocalLibraryChanged& e) -> json {
+                   return {{"games", games_json(e.games)}};
+                 },
+                 [](const event::AggregatedLibraryChanged& e) -> json {
+                   json list = json::array();
+                   for (const auto& g : e.games) {
+                     json item = g.game;
+                     item["peer_count"] = g.peer_count;
+                     item["local"] = g.local ? to_json(*g.local) : json(nullptr);
+                     list.push_back(std::move(item));
+                   }
+                   return {{"games", std::move(list)}};
+                 },
+                 [](const event::GotGameFiles& e) -> json {
+                   return {{"game_id", e.game_id}, {"files", e.files}};
+                 },
+                 [](const event::DownloadGameFilesProgress& e) -> json {
+                   return {{"game_id", e.game_id},
+                           {"bytes_done", e.bytes_done},
+                           {"bytes_total", e.bytes_total},
+                           {"bytes_per_second", e.bytes_per_second},
+                           {"peers_streaming", e.peers_streaming}};
+                 },
+                 [](const event::PeerDiscovered& e) -> json {
+                   return {{"peer_id", e.peer_id}, {"address", e.address}};
+                 },
+                 [](const event::PeerLost& e) -> json {
+                   return {{"peer_id", e.peer_id}};
+                 },
+                 [](const event::PeerCount& e) -> json {
+                   return {{"count", e.count}};
+                 },
+                 [](const event::ActiveOperationsChanged& e) -> json {
+                   json operations = json::object();
+                   for (const auto& [id, kind] : e.operations)
+                     operations[id] = to_string(kind);
+                   return {{"operations", std::move(operations)}};
+                 },
+                 [](const event::GameDirChanged& e) -> json {
+                   return {{"path", e.path.string()}};
+                 },
+                 [](const event::CommandFailed& e) -> json {
+                   return {{"command", e.command}, {"game_id", e.game_id}, {"reason", e.reason}};
+                 },
+                 [](const event::RuntimeFailure& e) -> json {
+                   return {{"reason", e.reason}};
+                 },
+                 // The remaining events carry a game id and, for failures, a reason.
+                 [](const auto& e) -> json {
+                   json result = {{"game_id", e.game_id}};
+                   if constexpr (requires { e.reason; })
+                     result["reason"] = e.reason;
+                   return result;
+                 }},
+      event);
+}
+
+}  // namespace
+
+json to_json(const PeerEvent& event) {
+  json result = fields(event);
+  result["event"] = event_name(event);
+  return result;
+}
+
+json to_json(const LocalGame& game) {
+  return {{"id", game.id},
+          {"downloaded", game.downloaded},
+          {"installed", game.installed},
+          {"version", game.version},
+          {"size", game.size},
+          {"file_count", game.file_count}};
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "peer/library/local_game.hpp"
+#include "peer/runtime/active_operations.hpp"
+#include "proto/file_description.hpp"
+#include "proto/game.hpp"
+
+// Everything the runtime reports. Every failure carries a human-readable
+// reason; a cancelled download has its own outcome and never reports Failed.
+namespace lanspread::peer::event {
+
+// The local library changed (emitted separately from operation snapshots).
+struct LocalLibraryChanged {
+  std::vector<LocalGame> games;
+};
+
+// One title of the merged view: what peers offer and what this machine holds.
+struct LibraryGame {
+  proto::Game game;  // catalog metadata; version is the latest seen on the network or here
+  std::optional<LocalGame> local;
+  std::size_t peer_count = 0;  // peers offering the latest version
+};
+struct AggregatedLibraryChanged {
+  std::vector<LibraryGame> games;
+};
+
+struct GotGameFiles {
+  std::string game_id;
+  std::vector<proto::GameFileDescription> files;
+};
+struct NoPeersHaveGame {
+  std::string game_id;
+};
+
+struct DownloadGameFilesBegin {
+  std::string game_id;
+};
+struct DownloadGameFilesProgress {
+  std::string game_id;
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::uint64_t bytes_per_second = 0;
+  std::size_t peers_streaming = 0;
+};
+struct DownloadGameFilesFinished {
+  std::string game_id;
+};
+struct DownloadGameFilesFailed {
+  std::string game_id;
+  std::string reason;
+};
+struct DownloadGameFilesCancelled {
+  std::string game_id;
+};
+
+struct InstallGameBegin {
+  std::string game_id;
+};
+struct InstallGameFinished {
+  std::string game_id;
+};
+struct InstallGameFailed {
+  std::string game_id;
+  std::string reason;
+};
+struct UninstallGameBegin {
+  std::string game_id;
+};
+struct UninstallGameFinished {
+  std::string game_id;
+};
+struct UninstallGameFailed {
+  std::string game_id;
+  std::string reason;
+};
+
+struct PeerDiscovered {
+  std::string peer_id;
+  std::string address;
+};
+struct PeerLost {
+  std::string peer_id;
+};
+struct PeerCount {
+  std::size_t count = 0;
+};
+
+struct ActiveOperationsChanged {
+  ActiveOperations operations;
+};
+
+struct GameDirChanged {
+  std::filesystem::path path;
+};
+
+// A command that could not be carried out (bad argument, not available yet).
+struct CommandFailed {
+  std::string command;
+  std::string game_id;  // empty when the command names no game
+  std::string reason;
+};
+
+// Something went wrong in the runtime itself, outside any one command.
+struct RuntimeFailure {
+  std::string reason;
+};
+
+}  // namespace lanspread::peer::event
+
+namespace lanspread::peer {
+
+using PeerEvent =
+    std::variant<event::LocalLibraryChanged, event::AggregatedLibraryChanged, event::GotGameFiles,
+                 event::NoPeersHaveGame, event::DownloadGameFilesBegin,
+                 event::DownloadGameFilesProgress, event::DownloadGameFilesFinished,
+                 event::DownloadGameFilesFailed, event::DownloadGameFilesCancelled,
+                 event::InstallGameBegin, event::InstallGameFinished, event::InstallGameFailed,
+                 event::UninstallGameBegin, event::UninstallGameFinished,
+                 event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost,
+                 event::PeerCount, event::ActiveOperationsChanged, event::GameDirChanged,
+                 event::CommandFailed, event::RuntimeFailure>;
+
+// The event's name as the UI and the --json output spell it, e.g.
+// "download-game-files-failed".
+std::string_view event_name(const PeerEvent& event);
+
+}  // namespace lanspread::peer

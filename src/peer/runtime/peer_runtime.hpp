@@ -1,0 +1,43 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "peer/runtime/commands.hpp"
+#include "peer/runtime/events.hpp"
+#include "peer/runtime/options.hpp"
+
+namespace lanspread::peer {
+
+class Catalog;
+class Runtime;
+
+using EventSink = std::function<void(PeerEvent)>;
+
+// Controls a running peer. Commands go in through send(); events come out
+// through the sink given to start_peer. Destroying the handle shuts the
+// runtime down.
+class PeerRuntimeHandle {
+ public:
+  explicit PeerRuntimeHandle(std::unique_ptr<Runtime> runtime);
+  ~PeerRuntimeHandle();
+  PeerRuntimeHandle(PeerRuntimeHandle&&) noexcept;
+  PeerRuntimeHandle& operator=(PeerRuntimeHandle&&) noexcept;
+
+  // False once the runtime is shut down.
+  bool send(PeerCommand command);
+  // Stops every task, closes every handle and joins every thread. Idempotent.
+  void shutdown();
+
+ private:
+  std::unique_ptr<Runtime> runtime_;
+};
+
+// Boots the runtime in the background on `game_dir` (which must be a writable
+// directory; throws std::invalid_argument saying why not). The sink is called
+// from the runtime's thread, in order.
+PeerRuntimeHandle start_peer(const std::filesystem::path& game_dir, EventSink events,
+                             Catalog catalog, PeerOptions options);
+
+}  // namespace lanspread::peer

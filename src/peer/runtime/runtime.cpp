@@ -1,0 +1,266 @@
+#include "peer/runtime/runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/post.hpp>
+#include <stdexcept>
+
+#include "peer/library/game_dir_check.hpp"
+#include "peer/runtime/settings.hpp"
+
+namespace lanspread::peer {
+namespace fs = std::filesystem;
+
+Runtime::Runtime(fs::path game_dir, EventSink events, Catalog catalog, PeerOptions options)
+    : emit_(std::move(events)),
+      catalog_(std::move(catalog)),
+      options_(std::move(options)),
+      game_dir_(std::move(game_dir)),
+      monitor_(io_, catalog_, options_.fallback_scan_interval, options_.rescan_delay,
+               [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }) {}
+
+Runtime::~Runtime() {
+  shutdown();
+}
+
+void Runtime::start() {
+  monitor_.watch(game_dir_);
+  running_ = true;
+  io_thread_ = std::thread([this] {
+    try {
+      io_.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("peer runtime stopped by an unexpected error: {}", e.what());
+      emit_(event::RuntimeFailure{std::string("runtime stopped: ") + e.what()});
+    }
+  });
+}
+
+bool Runtime::post(PeerCommand command) {
+  if (!running_)
+    return false;
+  asio::post(io_, [this, command = std::move(command)]() mutable {
+    if (stopping_)
+      return;
+    std::visit([this](auto&& c) { handle(std::forward<decltype(c)>(c)); }, std::move(command));
+  });
+  return true;
+}
+
+void Runtime::shutdown() {
+  if (!running_.exchange(false))
+    return;
+  // Stopping the monitor cancels the last pending waits, so io_.run()
+  // returns once in-flight disk work has posted back.
+  asio::post(io_, [this] {
+    stopping_ = true;
+    monitor_.stop();
+  });
+  io_thread_.join();
+  disk_.join();
+}
+
+template <class Work, class Then>
+void Runtime::on_disk(Work work, Then then) {
+  const auto generation = game_dir_generation_;
+  asio::post(disk_, [this, generation, work = std::move(work), then = std::move(then),
+                     keep_io_running = asio::make_work_guard(io_)]() mutable {
+    try {
+      auto result = work(disk_state_);
+      asio::post(io_,
+                 [this, generation, then = std::move(then), result = std::move(result)]() mutable {
+                   if (!stopping_ && generation == game_dir_generation_)
+                     then(std::move(result));
+                 });
+    } catch (const std::exception& e) {
+      asio::post(io_, [this, reason = std::string(e.what())] {
+        emit_(event::RuntimeFailure{"disk work failed: " + reason});
+      });
+    }
+  });
+}
+
+LibraryIndex& Runtime::index_for(DiskState& disk, const fs::path& game_dir) {
+  if (!disk.index || disk.game_dir != game_dir) {
+    disk.game_dir = game_dir;
+    disk.index = options_.state_dir.empty() ? std::make_unique<LibraryIndex>()
+                                            : std::make_unique<LibraryIndex>(
+                                                  options_.state_dir / kLibraryIndexFile, game_dir);
+  }
+  return *disk.index;
+}
+
+void Runtime::rescan(LocalGameMonitor::Rescan request) {
+  if (request.everything) {
+    on_disk(
+        [this, game_dir = game_dir_](DiskState& disk) {
+          return scan_local_library(game_dir, catalog_, index_for(disk, game_dir));
+        },
+        [this](LibraryScan scan) { apply_full_scan(std::move(scan)); });
+    return;
+  }
+  on_disk(
+      [this, game_dir = game_dir_, ids = std::move(request.game_ids)](DiskState& disk) {
+        auto& index = index_for(disk, game_dir);
+        std::vector<std::pair<std::string, std::optional<LocalGame>>> results;
+        for (const auto& id : ids)
+          results.emplace_back(id, scan_game_root(game_dir, id, index));
+        index.save();
+        return results;
+      },
+      [this](const auto& results) { apply_rescans(results); });
+}
+
+void Runtime::apply_full_scan(LibraryScan scan) {
+  // A game with an operation in flight keeps its last settled state; the
+  // monitor rescans it when the operation ends.
+  for (const auto& [id, kind] : operations_) {
+    scan.games.erase(id);
+    if (const auto it = library_.find(id); it != library_.end())
+      scan.games.insert(*it);
+  }
+  std::vector<std::string> roots;
+  for (const auto& [id, game] : scan.games)
+    roots.push_back(id);
+  monitor_.watch_roots(roots);
+  if (scan.games == library_ && library_published_)
+    return;
+  library_ = std::move(scan.games);
+  publish_library();
+}
+
+void Runtime::apply_rescans(
+    const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results) {
+  bool changed = false;
+  for (const auto& [id, game] : results) {
+    if (operations_.contains(id))
+      continue;
+    const auto it = library_.find(id);
+    if (!game) {
+      changed = changed || it != library_.end();
+      if (it != library_.end())
+        library_.erase(it);
+    } else if (it == library_.end() || it->second != *game) {
+      library_.insert_or_assign(id, *game);
+      changed = true;
+    }
+  }
+  if (changed)
+    publish_library();
+}
+
+void Runtime::publish_library() {
+  library_published_ = true;
+  std::vector<LocalGame> games;
+  games.reserve(library_.size());
+  for (const auto& [id, game] : library_)
+    games.push_back(game);
+  emit_(event::LocalLibraryChanged{std::move(games)});
+  handle(command::ListGames{});
+}
+
+void Runtime::handle(command::ListGames) {
+  // Until peers are known the merged view is this machine's own titles.
+  event::AggregatedLibraryChanged view;
+  for (const auto& [id, game] : library_) {
+    const auto* entry = catalog_.find(id);
+    if (entry == nullptr)
+      continue;
+    view.games.push_back(event::LibraryGame{
+        .game = proto::Game{.id = id,
+                            .name = entry->name,
+                            .description = entry->description,
+                            .genre = entry->genre,
+                            .max_players = entry->max_players,
+                            .release_year = entry->release_year,
+                            .size = game.downloaded ? game.size : entry->size_bytes,
+                            .version = game.version},
+        .local = game,
+        .peer_count = 0});
+  }
+  emit_(std::move(view));
+}
+
+void Runtime::handle(const command::SetGameDir& command) {
+  if (const auto problem = game_dir_problem(command.path)) {
+    emit_(event::CommandFailed{"set-game-dir", "", *problem});
+    return;
+  }
+  auto path = fs::absolute(command.path).lexically_normal();
+  if (!options_.state_dir.empty()) {
+    if (const auto error = save_settings(options_.state_dir, Settings{.game_dir = path})) {
+      emit_(event::CommandFailed{"set-game-dir", "", "cannot remember the game folder: " + *error});
+      return;
+    }
+  }
+  spdlog::info("game folder is now {}", path.string());
+  game_dir_ = path;
+  ++game_dir_generation_;
+  library_.clear();
+  emit_(event::GameDirChanged{game_dir_});
+  publish_library();
+  monitor_.watch(game_dir_);
+}
+
+void Runtime::handle(command::GetPeerCount) {
+  // Discovery arrives with the discovery issue; until then no peer is known.
+  emit_(event::PeerCount{0});
+}
+
+void Runtime::not_available_yet(std::string command, std::string game_id, std::string_view part) {
+  emit_(event::CommandFailed{
+      std::move(command), std::move(game_id),
+      std::string("not available yet: this build has no ") + std::string(part)});
+}
+
+void Runtime::handle(const command::GetGame& c) {
+  not_available_yet("get-game", c.game_id, "peer discovery");
+}
+void Runtime::handle(const command::FetchLatestFromPeers& c) {
+  not_available_yet("fetch-latest-from-peers", c.game_id, "peer discovery");
+}
+void Runtime::handle(const command::DownloadGameFiles& c) {
+  not_available_yet("download-game-files", c.game_id, "download pipeline");
+}
+void Runtime::handle(const command::InstallGame& c) {
+  not_available_yet("install-game", c.game_id, "install transactions");
+}
+void Runtime::handle(const command::UninstallGame& c) {
+  not_available_yet("uninstall-game", c.game_id, "install transactions");
+}
+void Runtime::handle(const command::RemoveDownloadedGame& c) {
+  not_available_yet("remove-downloaded-game", c.game_id, "install transactions");
+}
+void Runtime::handle(const command::CancelDownload& c) {
+  not_available_yet("cancel-download", c.game_id, "download pipeline");
+}
+
+PeerRuntimeHandle::PeerRuntimeHandle(std::unique_ptr<Runtime> runtime)
+    : runtime_(std::move(runtime)) {}
+PeerRuntimeHandle::~PeerRuntimeHandle() {
+  shutdown();
+}
+PeerRuntimeHandle::PeerRuntimeHandle(PeerRuntimeHandle&&) noexcept = default;
+PeerRuntimeHandle& PeerRuntimeHandle::operator=(PeerRuntimeHandle&&) noexcept = default;
+
+bool PeerRuntimeHandle::send(PeerCommand command) {
+  return runtime_ && runtime_->post(std::move(command));
+}
+
+void PeerRuntimeHandle::shutdown() {
+  if (runtime_)
+    runtime_->shutdown();
+}
+
+PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events, Catalog catalog,
+                             PeerOptions options) {
+  if (const auto problem = game_dir_problem(game_dir))
+    throw std::invalid_argument(*problem);
+  auto runtime =
+      std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(), std::move(events),
+                                std::move(catalog), std::move(options));
+  runtime->start();
+  return PeerRuntimeHandle(std::move(runtime));
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/thread_pool.hpp>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/library/library_index.hpp"
+#include "peer/library/local_game_monitor.hpp"
+#include "peer/library/scan.hpp"
+#include "peer/runtime/active_operations.hpp"
+#include "peer/runtime/peer_runtime.hpp"
+
+namespace lanspread::peer {
+
+// The runtime owns all peer state. Everything below runs on one I/O thread,
+// so state needs no locks; blocking disk work runs on `disk_` and posts its
+// result back. Nothing else touches this state.
+class Runtime {
+ public:
+  Runtime(std::filesystem::path game_dir, EventSink events, Catalog catalog, PeerOptions options);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  void start();
+  bool post(PeerCommand command);
+  void shutdown();
+
+ private:
+  // State only the disk thread touches.
+  struct DiskState {
+    std::filesystem::path game_dir;
+    std::unique_ptr<LibraryIndex> index;
+  };
+
+  void handle(command::ListGames);
+  void handle(const command::SetGameDir& command);
+  void handle(command::GetPeerCount);
+  void handle(const command::GetGame& command);
+  void handle(const command::FetchLatestFromPeers& command);
+  void handle(const command::DownloadGameFiles& command);
+  void handle(const command::InstallGame& command);
+  void handle(const command::UninstallGame& command);
+  void handle(const command::RemoveDownloadedGame& command);
+  void handle(const command::CancelDownload& command);
+  void not_available_yet(std::string command, std::string game_id, std::string_view part);
+
+  void rescan(LocalGameMonitor::Rescan rescan);
+  void apply_full_scan(LibraryScan scan);
+  void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
+  void publish_library();
+
+  LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
+
+  // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
+  // unless the game folder changed meanwhile or the runtime is stopping.
+  template <class Work, class Then>
+  void on_disk(Work work, Then then);
+
+  asio::io_context io_;
+  asio::thread_pool disk_{1};
+  std::thread io_thread_;
+  std::atomic<bool> running_{false};
+
+  EventSink emit_;
+  Catalog catalog_;
+  PeerOptions options_;
+  std::filesystem::path game_dir_;
+  std::uint64_t game_dir_generation_ = 0;
+  LocalLibrary library_;
+  bool library_published_ = false;  // the first scan is always reported
+  ActiveOperations operations_;
+  LocalGameMonitor monitor_;
+  bool stopping_ = false;
+
+  DiskState disk_state_;
+};
+
+}  // namespace lanspread::peer

@@ -1,0 +1,40 @@
+#include "peer/runtime/settings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "peer/disk/atomic_file.hpp"
+
+namespace lanspread::peer {
+namespace {
+constexpr const char* kSettingsFile = "settings.json";
+}
+
+Settings load_settings(const std::filesystem::path& state_dir) {
+  Settings settings;
+  std::ifstream in(state_dir / kSettingsFile, std::ios::binary);
+  if (!in)
+    return settings;
+  try {
+    const auto document = nlohmann::json::parse(in);
+    if (const auto it = document.find("game_dir"); it != document.end() && it->is_string()) {
+      settings.game_dir = it->get<std::string>();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
+                 e.what());
+  }
+  return settings;
+}
+
+std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
+                                         const Settings& settings) {
+  const nlohmann::json document = {{"game_dir", settings.game_dir.string()}};
+  return write_file_atomically(
+      state_dir / kSettingsFile,
+      document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace lanspread::peer

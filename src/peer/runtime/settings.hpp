@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace lanspread::peer {
+
+// Choices the user made that outlive a run (<state_dir>/settings.json).
+struct Settings {
+  std::filesystem::path game_dir;  // empty until chosen
+};
+
+// Missing or unreadable settings give defaults; a broken file is logged.
+Settings load_settings(const std::filesystem::path& state_dir);
+// Returns the reason when the settings could not be written.
+std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
+                                         const Settings& settings);
+
+}  // namespace lanspread::peer

@@ -1,0 +1,166 @@
+#include "platform/directory_handle.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+namespace lanspread::platform {
+namespace {
+
+constexpr int kOpenFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+std::int64_t to_ns(const timespec& time) {
+  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+}
+
+EntryType type_of(mode_t mode) {
+  if (S_ISREG(mode))
+    return EntryType::File;
+  if (S_ISDIR(mode))
+    return EntryType::Directory;
+  if (S_ISLNK(mode))
+    return EntryType::Symlink;
+  return EntryType::Other;
+}
+
+DirectoryEntry entry_from(std::string name, const struct stat& info) {
+  DirectoryEntry entry{.name = std::move(name), .type = type_of(info.st_mode)};
+  entry.size = entry.type == EntryType::File ? static_cast<std::uint64_t>(info.st_size) : 0;
+  entry.mtime_ns = to_ns(info.st_mtim);
+  return entry;
+}
+
+}  // namespace
+
+std::optional<DirectoryEntry> examine(const std::filesystem::path& path, int& error) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  return entry_from(path.filename().string(), info);
+}
+
+std::optional<DirectoryHandle> DirectoryHandle::open(const std::filesystem::path& path,
+                                                     int& error) {
+  const int fd = ::open(path.c_str(), kOpenFlags);
+  if (fd < 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  return DirectoryHandle(fd);
+}
+
+DirectoryHandle::DirectoryHandle(DirectoryHandle&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {}
+
+DirectoryHandle& DirectoryHandle::operator=(DirectoryHandle&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+DirectoryHandle::~DirectoryHandle() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::optional<DirectoryHandle> DirectoryHandle::open_child(std::string_view name,
+                                                           int& error) const {
+  const std::string child(name);
+  const int fd = ::openat(fd_, child.c_str(), kOpenFlags);
+  if (fd < 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  return DirectoryHandle(fd);
+}
+
+std::vector<DirectoryEntry> DirectoryHandle::entries(int& error) const {
+  std::vector<DirectoryEntry> result;
+  // fdopendir takes ownership of its descriptor, so give it a duplicate.
+  const int listing_fd = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* dir = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
+  if (dir == nullptr) {
+    error = errno;
+    if (listing_fd >= 0)
+      ::close(listing_fd);
+    return result;
+  }
+  errno = 0;
+  while (const dirent* raw = ::readdir(dir)) {
+    const std::string_view name = raw->d_name;
+    if (name == "." || name == "..")
+      continue;
+    struct stat info {};
+    if (::fstatat(fd_, raw->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+      result.push_back(DirectoryEntry{.name = std::string(name), .error = errno});
+    } else {
+      result.push_back(entry_from(std::string(name), info));
+    }
+    errno = 0;
+  }
+  if (errno != 0)
+    error = errno;
+  ::closedir(dir);
+  return result;
+}
+
+std::int64_t DirectoryHandle::mtime_ns() const {
+  struct stat info {};
+  return ::fstat(fd_, &info) == 0 ? to_ns(info.st_mtim) : 0;
+}
+
+std::optional<ReadOnlyFile> ReadOnlyFile::open_in(const DirectoryHandle& dir, std::string_view name,
+                                                  int& error) {
+  const std::string child(name);
+  const int fd = ::openat(dir.native_handle(), child.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    error = S_ISREG(info.st_mode) ? errno : EINVAL;
+    ::close(fd);
+    return std::nullopt;
+  }
+  return ReadOnlyFile(fd, static_cast<std::uint64_t>(info.st_size));
+}
+
+ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
+
+ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    size_ = other.size_;
+  }
+  return *this;
+}
+
+ReadOnlyFile::~ReadOnlyFile() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+long ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out, std::size_t length) const {
+  for (;;) {
+    const ssize_t n = ::pread(fd_, out, length, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR)
+      continue;
+    return static_cast<long>(n);
+  }
+}
+
+}  // namespace lanspread::platform

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "proto/game.hpp"
+
+namespace lanspread::proto {
+
+struct PingRequest {
+  bool operator==(const PingRequest&) const = default;
+};
+
+struct ListGamesRequest {
+  bool operator==(const ListGamesRequest&) const = default;
+};
+
+// Asks for a game's manifest; answered by a GameFilesResponse.
+struct GetGameRequest {
+  std::string game_id;
+
+  bool operator==(const GetGameRequest&) const = default;
+};
+
+// Asks for a whole file; answered by a FileDataResponse covering all of it.
+struct GetGameFileDataRequest {
+  std::string game_id;
+  std::string relative_path;
+
+  bool operator==(const GetGameFileDataRequest&) const = default;
+};
+
+// Asks for part of a file, so a download can be spread over several peers or
+// resumed.
+struct GetGameFileChunkRequest {
+  std::string game_id;
+  std::string relative_path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+
+  bool operator==(const GetGameFileChunkRequest&) const = default;
+};
+
+using RequestBody = std::variant<PingRequest, ListGamesRequest, GetGameRequest,
+                                 GetGameFileDataRequest, GetGameFileChunkRequest>;
+
+struct Request {
+  // The codec does not compare this with kProtocolVersion, so that the server
+  // can answer a mismatch with ErrorCode::UnsupportedVersion.
+  std::uint32_t protocol_version = kProtocolVersion;
+  RequestBody body;
+
+  bool operator==(const Request&) const = default;
+};
+
+}  // namespace lanspread::proto

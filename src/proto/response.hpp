@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "proto/file_description.hpp"
+#include "proto/game.hpp"
+
+namespace lanspread::proto {
+
+struct PongResponse {
+  bool operator==(const PongResponse&) const = default;
+};
+
+struct GamesResponse {
+  std::vector<Game> games;
+
+  bool operator==(const GamesResponse&) const = default;
+};
+
+struct GameFilesResponse {
+  std::string game_id;
+  std::vector<GameFileDescription> files;
+
+  bool operator==(const GameFilesResponse&) const = default;
+};
+
+// Only the header of a transfer: exactly `length` raw bytes of the file,
+// starting at `offset`, follow it on the stream. Keeping the payload out of
+// the JSON avoids escaping it and lets it be streamed straight to disk.
+struct FileDataResponse {
+  std::string game_id;
+  std::string relative_path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+
+  bool operator==(const FileDataResponse&) const = default;
+};
+
+enum class ErrorCode {
+  UnknownGame,
+  InvalidRequest,
+  NotAllowed,
+  NotFound,
+  UnsupportedVersion,
+  Internal
+};
+
+struct ErrorResponse {
+  ErrorCode code = ErrorCode::Internal;
+  std::string message;
+
+  bool operator==(const ErrorResponse&) const = default;
+};
+
+using Response =
+    std::variant<PongResponse, GamesResponse, GameFilesResponse, FileDataResponse, ErrorResponse>;
+
+// The name used on the wire, e.g. "unknown_game".
+constexpr std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::UnknownGame:
+      return "unknown_game";
+    case ErrorCode::InvalidRequest:
+      return "invalid_request";
+    case ErrorCode::NotAllowed:
+      return "not_allowed";
+    case ErrorCode::NotFound:
+      return "not_found";
+    case ErrorCode::UnsupportedVersion:
+      return "unsupported_version";
+    case ErrorCode::Internal:
+      return "internal";
+  }
+  // Only reachable by casting an out-of-range integer; reporting it as
+  // internal keeps whatever is sent decodable.
+  return "internal";
+}
+
+}  // namespace lanspread::proto

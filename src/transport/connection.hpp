@@ -1,0 +1,63 @@
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace lanspread::transport {
+
+class ConnectionCore;
+class StreamState;
+
+// One bidirectional QUIC stream: a request goes one way, its response the
+// other. All member functions must be called on the endpoint's executor.
+class Stream {
+ public:
+  explicit Stream(std::shared_ptr<StreamState> state);
+
+  // Reads what has arrived, waiting for at least one byte. Returns 0 at the
+  // end of the stream; throws std::system_error when the stream or its
+  // connection fails (reset, peer gone, idle timeout).
+  asio::awaitable<std::size_t> read_some(std::span<std::byte> buffer);
+  // Reads until the end of the stream; throws when more than `limit` bytes
+  // arrive, so a peer cannot make us buffer without bound.
+  asio::awaitable<std::string> read_all(std::size_t limit);
+
+  // Queues `data` (copied) and waits while too much is unacknowledged, so a
+  // fast writer is paced by the network. Throws like read_some.
+  asio::awaitable<void> write(std::span<const std::byte> data);
+  asio::awaitable<void> write(std::string_view text);
+  // Ends our side of the stream.
+  void finish();
+  // Abandons the stream in both directions.
+  void reset();
+
+  std::int64_t id() const;
+
+ private:
+  std::shared_ptr<StreamState> state_;
+};
+
+// A QUIC connection to one peer. Obtained from Endpoint::connect or handed to
+// the endpoint's stream handler.
+class Connection {
+ public:
+  explicit Connection(std::shared_ptr<ConnectionCore> core);
+
+  // Opens a new bidirectional stream, waiting while the peer's stream limit
+  // is reached.
+  asio::awaitable<Stream> open_stream();
+  // The peer's identity: the SHA-256 fingerprint of its certificate key.
+  const std::string& peer_fingerprint() const;
+  bool is_open() const;
+  // Closes gracefully; open streams fail.
+  void close();
+
+ private:
+  std::shared_ptr<ConnectionCore> core_;
+};
+
+}  // namespace lanspread::transport

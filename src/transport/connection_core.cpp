@@ -1,0 +1,608 @@
+#include "transport/connection_core.hpp"
+
+#include <gnutls/crypto.h>
+#include <ngtcp2/ngtcp2_crypto_gnutls.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <chrono>
+
+#include "transport/endpoint_core.hpp"
+#include "transport/errors.hpp"
+#include "transport/identity.hpp"
+#include "transport/tls.hpp"
+
+namespace lanspread::transport {
+namespace {
+
+constexpr std::size_t kMaxUdpPayload = 1452;  // fits any 1500-byte-MTU LAN, IPv4 or IPv6
+constexpr std::size_t kCidLength = 18;
+// The application error code of a normal close or a normal stream end.
+constexpr std::uint64_t kNoError = 0;
+// TLS alert 120: the peer offered no protocol version we speak.
+constexpr std::uint8_t kNoApplicationProtocolAlert = 120;
+
+std::uint64_t to_ns(std::chrono::steady_clock::duration d) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+ConnectionCore* core_of(void* user_data) {
+  return static_cast<ConnectionCore*>(user_data);
+}
+
+void random_bytes(std::uint8_t* dest, std::size_t length) {
+  gnutls_rnd(GNUTLS_RND_RANDOM, dest, length);
+}
+
+ngtcp2_cid random_cid() {
+  ngtcp2_cid cid{};
+  cid.datalen = kCidLength;
+  random_bytes(cid.data, cid.datalen);
+  return cid;
+}
+
+}  // namespace
+
+// ngtcp2's C callbacks, forwarding to the connection.
+struct Callbacks {
+  static void rand(std::uint8_t* dest, std::size_t length, const ngtcp2_rand_ctx*) {
+    random_bytes(dest, length);
+  }
+
+  static int get_new_connection_id(ngtcp2_conn*, ngtcp2_cid* cid, std::uint8_t* token,
+                                   std::size_t length, void* user_data) {
+    auto* self = core_of(user_data);
+    cid->datalen = length;
+    random_bytes(cid->data, length);
+    if (!self->endpoint_.stateless_reset_token(*cid, token))
+      return NGTCP2_ERR_CALLBACK_FAILURE;
+    self->endpoint_.route(*cid, self->shared_from_this());
+    return 0;
+  }
+
+  static int remove_connection_id(ngtcp2_conn*, const ngtcp2_cid* cid, void* user_data) {
+    core_of(user_data)->endpoint_.unroute(*cid);
+    return 0;
+  }
+
+  static int handshake_completed(ngtcp2_conn*, void* user_data) {
+    auto* self = core_of(user_data);
+    self->established_ = true;
+    self->state_changed_.cancel();
+    return 0;
+  }
+
+  static int stream_open(ngtcp2_conn*, std::int64_t stream_id, void* user_data) {
+    auto* self = core_of(user_data);
+    // Only the peer's bidirectional streams are requests for us to serve.
+    if (!ngtcp2_is_bidi_stream(stream_id))
+      return 0;
+    auto stream = self->add_stream(stream_id);
+    self->endpoint_.incoming_stream(self->shared_from_this(), std::move(stream));
+    return 0;
+  }
+
+  static int recv_stream_data(ngtcp2_conn*, std::uint32_t flags, std::int64_t, std::uint64_t,
+                              const std::uint8_t* data, std::size_t length, void*,
+                              void* stream_user_data) {
+    auto* stream = static_cast<StreamState*>(stream_user_data);
+    if (stream == nullptr)
+      return 0;
+    if (stream->read_offset == stream->received.size()) {
+      stream->received.clear();
+      stream->read_offset = 0;
+    }
+    stream->received.insert(stream->received.end(), data, data + length);
+    if ((flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0)
+      stream->fin_received = true;
+    stream->notify();
+    return 0;
+  }
+
+  static int acked_stream_data_offset(ngtcp2_conn*, std::int64_t, std::uint64_t offset,
+                                      std::uint64_t length, void*, void* stream_user_data) {
+    auto* stream = static_cast<StreamState*>(stream_user_data);
+    if (stream == nullptr)
+      return 0;
+    const auto acked_to = offset + length;
+    while (!stream->chunks.empty() && stream->acked + stream->chunks.front().size() <= acked_to) {
+      stream->acked += stream->chunks.front().size();
+      stream->chunks.pop_front();
+    }
+    stream->notify();
+    return 0;
+  }
+
+  static int stream_close(ngtcp2_conn* conn, std::uint32_t flags, std::int64_t stream_id,
+                          std::uint64_t app_error_code, void* user_data, void* stream_user_data) {
+    auto* self = core_of(user_data);
+    if (auto* stream = static_cast<StreamState*>(stream_user_data)) {
+      stream->closed = true;
+      const bool reset =
+          (flags & NGTCP2_STREAM_CLOSE_FLAG_APP_ERROR_CODE_SET) != 0 && app_error_code != kNoError;
+      if (reset || !stream->fin_received)
+        stream->error = TransportError::StreamReset;
+      stream->notify();
+    }
+    self->streams_.erase(stream_id);
+    // Keep the peer's allowance of concurrent streams constant.
+    if (!ngtcp2_conn_is_local_stream(conn, stream_id) && ngtcp2_is_bidi_stream(stream_id)) {
+      ngtcp2_conn_extend_max_streams_bidi(conn, 1);
+    }
+    return 0;
+  }
+
+  static int stream_reset(ngtcp2_conn*, std::int64_t, std::uint64_t, std::uint64_t, void*,
+                          void* stream_user_data) {
+    if (auto* stream = static_cast<StreamState*>(stream_user_data)) {
+      stream->error = TransportError::StreamReset;
+      stream->notify();
+    }
+    return 0;
+  }
+
+  static int extend_max_stream_data(ngtcp2_conn*, std::int64_t, std::uint64_t, void*,
+                                    void* stream_user_data) {
+    if (auto* stream = static_cast<StreamState*>(stream_user_data))
+      stream->blocked = false;
+    return 0;
+  }
+
+  static int extend_max_local_streams_bidi(ngtcp2_conn*, std::uint64_t, void* user_data) {
+    core_of(user_data)->state_changed_.cancel();
+    return 0;
+  }
+
+  static ngtcp2_callbacks make(bool server) {
+    ngtcp2_callbacks callbacks{};
+    if (server) {
+      callbacks.recv_client_initial = ngtcp2_crypto_recv_client_initial_cb;
+    } else {
+      callbacks.client_initial = ngtcp2_crypto_client_initial_cb;
+      callbacks.recv_retry = ngtcp2_crypto_recv_retry_cb;
+    }
+    callbacks.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb;
+    callbacks.encrypt = ngtcp2_crypto_encrypt_cb;
+    callbacks.decrypt = ngtcp2_crypto_decrypt_cb;
+    callbacks.hp_mask = ngtcp2_crypto_hp_mask_cb;
+    callbacks.update_key = ngtcp2_crypto_update_key_cb;
+    callbacks.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb;
+    callbacks.delete_crypto_cipher_ctx = ngtcp2_crypto_delete_crypto_cipher_ctx_cb;
+    callbacks.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb;
+    callbacks.version_negotiation = ngtcp2_crypto_version_negotiation_cb;
+    callbacks.rand = rand;
+    callbacks.get_new_connection_id = get_new_connection_id;
+    callbacks.remove_connection_id = remove_connection_id;
+    callbacks.handshake_completed = handshake_completed;
+    callbacks.stream_open = stream_open;
+    callbacks.recv_stream_data = recv_stream_data;
+    callbacks.acked_stream_data_offset = acked_stream_data_offset;
+    callbacks.stream_close = stream_close;
+    callbacks.stream_reset = stream_reset;
+    callbacks.extend_max_stream_data = extend_max_stream_data;
+    callbacks.extend_max_local_streams_bidi = extend_max_local_streams_bidi;
+    return callbacks;
+  }
+
+  static int verify(gnutls_session_t session) {
+    auto* ref = static_cast<ngtcp2_crypto_conn_ref*>(gnutls_session_get_ptr(session));
+    return static_cast<ConnectionCore*>(ref->user_data)->verify_peer(session);
+  }
+};
+
+std::uint64_t now_ns() {
+  return to_ns(std::chrono::steady_clock::now().time_since_epoch());
+}
+
+StreamState::StreamState(std::weak_ptr<ConnectionCore> owner, std::int64_t stream_id,
+                         const asio::any_io_executor& executor)
+    : connection(std::move(owner)), id(stream_id), wake_(executor) {}
+
+asio::awaitable<void> StreamState::wait() {
+  wake_.expires_at(asio::steady_timer::time_point::max());
+  std::error_code ignored;
+  co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+ConnectionCore::ConnectionCore(EndpointCore& endpoint, const asio::ip::udp::endpoint& remote,
+                               bool server, std::string expected_fingerprint)
+    : endpoint_(endpoint),
+      remote_(remote),
+      local_(endpoint.local_endpoint()),
+      server_(server),
+      expected_fingerprint_(std::move(expected_fingerprint)),
+      timer_(endpoint.executor()),
+      state_changed_(endpoint.executor()),
+      packet_(kMaxUdpPayload) {}
+
+ConnectionCore::~ConnectionCore() {
+  if (conn_ != nullptr)
+    ngtcp2_conn_del(conn_);
+  if (tls_ != nullptr)
+    gnutls_deinit(tls_);
+}
+
+ngtcp2_path ConnectionCore::path() {
+  return ngtcp2_path{
+      {const_cast<sockaddr*>(local_.data()), static_cast<ngtcp2_socklen>(local_.size())},
+      {const_cast<sockaddr*>(remote_.data()), static_cast<ngtcp2_socklen>(remote_.size())},
+      nullptr};
+}
+
+void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
+                            const ngtcp2_pkt_hd* header) {
+  const auto& options = endpoint_.options();
+  ngtcp2_settings settings;
+  ngtcp2_settings_default(&settings);
+  settings.initial_ts = now_ns();
+  // 0.12's Cubic caps its window on fast links; BBR does not (docs/transport.md).
+  settings.cc_algo = NGTCP2_CC_ALGO_BBR;
+  settings.max_tx_udp_payload_size = kMaxUdpPayload;
+  settings.no_tx_udp_payload_size_shaping = 1;
+  settings.max_window = 64 * 1024 * 1024;
+  settings.max_stream_window = 16 * 1024 * 1024;
+  settings.handshake_timeout = to_ns(options.handshake_timeout);
+
+  ngtcp2_transport_params params;
+  ngtcp2_transport_params_default(&params);
+  params.initial_max_streams_bidi = options.max_streams_per_connection;
+  params.initial_max_streams_uni = 0;
+  params.initial_max_stream_data_bidi_local = 4 * 1024 * 1024;
+  params.initial_max_stream_data_bidi_remote = 1024 * 1024;
+  params.initial_max_data = 16 * 1024 * 1024;
+  params.max_idle_timeout = to_ns(options.idle_timeout);
+
+  auto callbacks = Callbacks::make(server_);
+  auto network_path = path();
+  int rv = 0;
+  if (server_) {
+    settings.token = header->token;
+    params.original_dcid = header->dcid;
+    params.stateless_reset_token_present = 1;
+    endpoint_.stateless_reset_token(scid, params.stateless_reset_token);
+    rv = ngtcp2_conn_server_new(&conn_, &dcid, &scid, &network_path, header->version, &callbacks,
+                                &settings, &params, nullptr, this);
+  } else {
+    rv = ngtcp2_conn_client_new(&conn_, &dcid, &scid, &network_path, NGTCP2_PROTO_VER_V1,
+                                &callbacks, &settings, &params, nullptr, this);
+  }
+  if (rv != 0)
+    throw std::runtime_error(std::string("ngtcp2 connection: ") + ngtcp2_strerror(rv));
+
+  conn_ref_.get_conn = [](ngtcp2_crypto_conn_ref* ref) {
+    return static_cast<ConnectionCore*>(ref->user_data)->conn_;
+  };
+  conn_ref_.user_data = this;
+  tls_ = make_tls_session(server_, endpoint_.credentials(), options.alpn, &conn_ref_,
+                          &Callbacks::verify);
+  ngtcp2_conn_set_tls_native_handle(conn_, tls_);
+}
+
+std::shared_ptr<ConnectionCore> ConnectionCore::connect(EndpointCore& endpoint,
+                                                        const asio::ip::udp::endpoint& remote,
+                                                        std::string expected_fingerprint) {
+  auto core =
+      std::make_shared<ConnectionCore>(endpoint, remote, false, std::move(expected_fingerprint));
+  const auto dcid = random_cid();
+  const auto scid = random_cid();
+  core->create(dcid, scid, nullptr);
+  endpoint.route(scid, core);
+  core->flush();
+  return core;
+}
+
+std::shared_ptr<ConnectionCore> ConnectionCore::accept(EndpointCore& endpoint,
+                                                       const asio::ip::udp::endpoint& remote,
+                                                       const ngtcp2_pkt_hd& header) {
+  auto core = std::make_shared<ConnectionCore>(endpoint, remote, true, std::string{});
+  const auto scid = random_cid();
+  core->create(header.scid, scid, &header);
+  endpoint.route(scid, core);
+  // The client keeps addressing us by the id it chose until it hears ours.
+  endpoint.route(header.dcid, core);
+  return core;
+}
+
+int ConnectionCore::verify_peer(gnutls_session_t session) {
+  const auto fingerprint = certificate_fingerprint(peer_certificate_der(session));
+  if (fingerprint.empty()) {
+    spdlog::warn("refusing {}: it presented no usable certificate", remote_.address().to_string());
+    return -1;
+  }
+  if (!expected_fingerprint_.empty() && fingerprint != expected_fingerprint_) {
+    spdlog::warn("refusing {}: its key {} is not the key {} known for this peer",
+                 remote_.address().to_string(), fingerprint, expected_fingerprint_);
+    error_ = TransportError::IdentityMismatch;
+    return -1;
+  }
+  peer_fingerprint_ = fingerprint;
+  return 0;
+}
+
+std::shared_ptr<StreamState> ConnectionCore::add_stream(std::int64_t id) {
+  auto stream = std::make_shared<StreamState>(weak_from_this(), id, endpoint_.executor());
+  ngtcp2_conn_set_stream_user_data(conn_, id, stream.get());
+  streams_.emplace(id, stream);
+  return stream;
+}
+
+void ConnectionCore::on_datagram(std::span<const std::uint8_t> datagram,
+                                 const ngtcp2_pkt_info& info) {
+  if (terminated_)
+    return;
+  auto network_path = path();
+  const int rv =
+      ngtcp2_conn_read_pkt(conn_, &network_path, &info, datagram.data(), datagram.size(), now_ns());
+  if (rv == NGTCP2_ERR_DRAINING) {
+    terminate(established_ ? std::error_code(TransportError::ConnectionClosed)
+                           : std::error_code(TransportError::HandshakeFailed),
+              established_ ? "the peer closed the connection"
+                           : "the peer refused the handshake (it may speak another protocol "
+                             "version than " +
+                                 endpoint_.options().alpn + ")");
+    return;
+  }
+  if (rv != 0) {
+    ngtcp2_connection_close_error error{};
+    if (rv == NGTCP2_ERR_CRYPTO) {
+      const auto alert = ngtcp2_conn_get_tls_alert(conn_);
+      ngtcp2_connection_close_error_set_transport_error_tls_alert(&error, alert, nullptr, 0);
+      if (alert == kNoApplicationProtocolAlert) {
+        spdlog::warn("refused {}: it does not speak {}", remote_.address().to_string(),
+                     endpoint_.options().alpn);
+      }
+    } else {
+      ngtcp2_connection_close_error_set_transport_error_liberr(&error, rv, nullptr, 0);
+    }
+    send_connection_close(error);
+    const auto code = error_ ? error_ : std::error_code(TransportError::HandshakeFailed);
+    terminate(code, std::string("connection failed: ") + ngtcp2_strerror(rv));
+    return;
+  }
+  flush();
+}
+
+void ConnectionCore::schedule_flush() {
+  if (flush_scheduled_ || terminated_)
+    return;
+  flush_scheduled_ = true;
+  asio::post(endpoint_.executor(), [self = shared_from_this()] {
+    self->flush_scheduled_ = false;
+    self->flush();
+  });
+}
+
+void ConnectionCore::flush() {
+  if (terminated_)
+    return;
+  for (auto& [id, stream] : streams_)
+    stream->blocked = false;
+  if (!write_packets())
+    return;
+  arm_timer();
+}
+
+StreamState* ConnectionCore::stream_with_data() {
+  // Round robin so one large response cannot starve the others.
+  if (streams_.empty())
+    return nullptr;
+  auto it = streams_.upper_bound(write_cursor_);
+  for (std::size_t visited = 0; visited < streams_.size(); ++visited) {
+    if (it == streams_.end())
+      it = streams_.begin();
+    auto& stream = *it->second;
+    const bool has_data = stream.sent < stream.queued || (stream.fin_queued && !stream.fin_sent);
+    if (has_data && !stream.blocked && !stream.closed) {
+      write_cursor_ = it->first;
+      return &stream;
+    }
+    ++it;
+  }
+  return nullptr;
+}
+
+bool ConnectionCore::write_packets() {
+  ngtcp2_pkt_info info{};
+  std::size_t budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
+  // Keep writing until ngtcp2 has nothing more it may send: with 0.12 a
+  // capped burst is not resumed by the timer (docs/transport.md).
+  for (;;) {
+    auto* stream = stream_with_data();
+    std::array<ngtcp2_vec, 16> vectors{};
+    std::size_t vector_count = 0;
+    std::uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
+    std::int64_t stream_id = -1;
+    if (stream != nullptr) {
+      stream_id = stream->id;
+      std::uint64_t offset = stream->acked;
+      for (auto& chunk : stream->chunks) {
+        const auto end = offset + chunk.size();
+        if (end > stream->sent && vector_count < vectors.size()) {
+          const auto skip = stream->sent > offset ? stream->sent - offset : 0;
+          vectors[vector_count++] = {chunk.data() + skip, chunk.size() - skip};
+        }
+        offset = end;
+      }
+      if (stream->fin_queued)
+        flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
+    }
+    ngtcp2_ssize consumed = -1;
+    auto network_path = path();
+    const auto written = ngtcp2_conn_writev_stream(conn_, &network_path, &info, packet_.data(),
+                                                   packet_.size(), &consumed, flags, stream_id,
+                                                   vectors.data(), vector_count, now_ns());
+    if (stream != nullptr && consumed >= 0) {
+      stream->sent += static_cast<std::uint64_t>(consumed);
+      if (stream->fin_queued && stream->sent == stream->queued &&
+          (flags & NGTCP2_WRITE_STREAM_FLAG_FIN) != 0) {
+        stream->fin_sent = true;
+      }
+    }
+    if (written == NGTCP2_ERR_WRITE_MORE)
+      continue;
+    if (written == NGTCP2_ERR_STREAM_DATA_BLOCKED || written == NGTCP2_ERR_STREAM_SHUT_WR ||
+        written == NGTCP2_ERR_STREAM_NOT_FOUND) {
+      if (stream != nullptr)
+        stream->blocked = true;
+      continue;
+    }
+    if (written < 0) {
+      ngtcp2_connection_close_error error{};
+      ngtcp2_connection_close_error_set_transport_error_liberr(&error, static_cast<int>(written),
+                                                               nullptr, 0);
+      send_connection_close(error);
+      terminate(TransportError::ConnectionClosed,
+                std::string("cannot write: ") + ngtcp2_strerror(static_cast<int>(written)));
+      return false;
+    }
+    if (written == 0)
+      break;
+    endpoint_.send(remote_, {packet_.data(), static_cast<std::size_t>(written)});
+    if (budget <= static_cast<std::size_t>(written)) {
+      // A full quantum went out: let ngtcp2 pace, then continue at once.
+      ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
+      budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
+    } else {
+      budget -= static_cast<std::size_t>(written);
+    }
+  }
+  ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
+  for (auto& [id, stream] : streams_) {
+    if (stream->sent > stream->acked)
+      stream->notify();
+  }
+  return true;
+}
+
+void ConnectionCore::arm_timer() {
+  const auto expiry = ngtcp2_conn_get_expiry(conn_);
+  if (expiry == UINT64_MAX) {
+    timer_.cancel();
+    return;
+  }
+  const auto now = now_ns();
+  const auto delay = std::chrono::nanoseconds(expiry > now ? expiry - now : 0);
+  timer_.expires_after(delay);
+  timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
+    auto self = weak.lock();
+    if (!ec && self)
+      self->handle_timer();
+  });
+}
+
+void ConnectionCore::handle_timer() {
+  if (terminated_)
+    return;
+  const int rv = ngtcp2_conn_handle_expiry(conn_, now_ns());
+  if (rv == NGTCP2_ERR_IDLE_CLOSE) {
+    terminate(TransportError::IdleTimeout, "the peer stopped answering");
+    return;
+  }
+  if (rv != 0) {
+    ngtcp2_connection_close_error error{};
+    ngtcp2_connection_close_error_set_transport_error_liberr(&error, rv, nullptr, 0);
+    send_connection_close(error);
+    terminate(TransportError::HandshakeFailed,
+              established_ ? std::string("connection failed: ") + ngtcp2_strerror(rv)
+                           : "the peer did not complete the handshake in time");
+    return;
+  }
+  flush();
+}
+
+void ConnectionCore::send_connection_close(const ngtcp2_connection_close_error& error) {
+  if (conn_ == nullptr || ngtcp2_conn_is_in_closing_period(conn_) ||
+      ngtcp2_conn_is_in_draining_period(conn_)) {
+    return;
+  }
+  ngtcp2_pkt_info info{};
+  auto network_path = path();
+  const auto written = ngtcp2_conn_write_connection_close(
+      conn_, &network_path, &info, packet_.data(), packet_.size(), &error, now_ns());
+  if (written > 0)
+    endpoint_.send(remote_, {packet_.data(), static_cast<std::size_t>(written)});
+}
+
+void ConnectionCore::close() {
+  if (terminated_)
+    return;
+  ngtcp2_connection_close_error error{};
+  ngtcp2_connection_close_error_set_application_error(&error, kNoError, nullptr, 0);
+  send_connection_close(error);
+  terminate(TransportError::ConnectionClosed, "the connection was closed");
+}
+
+void ConnectionCore::fail(std::error_code error, const std::string& reason) {
+  terminate(error, reason);
+}
+
+void ConnectionCore::terminate(std::error_code error, const std::string& reason) {
+  if (terminated_)
+    return;
+  terminated_ = true;
+  if (!error_)
+    error_ = error;
+  failure_reason_ = reason;
+  timer_.cancel();
+  state_changed_.cancel();
+  for (auto& [id, stream] : streams_) {
+    if (!stream->error)
+      stream->error = error_;
+    stream->closed = true;
+    stream->notify();
+  }
+  streams_.clear();
+  endpoint_.forget(*this);
+}
+
+asio::awaitable<void> ConnectionCore::wait_until_established() {
+  auto self = shared_from_this();
+  while (!established_ && !terminated_) {
+    state_changed_.expires_at(asio::steady_timer::time_point::max());
+    std::error_code ignored;
+    co_await state_changed_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  if (terminated_)
+    throw std::system_error(error_, failure_reason_);
+}
+
+asio::awaitable<std::shared_ptr<StreamState>> ConnectionCore::open_stream() {
+  auto self = shared_from_this();
+  co_await wait_until_established();
+  for (;;) {
+    if (terminated_)
+      throw std::system_error(error_, failure_reason_);
+    std::int64_t id = -1;
+    const int rv = ngtcp2_conn_open_bidi_stream(conn_, &id, nullptr);
+    if (rv == 0)
+      co_return add_stream(id);
+    if (rv != NGTCP2_ERR_STREAM_ID_BLOCKED) {
+      throw std::system_error(TransportError::ConnectionClosed,
+                              std::string("cannot open a stream: ") + ngtcp2_strerror(rv));
+    }
+    state_changed_.expires_at(asio::steady_timer::time_point::max());
+    std::error_code ignored;
+    co_await state_changed_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+void ConnectionCore::consume(StreamState& stream, std::size_t bytes) {
+  if (terminated_ || bytes == 0)
+    return;
+  ngtcp2_conn_extend_max_stream_offset(conn_, stream.id, bytes);
+  ngtcp2_conn_extend_max_offset(conn_, bytes);
+  schedule_flush();
+}
+
+void ConnectionCore::shutdown_stream(StreamState& stream) {
+  if (terminated_ || stream.closed)
+    return;
+  ngtcp2_conn_shutdown_stream(conn_, stream.id, 1);
+  schedule_flush();
+}
+
+}  // namespace lanspread::transport

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <gnutls/gnutls.h>
+#include <ngtcp2/ngtcp2.h>
+#include <ngtcp2/ngtcp2_crypto.h>
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/steady_timer.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace lanspread::transport {
+
+class EndpointCore;
+
+// The state of one stream, shared by the connection (which feeds it from
+// ngtcp2 callbacks) and the Stream handle the application holds.
+class StreamState {
+ public:
+  StreamState(std::weak_ptr<class ConnectionCore> connection, std::int64_t id,
+              const asio::any_io_executor& executor);
+
+  // Wakes every coroutine waiting on this stream so it re-checks its state.
+  void notify() { wake_.cancel(); }
+  asio::awaitable<void> wait();
+
+  const std::weak_ptr<ConnectionCore> connection;
+  const std::int64_t id;
+
+  // Received bytes not yet read; flow control bounds their amount.
+  std::vector<std::uint8_t> received;
+  std::size_t read_offset = 0;
+  bool fin_received = false;
+
+  // Queued bytes from `acked` (absolute stream offset of chunks.front()) to
+  // `queued`; ngtcp2 got everything before `sent`. Bytes stay here until
+  // acknowledged, because ngtcp2 retransmits from our buffers.
+  std::deque<std::vector<std::uint8_t>> chunks;
+  std::uint64_t acked = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t queued = 0;
+  bool fin_queued = false;
+  bool fin_sent = false;
+  bool blocked = false;  // flow-control blocked in the current write pass
+
+  bool closed = false;
+  std::error_code error;
+
+ private:
+  asio::steady_timer wake_;
+};
+
+// One QUIC connection: ngtcp2 state, the TLS session and the streams. Lives
+// on the endpoint's executor; every method must be called there.
+class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
+ public:
+  // Outgoing connection; `expected_fingerprint` pins the peer's key (empty:
+  // accept any and report it).
+  static std::shared_ptr<ConnectionCore> connect(EndpointCore& endpoint,
+                                                 const asio::ip::udp::endpoint& remote,
+                                                 std::string expected_fingerprint);
+  // Incoming connection for the Initial packet whose header is `header`.
+  static std::shared_ptr<ConnectionCore> accept(EndpointCore& endpoint,
+                                                const asio::ip::udp::endpoint& remote,
+                                                const ngtcp2_pkt_hd& header);
+
+  ConnectionCore(EndpointCore& endpoint, const asio::ip::udp::endpoint& remote, bool server,
+                 std::string expected_fingerprint);
+  ~ConnectionCore();
+  ConnectionCore(const ConnectionCore&) = delete;
+  ConnectionCore& operator=(const ConnectionCore&) = delete;
+
+  void on_datagram(std::span<const std::uint8_t> datagram, const ngtcp2_pkt_info& info);
+  // Writes everything ngtcp2 is willing to send now and re-arms the timer.
+  void flush();
+  // Runs flush() soon, once, however many callers ask.
+  void schedule_flush();
+
+  asio::awaitable<void> wait_until_established();
+  asio::awaitable<std::shared_ptr<StreamState>> open_stream();
+  void close();
+  // Ends the connection locally with `error` (no packet sent).
+  void fail(std::error_code error, const std::string& reason);
+
+  void consume(StreamState& stream, std::size_t bytes);
+  void shutdown_stream(StreamState& stream);
+
+  bool is_open() const { return !terminated_; }
+  bool established() const { return established_; }
+  const std::string& peer_fingerprint() const { return peer_fingerprint_; }
+  const asio::ip::udp::endpoint& remote() const { return remote_; }
+  const std::string& failure_reason() const { return failure_reason_; }
+
+ private:
+  friend struct Callbacks;
+
+  void create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid, const ngtcp2_pkt_hd* header);
+  int verify_peer(gnutls_session_t session);
+  std::shared_ptr<StreamState> add_stream(std::int64_t id);
+  StreamState* stream_with_data();
+  bool write_packets();
+  void send_connection_close(const ngtcp2_connection_close_error& error);
+  void handle_timer();
+  void arm_timer();
+  void terminate(std::error_code error, const std::string& reason);
+  ngtcp2_path path();
+
+  EndpointCore& endpoint_;
+  asio::ip::udp::endpoint remote_;
+  asio::ip::udp::endpoint local_;
+  const bool server_;
+  std::string expected_fingerprint_;
+  std::string peer_fingerprint_;
+  ngtcp2_conn* conn_ = nullptr;
+  gnutls_session_t tls_ = nullptr;
+  ngtcp2_crypto_conn_ref conn_ref_{};
+  std::map<std::int64_t, std::shared_ptr<StreamState>> streams_;
+  std::int64_t write_cursor_ = -1;  // the stream written last, for round robin
+  asio::steady_timer timer_;
+  asio::steady_timer state_changed_;  // wakes handshake and stream-credit waiters
+  bool established_ = false;
+  bool terminated_ = false;
+  bool flush_scheduled_ = false;
+  std::error_code error_;
+  std::string failure_reason_;
+  std::vector<std::uint8_t> packet_;
+};
+
+std::uint64_t now_ns();
+
+}  // namespace lanspread::transport

@@ -1,0 +1,221 @@
+#include "transport/endpoint_core.hpp"
+
+#include <gnutls/crypto.h>
+#include <ngtcp2/ngtcp2_crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "transport/connection_core.hpp"
+#include "transport/identity.hpp"
+
+namespace lanspread::transport {
+namespace {
+
+// Socket buffers large enough to absorb a burst at LAN speed.
+constexpr int kSocketBufferBytes = 8 * 1024 * 1024;
+constexpr std::size_t kMaxDatagram = 65536;
+constexpr std::size_t kShortHeaderCidLength = 18;
+
+std::string key_of(const ngtcp2_cid& cid) {
+  return {reinterpret_cast<const char*>(cid.data), cid.datalen};
+}
+
+std::string key_of(const std::uint8_t* data, std::size_t length) {
+  return {reinterpret_cast<const char*>(data), length};
+}
+
+}  // namespace
+
+EndpointCore::EndpointCore(asio::io_context& io, const Identity& identity, EndpointOptions options,
+                           StreamHandler on_stream)
+    : options_(std::move(options)),
+      credentials_(identity),
+      on_stream_(std::move(on_stream)),
+      socket_(io, options_.bind) {
+  local_ = socket_.local_endpoint();
+  socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes));
+  socket_.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes));
+  // Reset tokens must survive restarts, so derive the secret from the
+  // install's private key rather than from fresh randomness.
+  const std::string input = "lanspread stateless reset\n" + identity.private_key_pem;
+  gnutls_hash_fast(GNUTLS_DIG_SHA256, input.data(), input.size(), reset_secret_.data());
+}
+
+void EndpointCore::start() {
+  asio::co_spawn(
+      executor(), [self = shared_from_this()] { return self->receive_loop(); }, asio::detached);
+}
+
+void EndpointCore::close() {
+  if (closed_)
+    return;
+  closed_ = true;
+  // Closing a connection removes its routes; copy the set first.
+  std::vector<std::shared_ptr<ConnectionCore>> connections;
+  for (const auto& [cid, connection] : routes_) {
+    if (std::find(connections.begin(), connections.end(), connection) == connections.end()) {
+      connections.push_back(connection);
+    }
+  }
+  for (const auto& connection : connections)
+    connection->close();
+  routes_.clear();
+  std::error_code ignored;
+  socket_.close(ignored);
+}
+
+std::size_t EndpointCore::connection_count() const {
+  std::vector<const ConnectionCore*> seen;
+  for (const auto& [cid, connection] : routes_) {
+    if (std::find(seen.begin(), seen.end(), connection.get()) == seen.end()) {
+      seen.push_back(connection.get());
+    }
+  }
+  return seen.size();
+}
+
+asio::awaitable<void> EndpointCore::receive_loop() {
+  auto self = shared_from_this();
+  std::vector<std::uint8_t> buffer(kMaxDatagram);
+  asio::ip::udp::endpoint from;
+  while (!closed_) {
+    std::error_code ec;
+    const auto size = co_await socket_.async_receive_from(
+        asio::buffer(buffer), from, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || closed_)
+      break;
+    if (ec) {
+      // ICMP errors from a vanished peer surface here; they are no reason to stop.
+      continue;
+    }
+    dispatch({buffer.data(), size}, from);
+  }
+}
+
+void EndpointCore::dispatch(std::span<const std::uint8_t> datagram,
+                            const asio::ip::udp::endpoint& from) {
+  ngtcp2_version_cid version_cid{};
+  const int rv = ngtcp2_pkt_decode_version_cid(&version_cid, datagram.data(), datagram.size(),
+                                               kShortHeaderCidLength);
+  if (rv == NGTCP2_ERR_VERSION_NEGOTIATION) {
+    send_version_negotiation(version_cid, from);
+    return;
+  }
+  if (rv != 0)
+    return;  // not QUIC: drop
+
+  const auto route = routes_.find(key_of(version_cid.dcid, version_cid.dcidlen));
+  if (route != routes_.end()) {
+    auto connection = route->second;  // it may unroute itself while handling
+    connection->on_datagram(datagram, ngtcp2_pkt_info{});
+    return;
+  }
+  if (version_cid.version == 0) {
+    ngtcp2_cid dcid{};
+    ngtcp2_cid_init(&dcid, version_cid.dcid, version_cid.dcidlen);
+    send_stateless_reset(datagram, dcid, from);
+    return;
+  }
+  if (!options_.accept_incoming)
+    return;
+  ngtcp2_pkt_hd header{};
+  if (ngtcp2_accept(&header, datagram.data(), datagram.size()) != 0)
+    return;
+  if (connection_count() >= options_.max_connections) {
+    spdlog::warn("refusing a connection from {}: {} connections already open",
+                 from.address().to_string(), options_.max_connections);
+    return;
+  }
+  try {
+    auto connection = ConnectionCore::accept(*this, from, header);
+    connection->on_datagram(datagram, ngtcp2_pkt_info{});
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot accept a connection from {}: {}", from.address().to_string(), e.what());
+  }
+}
+
+void EndpointCore::send(const asio::ip::udp::endpoint& to, std::span<const std::uint8_t> datagram) {
+  if (closed_)
+    return;
+  std::error_code ec;
+  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), to, 0, ec);
+  // A lost datagram is QUIC's business: it retransmits.
+}
+
+void EndpointCore::route(const ngtcp2_cid& cid, const std::shared_ptr<ConnectionCore>& connection) {
+  routes_[key_of(cid)] = connection;
+}
+
+void EndpointCore::unroute(const ngtcp2_cid& cid) {
+  routes_.erase(key_of(cid));
+}
+
+void EndpointCore::forget(const ConnectionCore& connection) {
+  std::erase_if(routes_, [&](const auto& item) { return item.second.get() == &connection; });
+}
+
+bool EndpointCore::stateless_reset_token(const ngtcp2_cid& cid, std::uint8_t* token) const {
+  return ngtcp2_crypto_generate_stateless_reset_token(token, reset_secret_.data(),
+                                                      reset_secret_.size(), &cid) == 0;
+}
+
+void EndpointCore::send_stateless_reset(std::span<const std::uint8_t> datagram,
+                                        const ngtcp2_cid& dcid, const asio::ip::udp::endpoint& to) {
+  // A reset must be smaller than what provoked it, so resets cannot loop.
+  constexpr std::size_t kMinResetLength =
+      NGTCP2_MIN_STATELESS_RESET_RANDLEN + 1 + NGTCP2_STATELESS_RESET_TOKENLEN;
+  if (datagram.size() <= kMinResetLength + 1)
+    return;
+  std::array<std::uint8_t, NGTCP2_STATELESS_RESET_TOKENLEN> token{};
+  if (!stateless_reset_token(dcid, token.data()))
+    return;
+  std::array<std::uint8_t, NGTCP2_MIN_STATELESS_RESET_RANDLEN> random{};
+  gnutls_rnd(GNUTLS_RND_NONCE, random.data(), random.size());
+  std::array<std::uint8_t, kMinResetLength> packet{};
+  const auto written = ngtcp2_pkt_write_stateless_reset(packet.data(), packet.size(), token.data(),
+                                                        random.data(), random.size());
+  if (written > 0)
+    send(to, {packet.data(), static_cast<std::size_t>(written)});
+}
+
+void EndpointCore::send_version_negotiation(const ngtcp2_version_cid& version_cid,
+                                            const asio::ip::udp::endpoint& to) {
+  std::array<std::uint8_t, 256> packet{};
+  const std::uint32_t versions[] = {NGTCP2_PROTO_VER_V1};
+  std::uint8_t unused_bits = 0;
+  gnutls_rnd(GNUTLS_RND_NONCE, &unused_bits, 1);
+  const auto written = ngtcp2_pkt_write_version_negotiation(
+      packet.data(), packet.size(), unused_bits, version_cid.scid, version_cid.scidlen,
+      version_cid.dcid, version_cid.dcidlen, versions, 1);
+  if (written > 0)
+    send(to, {packet.data(), static_cast<std::size_t>(written)});
+}
+
+void EndpointCore::incoming_stream(std::shared_ptr<ConnectionCore> connection,
+                                   std::shared_ptr<StreamState> stream) {
+  if (!on_stream_) {
+    connection->shutdown_stream(*stream);
+    return;
+  }
+  asio::co_spawn(
+      executor(),
+      [handler = on_stream_, connection = std::move(connection),
+       stream = std::move(stream)]() mutable {
+        return handler(Connection(std::move(connection)), Stream(std::move(stream)));
+      },
+      [](const std::exception_ptr& error) {
+        if (!error)
+          return;
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          spdlog::debug("stream handler ended: {}", e.what());
+        }
+      });
+}
+
+}  // namespace lanspread::transport

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <ngtcp2/ngtcp2.h>
+
+#include <array>
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "transport/endpoint.hpp"
+#include "transport/tls.hpp"
+
+namespace lanspread::transport {
+
+class ConnectionCore;
+class StreamState;
+
+// The shared state behind an Endpoint: the socket, the connection-ID routing
+// table and the secrets. Connections hold a reference to it; the Endpoint
+// closes every connection before it goes away.
+class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
+ public:
+  EndpointCore(asio::io_context& io, const Identity& identity, EndpointOptions options,
+               StreamHandler on_stream);
+
+  void start();
+  void close();
+
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+  const EndpointOptions& options() const { return options_; }
+  const TlsCredentials& credentials() const { return credentials_; }
+  asio::ip::udp::endpoint local_endpoint() const { return local_; }
+  bool closed() const { return closed_; }
+  std::size_t connection_count() const;
+
+  void send(const asio::ip::udp::endpoint& to, std::span<const std::uint8_t> datagram);
+  void route(const ngtcp2_cid& cid, const std::shared_ptr<ConnectionCore>& connection);
+  void unroute(const ngtcp2_cid& cid);
+  void forget(const ConnectionCore& connection);
+  // Derives the stateless reset token of `cid` from this node's secret.
+  bool stateless_reset_token(const ngtcp2_cid& cid, std::uint8_t* token) const;
+  void incoming_stream(std::shared_ptr<ConnectionCore> connection,
+                       std::shared_ptr<StreamState> stream);
+
+ private:
+  asio::awaitable<void> receive_loop();
+  void dispatch(std::span<const std::uint8_t> datagram, const asio::ip::udp::endpoint& from);
+  void send_stateless_reset(std::span<const std::uint8_t> datagram, const ngtcp2_cid& dcid,
+                            const asio::ip::udp::endpoint& to);
+  void send_version_negotiation(const ngtcp2_version_cid& version_cid,
+                                const asio::ip::udp::endpoint& to);
+
+  EndpointOptions options_;
+  TlsCredentials credentials_;
+  StreamHandler on_stream_;
+  asio::ip::udp::socket socket_;
+  asio::ip::udp::endpoint local_;
+  std::array<std::uint8_t, 32> reset_secret_{};
+  std::map<std::string, std::shared_ptr<ConnectionCore>> routes_;
+  bool closed_ = false;
+};
+
+}  // namespace lanspread::transport

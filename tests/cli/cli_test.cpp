@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace lanspread {
+namespace {
+using namespace std::chrono_literals;
+
+const std::string kProgram = LANSPREAD_BINARY;
+
+class CliTest : public ::testing::Test {
+ protected:
+  std::vector<std::string> command(std::initializer_list<std::string> args) const {
+    std::vector<std::string> argv = {kProgram, "--games", (dir_ / "games").string(), "--state",
+                                     (dir_ / "state").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  test::TempDir dir_;
+};
+
+TEST_F(CliTest, StatusPrintsEachGameState) {
+  test::write_file(dir_ / "games/cs16/version.ini", "20240315\n");
+  test::write_file(dir_ / "games/cs16/local/hl.exe", "x");
+  test::write_file(dir_ / "games/quake3/version.ini", "1.32");
+  test::write_file(dir_ / "games/factorio/factorio.zip", "partial");
+  const auto result = test::run(command({"status"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("cs16"), std::string::npos);
+  EXPECT_NE(result.out.find("installed"), std::string::npos);
+  EXPECT_NE(result.out.find("Quake III Arena"), std::string::npos);
+  EXPECT_NE(result.out.find("incomplete"), std::string::npos);
+  EXPECT_NE(result.out.find("20240315"), std::string::npos);
+}
+
+TEST_F(CliTest, StatusJsonIsOneObjectPerLine) {
+  test::write_file(dir_ / "games/cs16/version.ini", "20240315");
+  test::write_file(dir_ / "games/quake3/version.ini", "1.32");
+  const auto result = test::run(command({"--json", "status"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::vector<nlohmann::json> games;
+  for (std::string line; std::getline(lines, line);)
+    games.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(games.size(), 2u);
+  EXPECT_EQ(games[0]["id"], "cs16");
+  EXPECT_EQ(games[0]["state"], "downloaded");
+  EXPECT_EQ(games[0]["version"], "20240315");
+  EXPECT_EQ(games[1]["name"], "Quake III Arena");
+}
+
+TEST_F(CliTest, StatusOfAMissingFolderFails) {
+  const auto result = test::run(command({"status"}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("does not exist"), std::string::npos);
+}
+
+TEST_F(CliTest, BadUsageExitsWithTwo) {
+  EXPECT_EQ(test::run({kProgram}).exit_code, 2);
+  EXPECT_EQ(test::run({kProgram, "no-such-command"}).exit_code, 2);
+  EXPECT_EQ(test::run({kProgram, "--log-level", "loud", "status"}).exit_code, 2);
+  const auto help = test::run({kProgram, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("serve"), std::string::npos);
+}
+
+TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {
+  test::write_file(dir_ / "games/.keep", "");
+  test::write_file(dir_ / "state/catalog.jsonl", "# mine\n{\"id\": \"BAD ID\"}\n");
+  const auto result = test::run(command({"status"}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find((dir_ / "state/catalog.jsonl").string() + ":2:"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(CliTest, ServeLogsWhatItFoundAndStopsCleanlyOnCtrlC) {
+  test::write_file(dir_ / "games/cs16/version.ini", "20240315");
+  test::ChildProcess serve(command({"serve"}));
+  ASSERT_TRUE(serve.wait_for_output("cs16: downloaded, version 20240315", 20s)) << serve.err();
+  serve.send_signal(SIGINT);
+  EXPECT_EQ(serve.wait_exit(20s), 0) << serve.err();
+  EXPECT_NE(serve.err().find("stopped cleanly"), std::string::npos) << serve.err();
+}
+
+TEST_F(CliTest, ServeJsonPrintsEvents) {
+  test::write_file(dir_ / "games/quake3/version.ini", "1.32");
+  test::ChildProcess serve(command({"--json", "serve"}));
+  ASSERT_TRUE(serve.wait_for_output("\"event\":\"local-library-changed\"", 20s)) << serve.err();
+  serve.send_signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(20s), 0);
+  const auto first_line = serve.out().substr(0, serve.out().find('\n'));
+  const auto event = nlohmann::json::parse(first_line);
+  EXPECT_EQ(event["event"], "local-library-changed");
+  EXPECT_EQ(event["games"][0]["id"], "quake3");
+}
+
+}  // namespace
+}  // namespace lanspread

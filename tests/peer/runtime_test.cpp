@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/runtime/event_queue.hpp"
+#include "peer/runtime/peer_runtime.hpp"
+#include "peer/runtime/settings.hpp"
+#include "support/temp_dir.hpp"
+
+namespace lanspread::peer {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kTimeout = 10s;
+
+std::size_t count_entries(const char* dir) {
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
+}
+
+bool has_game(const event::LocalLibraryChanged& e, std::string_view id) {
+  return std::any_of(e.games.begin(), e.games.end(),
+                     [&](const LocalGame& g) { return g.id == id; });
+}
+
+class RuntimeTest : public ::testing::Test {
+ protected:
+  PeerRuntimeHandle start() {
+    fs::create_directories(games());
+    return start_peer(games(), events_.sink(), Catalog::bundled(),
+                      PeerOptions{.state_dir = dir_ / "state", .rescan_delay = 10ms});
+  }
+  fs::path games() const { return dir_ / "games"; }
+
+  test::TempDir dir_;
+  EventQueue events_;
+};
+
+TEST_F(RuntimeTest, ReportsTheLibraryFoundAtStart) {
+  test::write_file(games() / "cs16/version.ini", "20240315");
+  test::write_file(games() / "cs16/cs16.rar", "payload");
+  auto peer = start();
+  const auto library = events_.wait_for<event::LocalLibraryChanged>(kTimeout);
+  ASSERT_TRUE(library.has_value());
+  ASSERT_EQ(library->games.size(), 1u);
+  EXPECT_EQ(library->games[0].version, "20240315");
+
+  peer.send(command::ListGames{});
+  const auto view = events_.wait_for<event::AggregatedLibraryChanged>(kTimeout);
+  ASSERT_TRUE(view.has_value());
+  ASSERT_EQ(view->games.size(), 1u);
+  EXPECT_EQ(view->games[0].game.name, "Counter-Strike 1.6");
+  ASSERT_TRUE(view->games[0].local.has_value());
+  EXPECT_TRUE(view->games[0].local->downloaded);
+}
+
+TEST_F(RuntimeTest, NoticesAGameAddedWhileRunning) {
+  auto peer = start();
+  test::write_file(games() / "quake3/q3.pk3", "data");
+  test::write_file(games() / "quake3/version.ini", "1.32");
+  const auto library = events_.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) {
+        return has_game(e, "quake3") && e.games[0].downloaded;
+      });
+  ASSERT_TRUE(library.has_value());
+  EXPECT_EQ(library->games[0].version, "1.32");
+
+  fs::remove_all(games() / "quake3");
+  EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) { return e.games.empty(); }));
+}
+
+TEST_F(RuntimeTest, PeerCountIsZeroWithoutDiscovery) {
+  auto peer = start();
+  peer.send(command::GetPeerCount{});
+  const auto count = events_.wait_for<event::PeerCount>(kTimeout);
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(count->count, 0u);
+}
+
+TEST_F(RuntimeTest, CommandsOfLaterPartsFailClearly) {
+  auto peer = start();
+  const std::vector<PeerCommand> commands = {command::GetGame{"cs16"},
+                                             command::FetchLatestFromPeers{"cs16"},
+                                             command::DownloadGameFiles{"cs16", {}},
+                                             command::InstallGame{"cs16"},
+                                             command::UninstallGame{"cs16"},
+                                             command::RemoveDownloadedGame{"cs16"},
+                                             command::CancelDownload{"cs16"}};
+  for (const auto& c : commands)
+    ASSERT_TRUE(peer.send(c));
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    const auto failed = events_.wait_for<event::CommandFailed>(kTimeout);
+    ASSERT_TRUE(failed.has_value()) << i;
+    EXPECT_EQ(failed->game_id, "cs16");
+    EXPECT_EQ(failed->reason.rfind("not available yet", 0), 0u) << failed->reason;
+  }
+}
+
+TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
+  auto peer = start();
+  test::write_file(dir_ / "a-file", "x");
+  for (const auto& bad : {dir_ / "missing", dir_ / "a-file", fs::path()}) {
+    peer.send(command::SetGameDir{bad});
+    const auto failed = events_.wait_for<event::CommandFailed>(kTimeout);
+    ASSERT_TRUE(failed.has_value());
+    EXPECT_EQ(failed->command, "set-game-dir");
+    EXPECT_FALSE(failed->reason.empty());
+  }
+  EXPECT_TRUE(load_settings(dir_ / "state").game_dir.empty());
+
+  test::write_file(dir_ / "other/factorio/version.ini", "2.0");
+  peer.send(command::SetGameDir{dir_ / "other"});
+  const auto changed = events_.wait_for<event::GameDirChanged>(kTimeout);
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_EQ(changed->path, dir_ / "other");
+  EXPECT_EQ(load_settings(dir_ / "state").game_dir, dir_ / "other");
+  EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
+}
+
+TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
+  EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), Catalog::bundled(), PeerOptions{}),
+               std::invalid_argument);
+}
+
+TEST_F(RuntimeTest, ShutdownJoinsEveryThreadAndClosesEveryDescriptor) {
+  fs::create_directories(games());
+  const auto threads_before = count_entries("/proc/self/task");
+  const auto fds_before = count_entries("/proc/self/fd");
+  {
+    auto peer = start();
+    ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
+    EXPECT_GT(count_entries("/proc/self/task"), threads_before);
+    peer.shutdown();
+    EXPECT_FALSE(peer.send(command::ListGames{}));
+  }
+  EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+  EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
+}
+
+}  // namespace
+}  // namespace lanspread::peer

@@ -1,0 +1,119 @@
+#include "support/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace lanspread::test {
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  pid_ = fork();
+  if (pid_ < 0)
+    throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    // The test runner may block signals; the child must see SIGINT normally.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+      args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (out_fd_ >= 0)
+    close(out_fd_);
+  if (err_fd_ >= 0)
+    close(err_fd_);
+}
+
+bool ChildProcess::pump(std::chrono::milliseconds timeout) {
+  std::array<pollfd, 2> fds{pollfd{out_fd_, POLLIN, 0}, pollfd{err_fd_, POLLIN, 0}};
+  if (out_fd_ < 0 && err_fd_ < 0)
+    return false;
+  if (poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) <= 0)
+    return true;
+  std::array<char, 4096> buffer{};
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (fds[i].fd < 0 || fds[i].revents == 0)
+      continue;
+    const ssize_t n = read(fds[i].fd, buffer.data(), buffer.size());
+    auto& fd = i == 0 ? out_fd_ : err_fd_;
+    if (n <= 0) {
+      close(fd);
+      fd = -1;
+    } else {
+      (i == 0 ? out_ : err_).append(buffer.data(), static_cast<std::size_t>(n));
+    }
+  }
+  return true;
+}
+
+bool ChildProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (err_.find(text) == std::string::npos && out_.find(text) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !pump(left))
+      return false;
+  }
+  return true;
+}
+
+void ChildProcess::send_signal(int signal) {
+  kill(pid_, signal);
+}
+
+std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Draining the pipes to EOF also means the child closed them: it exited.
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    closed = !pump(left);
+  }
+  int status = 0;
+  // After EOF the child is exiting, so a blocking wait returns promptly.
+  if (waitpid(pid_, &status, closed ? 0 : WNOHANG) != pid_)
+    return std::nullopt;
+  pid_ = -1;
+  if (!WIFEXITED(status))
+    return std::nullopt;
+  return WEXITSTATUS(status);
+}
+
+Finished run(const std::vector<std::string>& argv) {
+  ChildProcess child(argv);
+  Finished result;
+  result.exit_code = child.wait_exit(std::chrono::seconds(60)).value_or(-1);
+  result.out = child.out();
+  result.err = child.err();
+  return result;
+}
+
+}  // namespace lanspread::test

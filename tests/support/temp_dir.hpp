@@ -1,0 +1,33 @@
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace lanspread::test {
+
+// A fresh directory under $TMPDIR, removed with everything in it at the end
+// of the test. Mode 0755 so a test can drop privileges and still enter it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(std::string_view relative) const { return path_ / relative; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Creates parent directories as needed.
+void write_file(const std::filesystem::path& file, std::string_view contents);
+std::string read_file(const std::filesystem::path& file);
+
+// Sets the mtime of `path` to a fixed moment long ago, so caches keyed on it
+// trust it (see the racy-timestamp rule in peer/library/scan.cpp) and aging
+// again restores exactly the same stamp.
+void age(const std::filesystem::path& path);
+
+}  // namespace lanspread::test

@@ -1,0 +1,271 @@
+#include "transport/endpoint.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <cstring>
+#include <random>
+
+#include "support/temp_dir.hpp"
+#include "transport/errors.hpp"
+#include "transport/identity.hpp"
+#include "transport/run_coroutine.hpp"
+
+namespace lanspread::transport {
+namespace {
+using namespace std::chrono_literals;
+using asio::awaitable;
+using asio::ip::udp;
+
+const udp::endpoint kLoopback{asio::ip::address_v4::loopback(), 0};
+
+EndpointOptions server_options() {
+  EndpointOptions options;
+  options.bind = kLoopback;
+  options.idle_timeout = 2s;
+  return options;
+}
+
+EndpointOptions client_options() {
+  auto options = server_options();
+  options.accept_incoming = false;
+  return options;
+}
+
+// A deterministic byte pattern, so both sides can produce and check it.
+std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
+  std::vector<std::byte> bytes(size);
+  std::mt19937 random(seed);
+  for (auto& b : bytes)
+    b = static_cast<std::byte>(random() & 0xFF);
+  return bytes;
+}
+
+// Request "echo": the reply is the request. Request "send <n>": the reply is
+// pattern(n, n). Request "stall": sends 1 KiB, then waits forever.
+awaitable<void> serve(Connection, Stream stream) {
+  const auto request = co_await stream.read_all(1 << 20);
+  if (request.starts_with("send ")) {
+    const auto size = std::stoull(request.substr(5));
+    const auto bytes = pattern(size, static_cast<std::uint32_t>(size));
+    for (std::size_t offset = 0; offset < size; offset += 256 * 1024) {
+      const auto n = std::min<std::size_t>(256 * 1024, size - offset);
+      co_await stream.write(std::span(bytes).subspan(offset, n));
+    }
+  } else if (request == "stall") {
+    co_await stream.write(std::string(1024, 'x'));
+    asio::steady_timer forever(co_await asio::this_coro::executor, 1h);
+    co_await forever.async_wait(asio::use_awaitable);
+  } else {
+    co_await stream.write(request);
+  }
+  stream.finish();
+}
+
+awaitable<std::string> request(Connection connection, std::string text) {
+  auto stream = co_await connection.open_stream();
+  co_await stream.write(text);
+  stream.finish();
+  co_return co_await stream.read_all(1 << 30);
+}
+
+class EndpointTest : public ::testing::Test {
+ protected:
+  test::TempDir server_state_;
+  test::TempDir client_state_;
+  Identity server_identity_ = load_or_create_identity(server_state_.path());
+  Identity client_identity_ = load_or_create_identity(client_state_.path());
+  asio::io_context io_;
+};
+
+TEST_F(EndpointTest, HandshakeAuthenticatesBothSides) {
+  std::string seen_by_server;
+  Endpoint server(io_, server_identity_, server_options(),
+                  [&](Connection c, Stream s) -> awaitable<void> {
+                    seen_by_server = c.peer_fingerprint();
+                    co_await serve(c, std::move(s));
+                  });
+  Endpoint client(io_, client_identity_, client_options());
+  const auto reply = test::run_coroutine(io_, [&]() -> awaitable<std::string> {
+    auto connection = co_await client.connect(server.local_endpoint());
+    EXPECT_EQ(connection.peer_fingerprint(), server_identity_.fingerprint);
+    co_return co_await request(connection, "hello");
+  }());
+  EXPECT_EQ(reply, "hello");
+  EXPECT_EQ(seen_by_server, client_identity_.fingerprint);
+}
+
+TEST_F(EndpointTest, PinnedKeyMustMatch) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  Endpoint client(io_, client_identity_, client_options());
+  const auto wrong = client_identity_.fingerprint;  // any key but the server's
+  try {
+    test::run_coroutine(io_, [&]() -> awaitable<int> {
+      co_await client.connect(server.local_endpoint(), wrong);
+      co_return 0;
+    }());
+    FAIL() << "connected to a peer with the wrong key";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), std::error_code(TransportError::IdentityMismatch)) << e.what();
+  }
+  // The right pin connects.
+  EXPECT_EQ(test::run_coroutine(io_,
+                                [&]() -> awaitable<std::string> {
+                                  auto c = co_await client.connect(server.local_endpoint(),
+                                                                   server_identity_.fingerprint);
+                                  co_return co_await request(c, "pinned");
+                                }()),
+            "pinned");
+}
+
+TEST_F(EndpointTest, ManyConcurrentStreamsOnOneConnection) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  Endpoint client(io_, client_identity_, client_options());
+  const auto replies = test::run_coroutine(io_, [&]() -> awaitable<std::vector<std::string>> {
+    auto connection = co_await client.connect(server.local_endpoint());
+    constexpr int kStreams = 200;  // more than the 64 the server allows at once
+    std::vector<std::string> results(kStreams);
+    int finished = 0;
+    asio::steady_timer all_done(co_await asio::this_coro::executor, 1h);
+    for (int i = 0; i < kStreams; ++i) {
+      asio::co_spawn(
+          co_await asio::this_coro::executor,
+          [&, i]() -> awaitable<void> {
+            results[static_cast<std::size_t>(i)] =
+                co_await request(connection, "stream " + std::to_string(i));
+            if (++finished == kStreams)
+              all_done.cancel();
+          },
+          asio::detached);
+    }
+    std::error_code ignored;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_return results;
+  }());
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    EXPECT_EQ(replies[i], "stream " + std::to_string(i));
+  }
+}
+
+TEST_F(EndpointTest, LargeTransferIsByteIdentical) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  Endpoint client(io_, client_identity_, client_options());
+  constexpr std::size_t kSize = 64 * 1024 * 1024 + 12345;
+  const auto reply = test::run_coroutine(io_, [&]() -> awaitable<std::string> {
+    auto connection = co_await client.connect(server.local_endpoint());
+    co_return co_await request(connection, "send " + std::to_string(kSize));
+  }());
+  ASSERT_EQ(reply.size(), kSize);
+  const auto expected = pattern(kSize, static_cast<std::uint32_t>(kSize));
+  EXPECT_EQ(std::memcmp(reply.data(), expected.data(), kSize), 0);
+}
+
+TEST_F(EndpointTest, ClientOfAnotherProtocolVersionIsRefusedQuickly) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  auto options = client_options();
+  options.alpn = "lanspread/999";
+  Endpoint client(io_, client_identity_, options);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    test::run_coroutine(io_, [&]() -> awaitable<int> {
+      co_await client.connect(server.local_endpoint());
+      co_return 0;
+    }());
+    FAIL() << "a client of another version connected";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), std::error_code(TransportError::HandshakeFailed)) << e.what();
+    EXPECT_NE(std::string(e.what()).find("another protocol version"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST_F(EndpointTest, ManyClientsAtOnce) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  constexpr int kClients = 24;
+  std::vector<std::unique_ptr<Endpoint>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<Endpoint>(io_, client_identity_, client_options()));
+  }
+  const auto ok = test::run_coroutine(io_, [&]() -> awaitable<int> {
+    int finished = 0;
+    int correct = 0;
+    asio::steady_timer all_done(co_await asio::this_coro::executor, 1h);
+    for (int i = 0; i < kClients; ++i) {
+      asio::co_spawn(
+          co_await asio::this_coro::executor,
+          [&, i]() -> awaitable<void> {
+            auto c =
+                co_await clients[static_cast<std::size_t>(i)]->connect(server.local_endpoint());
+            const auto text = "client " + std::to_string(i);
+            if (co_await request(c, text) == text)
+              ++correct;
+            if (++finished == kClients)
+              all_done.cancel();
+          },
+          asio::detached);
+    }
+    std::error_code ignored;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_return correct;
+  }());
+  EXPECT_EQ(ok, kClients);
+  EXPECT_EQ(server.connection_count(), static_cast<std::size_t>(kClients));
+}
+
+// The server runs in a child process that is killed mid-stream: no goodbye
+// reaches the client, which must still fail in bounded time.
+TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
+  int port_pipe[2];
+  ASSERT_EQ(pipe(port_pipe), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    asio::io_context io;
+    Endpoint server(io, server_identity_, server_options(), serve);
+    const auto port = server.local_endpoint().port();
+    if (write(port_pipe[1], &port, sizeof port) != sizeof port)
+      _exit(1);
+    io.run();
+    _exit(0);
+  }
+  std::uint16_t port = 0;
+  ASSERT_EQ(read(port_pipe[0], &port, sizeof port), static_cast<ssize_t>(sizeof port));
+  close(port_pipe[0]);
+  close(port_pipe[1]);
+
+  Endpoint client(io_, client_identity_, client_options());
+  const udp::endpoint server_address{asio::ip::address_v4::loopback(), port};
+  std::chrono::steady_clock::time_point killed_at;
+  std::error_code error;
+  test::run_coroutine(io_, [&]() -> awaitable<int> {
+    auto connection = co_await client.connect(server_address);
+    auto stream = co_await connection.open_stream();
+    co_await stream.write(std::string_view("stall"));
+    stream.finish();
+    std::array<std::byte, 1024> buffer{};
+    co_await stream.read_some(buffer);  // the server is mid-stream now
+    kill(child, SIGKILL);
+    killed_at = std::chrono::steady_clock::now();
+    try {
+      while (co_await stream.read_some(buffer) > 0) {
+      }
+    } catch (const std::system_error& e) {
+      error = e.code();
+    }
+    co_return 0;
+  }());
+  waitpid(child, nullptr, 0);
+  EXPECT_EQ(error, std::error_code(TransportError::IdleTimeout));
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 5s);
+}
+
+}  // namespace
+}  // namespace lanspread::transport
