@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -9,6 +10,7 @@ namespace lanspread::cli {
 struct GlobalOptions {
   std::filesystem::path games;  // empty: the remembered folder, else the default
   std::filesystem::path state;  // empty: $XDG_STATE_HOME/lanspread
+  std::uint16_t port = 0;       // QUIC port; 0 picks a free one
   std::string log_level = "info";
   bool json = false;
 };

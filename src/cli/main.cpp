@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
                      lanspread::cli::default_game_dir().string() + ")");
   app.add_option("--state", options.state,
                  "state directory (default: " + lanspread::cli::default_state_dir().string() + ")");
+  app.add_option("--port", options.port, "QUIC port (default 0: pick a free one)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -55,8 +55,10 @@ int run_serve(const GlobalOptions& options) {
       log_event(event);
     }
   };
-  auto peer = peer::start_peer(game_dir, sink, std::move(catalog),
-                               peer::PeerOptions{.state_dir = state_dir});
+  auto peer =
+      peer::start_peer(game_dir, sink, std::move(catalog),
+                       peer::PeerOptions{.state_dir = state_dir,
+                                         .listen = {asio::ip::address_v4::any(), options.port}});
   spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
 
   int signal_number = 0;

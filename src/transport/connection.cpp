@@ -54,10 +54,8 @@ asio::awaitable<std::string> Stream::read_all(std::size_t limit) {
     const auto n = co_await read_some(buffer);
     if (n == 0)
       co_return result;
-    if (result.size() + n > limit) {
-      reset();
+    if (result.size() + n > limit)
       throw std::system_error(TransportError::TooLarge);
-    }
     result.append(reinterpret_cast<const char*>(buffer.data()), n);
   }
 }
@@ -90,6 +88,11 @@ void Stream::finish() {
   state_->fin_queued = true;
   if (auto connection = state_->connection.lock())
     connection->schedule_flush();
+}
+
+void Stream::stop_reading() {
+  if (auto connection = state_->connection.lock())
+    connection->stop_reading(*state_);
 }
 
 void Stream::reset() {

@@ -32,6 +32,8 @@ class Stream {
   asio::awaitable<void> write(std::string_view text);
   // Ends our side of the stream.
   void finish();
+  // Tells the peer to stop sending; what it sends is discarded.
+  void stop_reading();
   // Abandons the stream in both directions.
   void reset();
 

@@ -598,6 +598,15 @@ void ConnectionCore::consume(StreamState& stream, std::size_t bytes) {
   schedule_flush();
 }
 
+void ConnectionCore::stop_reading(StreamState& stream) {
+  if (terminated_ || stream.closed)
+    return;
+  ngtcp2_conn_shutdown_stream_read(conn_, stream.id, 1);
+  stream.received.clear();
+  stream.read_offset = 0;
+  schedule_flush();
+}
+
 void ConnectionCore::shutdown_stream(StreamState& stream) {
   if (terminated_ || stream.closed)
     return;

@@ -90,6 +90,7 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
 
   void consume(StreamState& stream, std::size_t bytes);
   void shutdown_stream(StreamState& stream);
+  void stop_reading(StreamState& stream);
 
   bool is_open() const { return !terminated_; }
   bool established() const { return established_; }

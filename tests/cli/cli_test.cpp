@@ -94,10 +94,15 @@ TEST_F(CliTest, ServeJsonPrintsEvents) {
   ASSERT_TRUE(serve.wait_for_output("\"event\":\"local-library-changed\"", 20s)) << serve.err();
   serve.send_signal(SIGTERM);
   EXPECT_EQ(serve.wait_exit(20s), 0);
-  const auto first_line = serve.out().substr(0, serve.out().find('\n'));
-  const auto event = nlohmann::json::parse(first_line);
-  EXPECT_EQ(event["event"], "local-library-changed");
-  EXPECT_EQ(event["games"][0]["id"], "quake3");
+  std::istringstream lines(serve.out());
+  std::vector<nlohmann::json> events;
+  for (std::string line; std::getline(lines, line);)
+    events.push_back(nlohmann::json::parse(line));
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events[0]["event"], "listening");
+  EXPECT_GT(events[0]["port"].get<int>(), 0);
+  EXPECT_EQ(events[1]["event"], "local-library-changed");
+  EXPECT_EQ(events[1]["games"][0]["id"], "quake3");
 }
 
 }  // namespace

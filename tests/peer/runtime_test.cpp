@@ -1,12 +1,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <asio/io_context.hpp>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/runtime/settings.hpp"
+#include "peer/services/game_client.hpp"
 #include "support/temp_dir.hpp"
+#include "transport/endpoint.hpp"
+#include "transport/identity.hpp"
+#include "transport/run_coroutine.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -30,7 +35,9 @@ class RuntimeTest : public ::testing::Test {
   PeerRuntimeHandle start() {
     fs::create_directories(games());
     return start_peer(games(), events_.sink(), Catalog::bundled(),
-                      PeerOptions{.state_dir = dir_ / "state", .rescan_delay = 10ms});
+                      PeerOptions{.state_dir = dir_ / "state",
+                                  .listen = {asio::ip::address_v4::loopback(), 0},
+                                  .rescan_delay = 10ms});
   }
   fs::path games() const { return dir_ / "games"; }
 
@@ -70,6 +77,32 @@ TEST_F(RuntimeTest, NoticesAGameAddedWhileRunning) {
   fs::remove_all(games() / "quake3");
   EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
       kTimeout, [](const event::LocalLibraryChanged& e) { return e.games.empty(); }));
+}
+
+TEST_F(RuntimeTest, SharesTheLibraryOverQuic) {
+  test::write_file(games() / "cs16/version.ini", "20240315");
+  auto peer = start();
+  const auto listening = events_.wait_for<event::Listening>(kTimeout);
+  ASSERT_TRUE(listening.has_value());
+  EXPECT_EQ(listening->peer_id.size(), 64u);
+  ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
+
+  asio::io_context io;
+  test::TempDir client_state;
+  const auto identity = transport::load_or_create_identity(client_state.path());
+  transport::Endpoint client(
+      io, identity, {.bind = {asio::ip::address_v4::loopback(), 0}, .accept_incoming = false});
+  const auto response = test::run_coroutine(io, [&]() -> asio::awaitable<proto::Response> {
+    auto connection = co_await client.connect({asio::ip::address_v4::loopback(), listening->port},
+                                              listening->peer_id);
+    const proto::Request list{.body = proto::ListGamesRequest{}};
+    auto reply = co_await send_request(connection, list);
+    co_return reply.response;
+  }());
+  const auto& games = std::get<proto::GamesResponse>(response).games;
+  ASSERT_EQ(games.size(), 1u);
+  EXPECT_EQ(games[0].id, "cs16");
+  EXPECT_EQ(games[0].version, "20240315");
 }
 
 TEST_F(RuntimeTest, PeerCountIsZeroWithoutDiscovery) {
@@ -122,7 +155,11 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
 }
 
 TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
-  EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), Catalog::bundled(), PeerOptions{}),
+  EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), Catalog::bundled(),
+                          PeerOptions{.state_dir = dir_ / "state"}),
+               std::invalid_argument);
+  fs::create_directories(games());
+  EXPECT_THROW(start_peer(games(), events_.sink(), Catalog::bundled(), PeerOptions{}),
                std::invalid_argument);
 }
 

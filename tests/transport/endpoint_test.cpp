@@ -11,7 +11,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cstring>
-#include <random>
 
 #include "support/temp_dir.hpp"
 #include "transport/errors.hpp"
@@ -42,9 +41,11 @@ EndpointOptions client_options() {
 // A deterministic byte pattern, so both sides can produce and check it.
 std::vector<std::byte> pattern(std::size_t size, std::uint32_t seed) {
   std::vector<std::byte> bytes(size);
-  std::mt19937 random(seed);
-  for (auto& b : bytes)
-    b = static_cast<std::byte>(random() & 0xFF);
+  std::uint64_t state = seed;
+  for (auto& b : bytes) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // an LCG: cheap, varied
+    b = static_cast<std::byte>(state >> 56);
+  }
   return bytes;
 }
 
@@ -60,7 +61,8 @@ awaitable<void> serve(Connection, Stream stream) {
       co_await stream.write(std::span(bytes).subspan(offset, n));
     }
   } else if (request == "stall") {
-    co_await stream.write(std::string(1024, 'x'));
+    const std::string first_kib(1024, 'x');
+    co_await stream.write(first_kib);
     asio::steady_timer forever(co_await asio::this_coro::executor, 1h);
     co_await forever.async_wait(asio::use_awaitable);
   } else {
@@ -138,8 +140,8 @@ TEST_F(EndpointTest, ManyConcurrentStreamsOnOneConnection) {
       asio::co_spawn(
           co_await asio::this_coro::executor,
           [&, i]() -> awaitable<void> {
-            results[static_cast<std::size_t>(i)] =
-                co_await request(connection, "stream " + std::to_string(i));
+            auto text = "stream " + std::to_string(i);
+            results[static_cast<std::size_t>(i)] = co_await request(connection, std::move(text));
             if (++finished == kStreams)
               all_done.cancel();
           },

@@ -63,6 +63,9 @@ json fields(const PeerEvent& event) {
                      operations[id] = to_string(kind);
                    return {{"operations", std::move(operations)}};
                  },
+                 [](const event::Listening& e) -> json {
+                   return {{"port", e.port}, {"peer_id", e.peer_id}};
+                 },
                  [](const event::GameDirChanged& e) -> json {
                    return {{"path", e.path.string()}};
                  },

@@ -27,6 +27,7 @@ std::string_view event_name(const PeerEvent& event) {
       "peer-lost",
       "peer-count",
       "active-operations-changed",
+      "listening",
       "game-dir-changed",
       "command-failed",
       "runtime-failure"};

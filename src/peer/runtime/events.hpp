@@ -97,6 +97,13 @@ struct ActiveOperationsChanged {
   ActiveOperations operations;
 };
 
+// The peer is up: peers reach it on this UDP port; its id is its key's
+// fingerprint.
+struct Listening {
+  std::uint16_t port = 0;
+  std::string peer_id;
+};
+
 struct GameDirChanged {
   std::filesystem::path path;
 };
@@ -125,8 +132,8 @@ using PeerEvent =
                  event::InstallGameBegin, event::InstallGameFinished, event::InstallGameFailed,
                  event::UninstallGameBegin, event::UninstallGameFinished,
                  event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost,
-                 event::PeerCount, event::ActiveOperationsChanged, event::GameDirChanged,
-                 event::CommandFailed, event::RuntimeFailure>;
+                 event::PeerCount, event::ActiveOperationsChanged, event::Listening,
+                 event::GameDirChanged, event::CommandFailed, event::RuntimeFailure>;
 
 // The event's name as the UI and the --json output spell it, e.g.
 // "download-game-files-failed".

@@ -1,13 +1,17 @@
 #pragma once
 
+#include <asio/ip/udp.hpp>
 #include <chrono>
 #include <filesystem>
 
 namespace lanspread::peer {
 
 struct PeerOptions {
-  // Launcher-owned metadata: settings, library index, install intents.
+  // Launcher-owned metadata: identity, settings, library index, install
+  // intents. Required.
   std::filesystem::path state_dir;
+  // Where peers reach us over QUIC; port 0 picks a free one.
+  asio::ip::udp::endpoint listen{asio::ip::address_v4::any(), 0};
   // Full rescans catch what the watcher missed (network shares, overflow).
   std::chrono::milliseconds fallback_scan_interval = std::chrono::seconds(300);
   // Bursts of file-system events on one game are folded into one rescan.

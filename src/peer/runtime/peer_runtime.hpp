@@ -35,8 +35,10 @@ class PeerRuntimeHandle {
 };
 
 // Boots the runtime in the background on `game_dir` (which must be a writable
-// directory; throws std::invalid_argument saying why not). The sink is called
-// from the runtime's thread, in order.
+// directory) and shares it with peers over QUIC. Throws std::invalid_argument
+// for a bad game folder or a missing state directory, std::runtime_error when
+// the identity cannot be loaded or the port cannot be bound. The sink is
+// called from the runtime's thread, in order.
 PeerRuntimeHandle start_peer(const std::filesystem::path& game_dir, EventSink events,
                              Catalog catalog, PeerOptions options);
 

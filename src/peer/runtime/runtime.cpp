@@ -17,13 +17,27 @@ Runtime::Runtime(fs::path game_dir, EventSink events, Catalog catalog, PeerOptio
       options_(std::move(options)),
       game_dir_(std::move(game_dir)),
       monitor_(io_, catalog_, options_.fallback_scan_interval, options_.rescan_delay,
-               [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }) {}
+               [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
+      identity_(transport::load_or_create_identity(options_.state_dir)),
+      server_(
+          catalog_,
+          [this] {
+            return GameServer::Library{game_dir_, announced_games(library_, catalog_)};
+          },
+          reads_),
+      endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
+                [this](transport::Connection connection, transport::Stream stream) {
+                  return server_.serve(std::move(connection), std::move(stream));
+                }) {}
 
 Runtime::~Runtime() {
   shutdown();
 }
 
 void Runtime::start() {
+  const auto port = endpoint_.local_endpoint().port();
+  spdlog::info("peer {} listening on UDP port {}", identity_.fingerprint, port);
+  emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
   monitor_.watch(game_dir_);
   running_ = true;
   io_thread_ = std::thread([this] {
@@ -55,9 +69,11 @@ void Runtime::shutdown() {
   asio::post(io_, [this] {
     stopping_ = true;
     monitor_.stop();
+    endpoint_.close();
   });
   io_thread_.join();
   disk_.join();
+  reads_.join();
 }
 
 template <class Work, class Then>
@@ -83,9 +99,7 @@ void Runtime::on_disk(Work work, Then then) {
 LibraryIndex& Runtime::index_for(DiskState& disk, const fs::path& game_dir) {
   if (!disk.index || disk.game_dir != game_dir) {
     disk.game_dir = game_dir;
-    disk.index = options_.state_dir.empty() ? std::make_unique<LibraryIndex>()
-                                            : std::make_unique<LibraryIndex>(
-                                                  options_.state_dir / kLibraryIndexFile, game_dir);
+    disk.index = std::make_unique<LibraryIndex>(options_.state_dir / kLibraryIndexFile, game_dir);
   }
   return *disk.index;
 }
@@ -187,11 +201,9 @@ void Runtime::handle(const command::SetGameDir& command) {
     return;
   }
   auto path = fs::absolute(command.path).lexically_normal();
-  if (!options_.state_dir.empty()) {
-    if (const auto error = save_settings(options_.state_dir, Settings{.game_dir = path})) {
-      emit_(event::CommandFailed{"set-game-dir", "", "cannot remember the game folder: " + *error});
-      return;
-    }
+  if (const auto error = save_settings(options_.state_dir, Settings{.game_dir = path})) {
+    emit_(event::CommandFailed{"set-game-dir", "", "cannot remember the game folder: " + *error});
+    return;
   }
   spdlog::info("game folder is now {}", path.string());
   game_dir_ = path;
@@ -256,6 +268,8 @@ PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events, Catalog
                              PeerOptions options) {
   if (const auto problem = game_dir_problem(game_dir))
     throw std::invalid_argument(*problem);
+  if (options.state_dir.empty())
+    throw std::invalid_argument("no state directory given");
   auto runtime =
       std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(), std::move(events),
                                 std::move(catalog), std::move(options));

@@ -13,6 +13,9 @@
 #include "peer/library/scan.hpp"
 #include "peer/runtime/active_operations.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "peer/services/game_server.hpp"
+#include "transport/endpoint.hpp"
+#include "transport/identity.hpp"
 
 namespace lanspread::peer {
 
@@ -63,6 +66,8 @@ class Runtime {
 
   asio::io_context io_;
   asio::thread_pool disk_{1};
+  // File reads for peers, apart from scans so a long scan never delays them.
+  asio::thread_pool reads_{2};
   std::thread io_thread_;
   std::atomic<bool> running_{false};
 
@@ -75,6 +80,9 @@ class Runtime {
   bool library_published_ = false;  // the first scan is always reported
   ActiveOperations operations_;
   LocalGameMonitor monitor_;
+  transport::Identity identity_;
+  GameServer server_;
+  transport::Endpoint endpoint_;
   bool stopping_ = false;
 
   DiskState disk_state_;

@@ -1,0 +1,50 @@
+#include "peer/services/game_client.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "proto/codec.hpp"
+#include "proto/framing.hpp"
+
+namespace lanspread::peer {
+
+asio::awaitable<void> read_exactly(transport::Stream& stream, std::span<std::byte> buffer) {
+  std::size_t done = 0;
+  while (done < buffer.size()) {
+    const auto n = co_await stream.read_some(buffer.subspan(done));
+    if (n == 0)
+      throw std::runtime_error("the peer's answer ended early");
+    done += n;
+  }
+}
+
+asio::awaitable<proto::Response> read_response(transport::Stream& stream) {
+  std::array<std::byte, proto::kFrameHeaderBytes> header{};
+  co_await read_exactly(stream, header);
+  const auto length =
+      proto::frame_length({reinterpret_cast<const char*>(header.data()), header.size()});
+  if (length > proto::kMaxResponseBytes) {
+    stream.reset();
+    throw std::runtime_error("the peer's answer is larger than " +
+                             std::to_string(proto::kMaxResponseBytes) + " bytes");
+  }
+  std::string json(length, '\0');
+  co_await read_exactly(stream, std::as_writable_bytes(std::span(json.data(), json.size())));
+  auto decoded = proto::decode_response(json);
+  if (!decoded)
+    throw std::runtime_error("malformed answer from the peer: " + decoded.error());
+  co_return std::move(decoded).value();
+}
+
+asio::awaitable<Reply> send_request(transport::Connection& connection,
+                                    const proto::Request& request) {
+  auto stream = co_await connection.open_stream();
+  const auto encoded = proto::encode(request);
+  co_await stream.write(encoded);
+  stream.finish();
+  auto response = co_await read_response(stream);
+  co_return Reply{std::move(response), std::move(stream)};
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,170 @@
+#include "peer/services/game_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/library/game_root_walk.hpp"
+#include "peer/services/served_file.hpp"
+#include "proto/codec.hpp"
+#include "proto/framing.hpp"
+#include "transport/errors.hpp"
+
+namespace lanspread::peer {
+namespace {
+
+// One read from disk, one write to the stream; large enough to keep the
+// syscall count low, small enough to keep memory flat.
+constexpr std::size_t kReadBlock = 1024 * 1024;
+
+// Runs `work` on `pool` and resumes the coroutine back on its own executor.
+template <class Work>
+auto on_pool(asio::thread_pool& pool, Work work) -> asio::awaitable<decltype(work())> {
+  auto home = co_await asio::this_coro::executor;
+  co_await asio::post(pool, asio::use_awaitable);
+  auto result = work();
+  co_await asio::post(home, asio::use_awaitable);
+  co_return result;
+}
+
+}  // namespace
+
+GameServer::GameServer(const Catalog& catalog, std::function<Library()> library,
+                       asio::thread_pool& disk)
+    : catalog_(catalog), library_(std::move(library)), disk_(disk) {}
+
+// What to send back: a response frame, and for file data the open file and
+// the range whose bytes follow it.
+struct GameServer::Answer {
+  proto::Response response;
+  std::optional<platform::ReadOnlyFile> file;
+};
+
+asio::awaitable<void> GameServer::serve(transport::Connection connection,
+                                        transport::Stream stream) {
+  const auto peer = connection.peer_fingerprint().substr(0, 12);
+  std::string bytes;
+  bool too_large = false;
+  try {
+    bytes = co_await stream.read_all(proto::kMaxRequestBytes);
+  } catch (const std::system_error& e) {
+    if (e.code() != std::error_code(transport::TransportError::TooLarge))
+      throw;
+    too_large = true;
+  }
+  Answer answer;
+  if (too_large) {
+    stream.stop_reading();
+    answer.response = proto::ErrorResponse{
+        proto::ErrorCode::InvalidRequest,
+        "request larger than " + std::to_string(proto::kMaxRequestBytes) + " bytes"};
+  } else {
+    answer = co_await this->answer(bytes);
+  }
+  if (const auto* refusal = std::get_if<proto::ErrorResponse>(&answer.response)) {
+    spdlog::warn("refused a request from peer {}: {}", peer, refusal->message);
+  }
+  const auto frame = proto::frame(proto::encode(answer.response));
+  co_await stream.write(frame);
+
+  if (const auto* range = std::get_if<proto::FileDataResponse>(&answer.response)) {
+    const auto& file = *answer.file;
+    std::vector<std::byte> block(
+        static_cast<std::size_t>(std::clamp<std::uint64_t>(range->length, 1, kReadBlock)));
+    std::uint64_t done = 0;
+    while (done < range->length) {
+      const auto want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), range->length - done));
+      const auto offset = range->offset + done;
+      const auto got = co_await on_pool(disk_, [&file, &block, offset, want] {
+        return file.read_at(offset, block.data(), want);
+      });
+      if (got <= 0) {
+        // The file shrank or failed under us: the reader sees a reset stream.
+        spdlog::warn("{}: reading {} failed at byte {} of {}", range->game_id, range->relative_path,
+                     done, range->length);
+        stream.reset();
+        co_return;
+      }
+      co_await stream.write(std::span(block.data(), static_cast<std::size_t>(got)));
+      done += static_cast<std::uint64_t>(got);
+    }
+  }
+  stream.finish();
+}
+
+asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& request_bytes) {
+  const auto refuse = [](proto::ErrorCode code, std::string reason) {
+    return Answer{proto::ErrorResponse{code, std::move(reason)}, std::nullopt};
+  };
+  auto decoded = proto::decode_request(request_bytes);
+  if (!decoded)
+    co_return refuse(proto::ErrorCode::InvalidRequest, decoded.error());
+  const auto request = std::move(decoded).value();
+  if (request.protocol_version != proto::kProtocolVersion) {
+    co_return refuse(
+        proto::ErrorCode::UnsupportedVersion,
+        "this peer speaks protocol version " + std::to_string(proto::kProtocolVersion));
+  }
+  if (std::holds_alternative<proto::PingRequest>(request.body)) {
+    co_return Answer{proto::PongResponse{}, std::nullopt};
+  }
+  const auto library = library_();
+  if (std::holds_alternative<proto::ListGamesRequest>(request.body)) {
+    co_return Answer{proto::GamesResponse{library.announced}, std::nullopt};
+  }
+
+  // The rest name a game: it must be a catalog game this peer has.
+  const auto game_id = std::visit(
+      [](const auto& body) -> std::string {
+        if constexpr (requires { body.game_id; }) {
+          return body.game_id;
+        } else {
+          return {};
+        }
+      },
+      request.body);
+  if (!catalog_.contains(game_id)) {
+    co_return refuse(proto::ErrorCode::UnknownGame, "not a catalog game: " + game_id);
+  }
+  const bool have_it = std::any_of(library.announced.begin(), library.announced.end(),
+                                   [&](const proto::Game& g) { return g.id == game_id; });
+  if (!have_it)
+    co_return refuse(proto::ErrorCode::NotFound, "this peer does not have " + game_id);
+
+  const auto& game_dir = library.game_dir;
+  if (std::holds_alternative<proto::GetGameRequest>(request.body)) {
+    auto files = co_await on_pool(disk_, [&] { return list_served_files(game_dir, game_id); });
+    co_return Answer{proto::GameFilesResponse{game_id, std::move(files)}, std::nullopt};
+  }
+
+  std::string relative_path;
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> length;
+  if (const auto* whole = std::get_if<proto::GetGameFileDataRequest>(&request.body)) {
+    relative_path = whole->relative_path;
+  } else {
+    const auto& chunk = std::get<proto::GetGameFileChunkRequest>(request.body);
+    relative_path = chunk.relative_path;
+    offset = chunk.offset;
+    length = chunk.length;
+  }
+  auto served =
+      co_await on_pool(disk_, [&] { return open_served_file(game_dir, game_id, relative_path); });
+  if (!served.file)
+    co_return refuse(served.refusal, served.reason);
+  const auto size = served.file->size();
+  if (!length)
+    length = size;
+  if (offset > size || *length > size - offset) {
+    co_return refuse(proto::ErrorCode::InvalidRequest, "range past the end of " + relative_path +
+                                                           " (" + std::to_string(size) + " bytes)");
+  }
+  co_return Answer{proto::FileDataResponse{game_id, relative_path, offset, *length},
+                   std::move(served.file)};
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/thread_pool.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "proto/game.hpp"
+#include "transport/connection.hpp"
+
+namespace lanspread::peer {
+
+class Catalog;
+
+// Answers peers' requests from the local game folder: Ping, ListGames,
+// GetGame (the manifest), GetGameFileData and GetGameFileChunk. Everything is
+// catalog-gated; every refusal is an ErrorResponse plus a log line. File
+// bytes are read with positioned reads on the disk pool, never on the network
+// thread, so a slow disk or a slow client stalls only its own stream.
+class GameServer {
+ public:
+  // What may be served right now, read on the network thread per request.
+  struct Library {
+    std::filesystem::path game_dir;
+    std::vector<proto::Game> announced;  // downloaded catalog games
+  };
+
+  GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk);
+
+  // The transport's stream handler: serves one request.
+  asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
+
+ private:
+  struct Answer;
+  asio::awaitable<Answer> answer(const std::string& request_bytes);
+
+  const Catalog& catalog_;
+  std::function<Library()> library_;
+  asio::thread_pool& disk_;
+};
+
+}  // namespace lanspread::peer

@@ -1,0 +1,204 @@
+#include "peer/services/game_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+#include <asio/thread_pool.hpp>
+#include <filesystem>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/library/library_index.hpp"
+#include "peer/library/scan.hpp"
+#include "peer/services/game_client.hpp"
+#include "proto/codec.hpp"
+#include "support/temp_dir.hpp"
+#include "transport/endpoint.hpp"
+#include "transport/identity.hpp"
+#include "transport/run_coroutine.hpp"
+
+namespace lanspread::peer {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using asio::awaitable;
+
+proto::Request make(proto::RequestBody body) {
+  return proto::Request{.body = std::move(body)};
+}
+
+class GameServerTest : public ::testing::Test {
+ protected:
+  GameServerTest() {
+    test::write_file(games() / "cs16/version.ini", "20240315");
+    test::write_file(games() / "cs16/cs16.rar", payload_);
+    test::write_file(games() / "cs16/maps/de_dust2.bsp", "dust");
+    test::write_file(games() / "cs16/local/secret.cfg", "installed files are not shared");
+    test::write_file(dir_ / "outside/secret.txt", "not yours");
+    fs::create_symlink(dir_ / "outside/secret.txt", games() / "cs16/escape.txt");
+    fs::create_directory_symlink(dir_ / "outside", games() / "cs16/escape-dir");
+    test::write_file(games() / "quake3/q3.pk3", "no sentinel: not downloaded");
+    test::write_file(games() / "homebrew/version.ini", "1");  // not a catalog id
+
+    LibraryIndex index;
+    announced_ = scan_local_library(games(), catalog_, index).announced;
+  }
+
+  fs::path games() const { return dir_ / "games"; }
+
+  // Sends `request` and returns the response (data, when any, is left unread).
+  proto::Response ask(const proto::Request& request) {
+    return test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
+      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto reply = co_await send_request(connection, request);
+      co_return reply.response;
+    }());
+  }
+
+  proto::ErrorResponse refusal(const proto::Request& request) {
+    const auto response = ask(request);
+    const auto* error = std::get_if<proto::ErrorResponse>(&response);
+    if (error == nullptr) {
+      ADD_FAILURE() << "expected an error response";
+      return {};
+    }
+    return *error;
+  }
+
+  proto::ErrorResponse raw_refusal(std::string bytes) {
+    const auto response = test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
+      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto stream = co_await connection.open_stream();
+      co_await stream.write(bytes);
+      stream.finish();
+      co_return co_await read_response(stream);
+    }());
+    const auto* error = std::get_if<proto::ErrorResponse>(&response);
+    if (error == nullptr) {
+      ADD_FAILURE() << "expected an error response";
+      return {};
+    }
+    return *error;
+  }
+
+  std::string fetch(const proto::Request& request) {
+    return test::run_coroutine(io_, [&]() -> awaitable<std::string> {
+      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto reply = co_await send_request(connection, request);
+      const auto& header = std::get<proto::FileDataResponse>(reply.response);
+      std::string bytes(header.length, '\0');
+      co_await read_exactly(reply.stream, std::as_writable_bytes(std::span(bytes)));
+      co_return bytes;
+    }());
+  }
+
+  test::TempDir dir_;
+  test::TempDir state_;
+  std::string payload_ = std::string(3 * 1024 * 1024 + 17, 'p');
+  Catalog catalog_ = Catalog::bundled();
+  std::vector<proto::Game> announced_;
+  transport::Identity identity_ = transport::load_or_create_identity(state_.path());
+  asio::io_context io_;
+  asio::thread_pool disk_{1};
+  GameServer server_{catalog_, [this] { return GameServer::Library{games(), announced_}; }, disk_};
+  transport::Endpoint server_endpoint_{
+      io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
+      [this](transport::Connection c, transport::Stream s) {
+        return server_.serve(std::move(c), std::move(s));
+      }};
+  transport::Endpoint client_{
+      io_, identity_,
+      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
+                                 .accept_incoming = false}};
+};
+
+TEST_F(GameServerTest, AnswersPingAndListsDownloadedCatalogGames) {
+  EXPECT_TRUE(std::holds_alternative<proto::PongResponse>(ask(make(proto::PingRequest{}))));
+  const auto games = std::get<proto::GamesResponse>(ask(make(proto::ListGamesRequest{}))).games;
+  ASSERT_EQ(games.size(), 1u);
+  EXPECT_EQ(games[0].id, "cs16");
+  EXPECT_EQ(games[0].version, "20240315");
+}
+
+TEST_F(GameServerTest, ServesTheManifestWithoutLocalOrLinks) {
+  const auto files =
+      std::get<proto::GameFilesResponse>(ask(make(proto::GetGameRequest{"cs16"}))).files;
+  std::vector<std::string> paths;
+  for (const auto& f : files)
+    paths.push_back(f.relative_path);
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"cs16.rar", "maps", "maps/de_dust2.bsp", "version.ini"}));
+}
+
+TEST_F(GameServerTest, ServesWholeFilesAndRanges) {
+  EXPECT_EQ(fetch(make(proto::GetGameFileDataRequest{"cs16", "cs16.rar"})), payload_);
+  EXPECT_EQ(fetch(make(proto::GetGameFileDataRequest{"cs16", "maps/de_dust2.bsp"})), "dust");
+  EXPECT_EQ(fetch(make(proto::GetGameFileChunkRequest{"cs16", "version.ini", 2, 4})), "2403");
+  EXPECT_EQ(fetch(make(proto::GetGameFileChunkRequest{"cs16", "version.ini", 8, 0})), "");
+}
+
+TEST_F(GameServerTest, RefusesGamesItMustNotServe) {
+  EXPECT_EQ(refusal(make(proto::GetGameRequest{"homebrew"})).code, proto::ErrorCode::UnknownGame);
+  EXPECT_EQ(refusal(make(proto::GetGameRequest{"../games/cs16"})).code,
+            proto::ErrorCode::UnknownGame);
+  EXPECT_EQ(refusal(make(proto::GetGameRequest{"quake3"})).code, proto::ErrorCode::NotFound);
+  EXPECT_EQ(refusal(make(proto::GetGameFileDataRequest{"quake3", "q3.pk3"})).code,
+            proto::ErrorCode::NotFound);
+}
+
+TEST_F(GameServerTest, RefusesPathsOutsideTheServedPayload) {
+  for (const auto* path :
+       {"../quake3/q3.pk3", "maps/../../quake3/q3.pk3", "/etc/passwd", "local/secret.cfg",
+        ".local.backup/x", "escape.txt", "escape-dir/secret.txt", "maps//de_dust2.bsp",
+        "maps/./de_dust2.bsp", "", "maps"}) {
+    const auto error = refusal(make(proto::GetGameFileDataRequest{"cs16", path}));
+    EXPECT_EQ(error.code, proto::ErrorCode::NotAllowed) << path << ": " << error.message;
+  }
+  EXPECT_EQ(refusal(make(proto::GetGameFileDataRequest{"cs16", "missing.rar"})).code,
+            proto::ErrorCode::NotFound);
+}
+
+TEST_F(GameServerTest, RefusesRangesPastTheEnd) {
+  for (const auto& [offset, length] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
+           {0, 9}, {9, 0}, {8, 1}, {1ULL << 62, 1}}) {
+    EXPECT_EQ(
+        refusal(make(proto::GetGameFileChunkRequest{"cs16", "version.ini", offset, length})).code,
+        proto::ErrorCode::InvalidRequest)
+        << offset << "+" << length;
+  }
+}
+
+TEST_F(GameServerTest, RefusesMalformedOversizedAndForeignRequests) {
+  EXPECT_EQ(raw_refusal("{not json").code, proto::ErrorCode::InvalidRequest);
+  EXPECT_EQ(raw_refusal(R"({"protocol":1,"type":"format_disk"})").code,
+            proto::ErrorCode::InvalidRequest);
+  EXPECT_EQ(raw_refusal(std::string(proto::kMaxRequestBytes + 1, ' ')).code,
+            proto::ErrorCode::InvalidRequest);
+  EXPECT_EQ(raw_refusal(R"({"protocol":2,"type":"ping"})").code,
+            proto::ErrorCode::UnsupportedVersion);
+}
+
+TEST_F(GameServerTest, AClientThatStopsReadingStallsOnlyItself) {
+  test::write_file(games() / "cs16/big.rar", std::string(24 * 1024 * 1024, 'b'));
+  transport::Endpoint other_client{
+      io_, identity_,
+      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
+                                 .accept_incoming = false}};
+  const auto version = test::run_coroutine(io_, [&]() -> awaitable<std::string> {
+    auto slow = co_await client_.connect(server_endpoint_.local_endpoint());
+    const auto big = make(proto::GetGameFileDataRequest{"cs16", "big.rar"});
+    auto stalled = co_await send_request(slow, big);
+    EXPECT_TRUE(std::holds_alternative<proto::FileDataResponse>(stalled.response));
+    // `stalled` is never read: its flow-control window fills and stays full.
+    auto fast = co_await other_client.connect(server_endpoint_.local_endpoint());
+    const auto chunk = make(proto::GetGameFileChunkRequest{"cs16", "version.ini", 0, 8});
+    auto reply = co_await send_request(fast, chunk);
+    std::string bytes(8, '\0');
+    co_await read_exactly(reply.stream, std::as_writable_bytes(std::span(bytes)));
+    co_return bytes;
+  }());
+  EXPECT_EQ(version, "20240315");
+}
+
+}  // namespace
+}  // namespace lanspread::peer
