@@ -43,7 +43,7 @@ asio::awaitable<std::size_t> Stream::read_some(std::span<std::byte> buffer) {
     throw_if_failed(*state);
     if (state->closed)
       throw std::system_error(TransportError::StreamReset);
-    co_await state->wait();
+    co_await state->wait_readable();
   }
 }
 
@@ -71,7 +71,7 @@ asio::awaitable<void> Stream::write(std::span<const std::byte> data) {
   state->queued += data.size();
   connection->schedule_flush();
   while (state->queued - state->acked > kMaxUnacknowledged) {
-    co_await state->wait();
+    co_await state->wait_writable();
     throw_if_failed(*state);
     if (state->closed)
       throw std::system_error(TransportError::ConnectionClosed);

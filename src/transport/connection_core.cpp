@@ -99,7 +99,7 @@ struct Callbacks {
     stream->received.insert(stream->received.end(), data, data + length);
     if ((flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0)
       stream->fin_received = true;
-    stream->notify();
+    stream->notify_readable();
     return 0;
   }
 
@@ -113,7 +113,7 @@ struct Callbacks {
       stream->acked += stream->chunks.front().size();
       stream->chunks.pop_front();
     }
-    stream->notify();
+    stream->notify_writable();
     return 0;
   }
 
@@ -200,13 +200,7 @@ std::uint64_t now_ns() {
 
 StreamState::StreamState(std::weak_ptr<ConnectionCore> owner, std::int64_t stream_id,
                          const asio::any_io_executor& executor)
-    : connection(std::move(owner)), id(stream_id), wake_(executor) {}
-
-asio::awaitable<void> StreamState::wait() {
-  wake_.expires_at(asio::steady_timer::time_point::max());
-  std::error_code ignored;
-  co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
+    : connection(std::move(owner)), id(stream_id), readable_(executor), writable_(executor) {}
 
 ConnectionCore::ConnectionCore(EndpointCore& endpoint, const asio::ip::udp::endpoint& remote,
                                bool server, std::string expected_fingerprint)
@@ -363,7 +357,6 @@ void ConnectionCore::on_datagram(std::span<const std::uint8_t> datagram,
     terminate(code, std::string("connection failed: ") + ngtcp2_strerror(rv));
     return;
   }
-  flush();
 }
 
 void ConnectionCore::schedule_flush() {
@@ -471,26 +464,25 @@ bool ConnectionCore::write_packets() {
     }
   }
   ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
-  for (auto& [id, stream] : streams_) {
-    if (stream->sent > stream->acked)
-      stream->notify();
-  }
   return true;
 }
 
 void ConnectionCore::arm_timer() {
   const auto expiry = ngtcp2_conn_get_expiry(conn_);
-  if (expiry == UINT64_MAX) {
-    timer_.cancel();
+  // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
+  // packet. A timer that fires early finds nothing due and re-arms for the
+  // real expiry, so only moving it earlier is urgent.
+  if (expiry >= armed_expiry_)
     return;
-  }
+  armed_expiry_ = expiry;
   const auto now = now_ns();
-  const auto delay = std::chrono::nanoseconds(expiry > now ? expiry - now : 0);
-  timer_.expires_after(delay);
+  timer_.expires_after(std::chrono::nanoseconds(expiry > now ? expiry - now : 0));
   timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
     auto self = weak.lock();
-    if (!ec && self)
-      self->handle_timer();
+    if (ec || !self)
+      return;
+    self->armed_expiry_ = UINT64_MAX;
+    self->handle_timer();
   });
 }
 

@@ -15,6 +15,8 @@
 #include <system_error>
 #include <vector>
 
+#include "transport/wakeup.hpp"
+
 namespace lanspread::transport {
 
 class EndpointCore;
@@ -26,9 +28,17 @@ class StreamState {
   StreamState(std::weak_ptr<class ConnectionCore> connection, std::int64_t id,
               const asio::any_io_executor& executor);
 
-  // Wakes every coroutine waiting on this stream so it re-checks its state.
-  void notify() { wake_.cancel(); }
-  asio::awaitable<void> wait();
+  // Wake the coroutine waiting to read (or to write) so it re-checks the
+  // stream's state; notify() wakes both. A wake with no waiter is kept for
+  // the next wait, which then returns at once and re-checks.
+  void notify_readable() { readable_.notify(); }
+  void notify_writable() { writable_.notify(); }
+  void notify() {
+    notify_readable();
+    notify_writable();
+  }
+  asio::awaitable<void> wait_readable() { return readable_.wait(); }
+  asio::awaitable<void> wait_writable() { return writable_.wait(); }
 
   const std::weak_ptr<ConnectionCore> connection;
   const std::int64_t id;
@@ -53,7 +63,8 @@ class StreamState {
   std::error_code error;
 
  private:
-  asio::steady_timer wake_;
+  Wakeup readable_;
+  Wakeup writable_;
 };
 
 // One QUIC connection: ngtcp2 state, the TLS session and the streams. Lives
@@ -76,6 +87,8 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   ConnectionCore(const ConnectionCore&) = delete;
   ConnectionCore& operator=(const ConnectionCore&) = delete;
 
+  // Feeds one datagram to ngtcp2. The caller flushes once per batch of
+  // datagrams: flushing per datagram would re-arm the timer per packet.
   void on_datagram(std::span<const std::uint8_t> datagram, const ngtcp2_pkt_info& info);
   // Writes everything ngtcp2 is willing to send now and re-arms the timer.
   void flush();
@@ -124,7 +137,8 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   std::map<std::int64_t, std::shared_ptr<StreamState>> streams_;
   std::int64_t write_cursor_ = -1;  // the stream written last, for round robin
   asio::steady_timer timer_;
-  asio::steady_timer state_changed_;  // wakes handshake and stream-credit waiters
+  std::uint64_t armed_expiry_ = UINT64_MAX;  // when timer_ fires; UINT64_MAX: not armed
+  asio::steady_timer state_changed_;         // wakes handshake and stream-credit waiters
   bool established_ = false;
   bool terminated_ = false;
   bool flush_scheduled_ = false;

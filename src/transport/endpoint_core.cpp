@@ -19,6 +19,9 @@ namespace {
 constexpr int kSocketBufferBytes = 8 * 1024 * 1024;
 constexpr std::size_t kMaxDatagram = 65536;
 constexpr std::size_t kShortHeaderCidLength = 18;
+// Datagrams handled per wake-up before flushing, so replies are not held back
+// for long under a flood.
+constexpr int kMaxBatch = 64;
 
 std::string key_of(const ngtcp2_cid& cid) {
   return {reinterpret_cast<const char*>(cid.data), cid.datalen};
@@ -82,59 +85,77 @@ asio::awaitable<void> EndpointCore::receive_loop() {
   auto self = shared_from_this();
   std::vector<std::uint8_t> buffer(kMaxDatagram);
   asio::ip::udp::endpoint from;
+  socket_.non_blocking(true);
   while (!closed_) {
     std::error_code ec;
-    const auto size = co_await socket_.async_receive_from(
-        asio::buffer(buffer), from, asio::redirect_error(asio::use_awaitable, ec));
+    co_await socket_.async_wait(asio::ip::udp::socket::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || closed_)
       break;
-    if (ec) {
+    // Drain what is queued, then flush each touched connection once.
+    for (int i = 0; i < kMaxBatch && !closed_; ++i) {
+      const auto size = socket_.receive_from(asio::buffer(buffer), from, 0, ec);
+      if (ec == asio::error::would_block)
+        break;
       // ICMP errors from a vanished peer surface here; they are no reason to stop.
-      continue;
+      if (ec)
+        continue;
+      if (auto connection = dispatch({buffer.data(), size}, from))
+        touch(std::move(connection));
     }
-    dispatch({buffer.data(), size}, from);
+    for (auto& connection : touched_)
+      connection->flush();
+    touched_.clear();
   }
 }
 
-void EndpointCore::dispatch(std::span<const std::uint8_t> datagram,
-                            const asio::ip::udp::endpoint& from) {
+void EndpointCore::touch(std::shared_ptr<ConnectionCore> connection) {
+  if (std::find(touched_.begin(), touched_.end(), connection) == touched_.end()) {
+    touched_.push_back(std::move(connection));
+  }
+}
+
+std::shared_ptr<ConnectionCore> EndpointCore::dispatch(std::span<const std::uint8_t> datagram,
+                                                       const asio::ip::udp::endpoint& from) {
   ngtcp2_version_cid version_cid{};
   const int rv = ngtcp2_pkt_decode_version_cid(&version_cid, datagram.data(), datagram.size(),
                                                kShortHeaderCidLength);
   if (rv == NGTCP2_ERR_VERSION_NEGOTIATION) {
     send_version_negotiation(version_cid, from);
-    return;
+    return nullptr;
   }
   if (rv != 0)
-    return;  // not QUIC: drop
+    return nullptr;  // not QUIC: drop
 
   const auto route = routes_.find(key_of(version_cid.dcid, version_cid.dcidlen));
   if (route != routes_.end()) {
     auto connection = route->second;  // it may unroute itself while handling
     connection->on_datagram(datagram, ngtcp2_pkt_info{});
-    return;
+    return connection;
   }
   if (version_cid.version == 0) {
     ngtcp2_cid dcid{};
     ngtcp2_cid_init(&dcid, version_cid.dcid, version_cid.dcidlen);
     send_stateless_reset(datagram, dcid, from);
-    return;
+    return nullptr;
   }
   if (!options_.accept_incoming)
-    return;
+    return nullptr;
   ngtcp2_pkt_hd header{};
   if (ngtcp2_accept(&header, datagram.data(), datagram.size()) != 0)
-    return;
+    return nullptr;
   if (connection_count() >= options_.max_connections) {
     spdlog::warn("refusing a connection from {}: {} connections already open",
                  from.address().to_string(), options_.max_connections);
-    return;
+    return nullptr;
   }
   try {
     auto connection = ConnectionCore::accept(*this, from, header);
     connection->on_datagram(datagram, ngtcp2_pkt_info{});
+    return connection;
   } catch (const std::exception& e) {
     spdlog::warn("cannot accept a connection from {}: {}", from.address().to_string(), e.what());
+    return nullptr;
   }
 }
 

@@ -48,7 +48,11 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
 
  private:
   asio::awaitable<void> receive_loop();
-  void dispatch(std::span<const std::uint8_t> datagram, const asio::ip::udp::endpoint& from);
+  // Hands a datagram to its connection (accepting a new one if allowed);
+  // returns the connection that must be flushed, if any.
+  std::shared_ptr<ConnectionCore> dispatch(std::span<const std::uint8_t> datagram,
+                                           const asio::ip::udp::endpoint& from);
+  void touch(std::shared_ptr<ConnectionCore> connection);
   void send_stateless_reset(std::span<const std::uint8_t> datagram, const ngtcp2_cid& dcid,
                             const asio::ip::udp::endpoint& to);
   void send_version_negotiation(const ngtcp2_version_cid& version_cid,
@@ -61,6 +65,7 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
   asio::ip::udp::endpoint local_;
   std::array<std::uint8_t, 32> reset_secret_{};
   std::map<std::string, std::shared_ptr<ConnectionCore>> routes_;
+  std::vector<std::shared_ptr<ConnectionCore>> touched_;  // in the current batch
   bool closed_ = false;
 };
 
