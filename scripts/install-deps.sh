@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev clang-format clang-tidy
   libasio-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgnutls28-dev libngtcp2-dev libngtcp2-crypto-gnutls-dev
-  libarchive-dev
+  libarchive-dev libarchive-tools
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

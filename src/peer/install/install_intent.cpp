@@ -1,0 +1,98 @@
+#include "peer/install/install_intent.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "peer/disk/atomic_file.hpp"
+
+namespace lanspread::peer::install {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kFormat = 1;
+
+std::optional<Operation> parse_operation(std::string_view text) {
+  if (text == "install")
+    return Operation::Install;
+  if (text == "update")
+    return Operation::Update;
+  if (text == "uninstall")
+    return Operation::Uninstall;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Operation operation) {
+  switch (operation) {
+    case Operation::Install:
+      return "install";
+    case Operation::Update:
+      return "update";
+    case Operation::Uninstall:
+      return "uninstall";
+  }
+  return "unknown";
+}
+
+fs::path game_state_dir(const fs::path& state_dir, std::string_view game_id) {
+  return state_dir / "games" / std::string(game_id);
+}
+
+fs::path intent_path(const fs::path& state_dir, std::string_view game_id) {
+  return game_state_dir(state_dir, game_id) / std::string(kIntentFile);
+}
+
+std::string encode_intent(const InstallIntent& intent) {
+  const nlohmann::json json = {{"format", kFormat},
+                               {"operation", to_string(intent.operation)},
+                               {"game_id", intent.game_id},
+                               {"game_root", intent.game_root.string()}};
+  return json.dump(2) + "\n";
+}
+
+IntentRead read_intent(const fs::path& file, const fs::path& game_root_if_missing) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return {};
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  if (json.is_discarded() || !json.is_object())
+    return {.error = file.string() + " is not valid JSON"};
+  const auto operation = json.find("operation");
+  if (operation == json.end() || !operation->is_string())
+    return {.error = file.string() + " has no operation"};
+  const auto parsed = parse_operation(operation->get<std::string>());
+  if (!parsed)
+    return {.error = file.string() + " has an unknown operation"};
+  InstallIntent intent{.operation = *parsed, .game_root = game_root_if_missing};
+  intent.game_id = file.parent_path().filename().string();
+  if (const auto root = json.find("game_root"); root != json.end() && root->is_string())
+    intent.game_root = root->get<std::string>();
+  return {.intent = std::move(intent)};
+}
+
+std::optional<std::string> record_intent(const fs::path& state_dir, const InstallIntent& intent) {
+  return write_file_atomically(intent_path(state_dir, intent.game_id), encode_intent(intent));
+}
+
+std::optional<std::string> clear_intent(const fs::path& state_dir, std::string_view game_id) {
+  const auto file = intent_path(state_dir, game_id);
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (ec)
+    return "cannot remove " + file.string() + ": " + ec.message();
+  const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return std::nullopt;
+}
+
+}  // namespace lanspread::peer::install

@@ -1,0 +1,332 @@
+#include "peer/install/libarchive_unpacker.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "peer/install/entry_name.hpp"
+#include "peer/install/rar5_probe.hpp"
+
+namespace lanspread::peer::install {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::size_t kReadBlockSize = std::size_t{1} << 20;
+
+// libarchive converts entry names through the current locale; a program left
+// in the "C" locale would mangle every non-ASCII name. Switching only the
+// calling thread (uselocale) leaves the rest of the process alone.
+class Utf8ThreadLocale {
+ public:
+  Utf8ThreadLocale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0))) {
+    if (utf8_ != static_cast<locale_t>(0))
+      previous_ = ::uselocale(utf8_);
+  }
+  ~Utf8ThreadLocale() {
+    if (utf8_ != static_cast<locale_t>(0)) {
+      ::uselocale(previous_);
+      ::freelocale(utf8_);
+    }
+  }
+  Utf8ThreadLocale(const Utf8ThreadLocale&) = delete;
+  Utf8ThreadLocale& operator=(const Utf8ThreadLocale&) = delete;
+
+ private:
+  locale_t utf8_;
+  locale_t previous_ = LC_GLOBAL_LOCALE;
+};
+
+struct ReadDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+struct WriteDeleter {
+  void operator()(archive* a) const { archive_write_free(a); }
+};
+using ReadArchive = std::unique_ptr<archive, ReadDeleter>;
+using WriteArchive = std::unique_ptr<archive, WriteDeleter>;
+
+std::string libarchive_message(archive* a) {
+  const char* text = archive_error_string(a);
+  return text != nullptr ? text : "unknown error";
+}
+
+// Reader errors, worded for a user: encryption and corruption are the two a
+// user can act on (get another copy, or an unencrypted one).
+std::string read_failure(archive* a, const ArchiveSet& set) {
+  const auto message = libarchive_message(a);
+  // libarchive 3.6 does not flag encrypted RAR 5 entries; it fails while
+  // decompressing them, with a message about block headers.
+  if (message.find("ncrypt") != std::string::npos || message.find("assword") != std::string::npos)
+    return "encrypted archive " + set.name + ": " + message;
+  if (rar5_has_encryption(set.volumes.front()))
+    return "encrypted archive " + set.name + ": it is password-protected, which is not supported";
+  return "corrupt or unreadable archive " + set.name + ": " + message;
+}
+
+std::string write_failure(archive* w, const ArchiveSet& set, std::string_view entry) {
+  if (archive_errno(w) == ENOSPC)
+    return "no space left on the device while unpacking '" + std::string(entry) + "' from " +
+           set.name;
+  return "cannot write '" + std::string(entry) + "' from " + set.name + ": " +
+         libarchive_message(w);
+}
+
+struct Opened {
+  ReadArchive reader;
+  std::string error;
+};
+
+Opened open_set(const ArchiveSet& set) {
+  if (set.volumes.empty())
+    return {.error = "archive set " + set.name + " has no volumes"};
+  ReadArchive reader(archive_read_new());
+  archive_read_support_format_all(reader.get());
+  archive_read_support_filter_all(reader.get());
+  std::vector<std::string> names;
+  for (const auto& volume : set.volumes)
+    names.push_back(volume.string());
+  std::vector<const char*> pointers;
+  for (const auto& name : names)
+    pointers.push_back(name.c_str());
+  pointers.push_back(nullptr);
+  if (archive_read_open_filenames(reader.get(), pointers.data(), kReadBlockSize) != ARCHIVE_OK)
+    return {.error = "cannot open archive " + set.name + ": " + libarchive_message(reader.get())};
+  return {.reader = std::move(reader)};
+}
+
+const char* entry_path(archive_entry* entry) {
+  const char* utf8 = archive_entry_pathname_utf8(entry);
+  return utf8 != nullptr ? utf8 : archive_entry_pathname(entry);
+}
+
+const char* entry_symlink(archive_entry* entry) {
+  const char* utf8 = archive_entry_symlink_utf8(entry);
+  return utf8 != nullptr ? utf8 : archive_entry_symlink(entry);
+}
+
+const char* entry_hardlink(archive_entry* entry) {
+  const char* utf8 = archive_entry_hardlink_utf8(entry);
+  return utf8 != nullptr ? utf8 : archive_entry_hardlink(entry);
+}
+
+bool is_inside(const fs::path& root, const fs::path& candidate) {
+  auto mismatch = std::mismatch(root.begin(), root.end(), candidate.begin(), candidate.end());
+  return mismatch.first == root.end();
+}
+
+std::optional<std::string> refuse_special(archive_entry* entry, std::string_view name) {
+  switch (archive_entry_filetype(entry)) {
+    case AE_IFCHR:
+    case AE_IFBLK:
+      return "entry '" + std::string(name) + "' is a device file";
+    case AE_IFIFO:
+      return "entry '" + std::string(name) + "' is a FIFO";
+    case AE_IFSOCK:
+      return "entry '" + std::string(name) + "' is a socket";
+    default:
+      return std::nullopt;
+  }
+}
+
+// One unpack of one set; holds what the checks after the last entry need.
+class Extraction {
+ public:
+  Extraction(const ArchiveSet& set, fs::path root, archive* reader, archive* writer)
+      : set_(set), root_(std::move(root)), reader_(reader), writer_(writer) {}
+
+  Result run(const UnpackProgressFn& progress, const std::stop_token& stop) {
+    archive_entry* entry = nullptr;
+    for (;;) {
+      if (stop.stop_requested())
+        return Result::cancelled();
+      const int status = archive_read_next_header(reader_, &entry);
+      if (status == ARCHIVE_EOF)
+        break;
+      if (status == ARCHIVE_WARN)
+        spdlog::warn("unpack {}: {}", set_.name, libarchive_message(reader_));
+      else if (status != ARCHIVE_OK)
+        return Result::failure(read_failure(reader_, set_));
+      if (auto result = write_entry(entry, progress, stop); !result.ok())
+        return result;
+    }
+    if (archive_write_close(writer_) != ARCHIVE_OK)
+      return Result::failure(write_failure(writer_, set_, "(closing)"));
+    return check_links();
+  }
+
+ private:
+  Result refuse(const std::string& reason) const {
+    return Result::failure("refusing archive " + set_.name + ": " + reason);
+  }
+
+  Result write_entry(archive_entry* entry, const UnpackProgressFn& progress,
+                     const std::stop_token& stop) {
+    const char* raw = entry_path(entry);
+    if (archive_entry_is_encrypted(entry) != 0)
+      return Result::failure("encrypted archive " + set_.name + ": entry '" +
+                             std::string(raw != nullptr ? raw : "") + "' is password-protected");
+    if (raw == nullptr)
+      return refuse("an entry has no readable name");
+    const auto name = check_entry_name(raw);
+    if (!name.error.empty())
+      return refuse(name.error);
+    if (auto special = refuse_special(entry, raw))
+      return refuse(*special);
+    if (name.relative.empty())
+      return Result::success();  // the archive's own root directory
+
+    if (archive_entry_filetype(entry) == AE_IFLNK) {
+      const char* target = entry_symlink(entry);
+      if (target == nullptr || !link_target_stays_inside(name.relative, target))
+        return refuse("entry '" + name.relative + "' is a link to '" + (target ? target : "") +
+                      "', outside the target folder");
+      links_.push_back(name.relative);
+    }
+    if (const char* hardlink = entry_hardlink(entry)) {
+      const auto link = check_entry_name(hardlink);
+      if (!link.error.empty())
+        return refuse("hard link " + name.relative + ": " + link.error);
+      std::error_code ec;
+      const auto resolved = fs::weakly_canonical(root_ / link.relative, ec);
+      if (ec || !is_inside(root_, resolved))
+        return refuse("entry '" + name.relative + "' is a hard link to '" + hardlink +
+                      "', outside the target folder");
+      archive_entry_set_hardlink_utf8(entry, (root_ / link.relative).c_str());
+    }
+    archive_entry_set_pathname_utf8(entry, (root_ / name.relative).c_str());
+
+    int status = archive_write_header(writer_, entry);
+    if (status == ARCHIVE_WARN)
+      spdlog::warn("unpack {}: {}: {}", set_.name, name.relative, libarchive_message(writer_));
+    else if (status != ARCHIVE_OK)
+      return Result::failure(write_failure(writer_, set_, name.relative));
+
+    // Directories and links carry no data (RAR 5 fails when asked for the
+    // data of a directory link). Entries of unknown type are read like files
+    // so that their data is checked.
+    const auto type = archive_entry_filetype(entry);
+    const bool has_data = type != AE_IFDIR && type != AE_IFLNK;
+    std::uint64_t entry_end = 0;
+    while (has_data) {
+      if (stop.stop_requested())
+        return Result::cancelled();
+      const void* block = nullptr;
+      std::size_t size = 0;
+      la_int64_t offset = 0;
+      status = archive_read_data_block(reader_, &block, &size, &offset);
+      if (status == ARCHIVE_EOF)
+        break;
+      if (status != ARCHIVE_OK)
+        return Result::failure(read_failure(reader_, set_));
+      if (archive_write_data_block(writer_, block, size, offset) != ARCHIVE_OK)
+        return Result::failure(write_failure(writer_, set_, name.relative));
+      // Some readers (RAR 5 across volumes) hand out overlapping blocks, so
+      // the entry's extent counts, not the sum of block sizes.
+      entry_end = std::max(entry_end, static_cast<std::uint64_t>(offset) + size);
+      if (progress) {
+        progress(
+            {.archive_bytes_read = static_cast<std::uint64_t>(archive_filter_bytes(reader_, -1)),
+             .bytes_written = written_before_entry_ + entry_end});
+      }
+    }
+    written_before_entry_ += entry_end;
+    status = archive_write_finish_entry(writer_);
+    if (status == ARCHIVE_WARN)
+      spdlog::warn("unpack {}: {}: {}", set_.name, name.relative, libarchive_message(writer_));
+    else if (status != ARCHIVE_OK)
+      return Result::failure(write_failure(writer_, set_, name.relative));
+    return Result::success();
+  }
+
+  // Link targets are checked by name as they arrive, but a link written
+  // later can change where an earlier one leads ("a -> b/..", then
+  // "b -> ."), so every link is resolved once more when all are in place.
+  Result check_links() const {
+    for (const auto& link : links_) {
+      std::error_code ec;
+      const auto resolved = fs::weakly_canonical(root_ / link, ec);
+      if (ec)
+        return refuse("cannot resolve link '" + link + "': " + ec.message());
+      if (!is_inside(root_, resolved))
+        return refuse("link '" + link + "' leads outside the target folder");
+    }
+    return Result::success();
+  }
+
+  const ArchiveSet& set_;
+  fs::path root_;
+  archive* reader_;
+  archive* writer_;
+  std::vector<std::string> links_;
+  std::uint64_t written_before_entry_ = 0;
+};
+
+}  // namespace
+
+Result LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
+                                  const UnpackProgressFn& progress, std::stop_token stop) {
+  const Utf8ThreadLocale locale;
+  std::error_code ec;
+  // Entries are written by absolute path (changing the working directory
+  // would affect every thread), so the prefix must hold no symlink for
+  // ARCHIVE_EXTRACT_SECURE_SYMLINKS to accept it.
+  const auto root = fs::canonical(target, ec);
+  if (ec)
+    return Result::failure("cannot use unpack target " + target.string() + ": " + ec.message());
+  auto opened = open_set(set);
+  if (!opened.reader)
+    return Result::failure(opened.error);
+
+  WriteArchive writer(archive_write_disk_new());
+  // NOABSOLUTEPATHS cannot be set: the rewritten names are absolute on
+  // purpose. check_entry_name refuses absolute names before the rewrite.
+  archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_TIME |
+                                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                                   ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+  Extraction extraction(set, root, opened.reader.get(), writer.get());
+  auto result = extraction.run(progress, stop);
+  if (!result.ok())
+    spdlog::warn("unpack {} into {}: {}", set.name, root.string(), result.reason());
+  return result;
+}
+
+Result LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                                std::stop_token stop) {
+  const Utf8ThreadLocale locale;
+  auto opened = open_set(set);
+  if (!opened.reader)
+    return Result::failure(opened.error);
+  archive* reader = opened.reader.get();
+  archive_entry* entry = nullptr;
+  for (;;) {
+    if (stop.stop_requested())
+      return Result::cancelled();
+    const int status = archive_read_next_header(reader, &entry);
+    if (status == ARCHIVE_EOF)
+      return Result::success();
+    if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
+      return Result::failure(read_failure(reader, set));
+    if (archive_entry_is_encrypted(entry) != 0)
+      return Result::failure("encrypted archive " + set.name);
+    const char* path = entry_path(entry);
+    if (on_entry) {
+      on_entry({.path = path != nullptr ? path : "",
+                .size = static_cast<std::uint64_t>(archive_entry_size(entry)),
+                .regular_file =
+                    archive_entry_filetype(entry) == AE_IFREG && entry_hardlink(entry) == nullptr});
+    }
+    if (archive_read_data_skip(reader) != ARCHIVE_OK)
+      return Result::failure(read_failure(reader, set));
+  }
+}
+
+}  // namespace lanspread::peer::install

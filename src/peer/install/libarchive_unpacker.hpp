@@ -1,0 +1,22 @@
+#pragma once
+
+#include "peer/install/unpacker.hpp"
+
+namespace lanspread::peer::install {
+
+// The default unpacker: libarchive reads RAR 4, RAR 5 (solid, multi-volume),
+// zip, 7z and tar with any compression filter it knows.
+//
+// Refused, with the reason in the result: entry names that are absolute or
+// contain "..", symlinks whose target is absolute or leads out of the target,
+// hard links to anything outside it, anything written through a symlink,
+// device files, FIFOs and sockets, encrypted entries ("encrypted archive"),
+// and corrupt data.
+class LibarchiveUnpacker final : public Unpacker {
+ public:
+  Result unpack(const ArchiveSet& set, const std::filesystem::path& target,
+                const UnpackProgressFn& progress, std::stop_token stop) override;
+  Result list(const ArchiveSet& set, const ArchiveEntryFn& on_entry, std::stop_token stop) override;
+};
+
+}  // namespace lanspread::peer::install

@@ -1,0 +1,79 @@
+#include "peer/install/migration.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/disk/atomic_file.hpp"
+#include "peer/install/install_intent.hpp"
+#include "peer/install/owned_dir.hpp"
+
+namespace lanspread::peer::install {
+namespace fs = std::filesystem;
+namespace {
+
+std::optional<std::string> read_all(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Copy-then-delete rather than rename: the state directory is often on
+// another file system than the games.
+std::optional<std::string> migrate_one(const fs::path& from, const fs::path& to) {
+  const auto contents = read_all(from);
+  if (!contents)
+    return "cannot read " + from.string();
+  auto destination = to;
+  if (exists_no_follow(to)) {
+    if (read_all(to) != contents)
+      destination += ".legacy";
+  }
+  if (destination != to || !exists_no_follow(to)) {
+    if (auto error = write_file_atomically(destination, *contents))
+      return error;
+  }
+  std::error_code ec;
+  fs::remove(from, ec);
+  if (ec)
+    return "cannot remove " + from.string() + ": " + ec.message();
+  return std::nullopt;
+}
+
+}  // namespace
+
+MigrationReport migrate_legacy_files(const fs::path& game_dir, const fs::path& state_dir,
+                                     const Catalog& catalog) {
+  MigrationReport report;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(game_dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    const auto id = it->path().filename().string();
+    if (!catalog.contains(id) || !is_real_directory(it->path()))
+      continue;
+    for (const auto& legacy : kLegacyFiles) {
+      const auto from = it->path() / legacy.in_root;
+      std::error_code status_ec;
+      if (!fs::is_regular_file(fs::symlink_status(from, status_ec)))
+        continue;
+      const auto to = game_state_dir(state_dir, id) / legacy.in_state;
+      if (auto error = migrate_one(from, to)) {
+        spdlog::warn("migration: {}: {}", id, *error);
+        report.problems.push_back(id + ": " + *error);
+      } else {
+        spdlog::info("migration: moved {} to {}", from.string(), to.string());
+        report.moved.push_back(id + ": " + from.string() + " -> " + to.string());
+      }
+    }
+  }
+  if (ec)
+    report.problems.push_back("cannot list " + game_dir.string() + ": " + ec.message());
+  return report;
+}
+
+}  // namespace lanspread::peer::install

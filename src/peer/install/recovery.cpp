@@ -1,0 +1,206 @@
+#include "peer/install/recovery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "peer/catalog/game_id.hpp"
+#include "peer/install/owned_dir.hpp"
+#include "peer/library/game_root_layout.hpp"
+
+namespace lanspread::peer::install {
+namespace fs = std::filesystem;
+namespace {
+
+// Collects what was done, so the runtime can tell the user in one sentence.
+class Notes {
+ public:
+  void add(std::string note) { notes_.push_back(std::move(note)); }
+  void failed(std::string reason) {
+    failure_ = true;
+    add(std::move(reason));
+  }
+  bool any() const { return !notes_.empty(); }
+  bool failure() const { return failure_; }
+  std::string joined() const {
+    std::string text;
+    for (const auto& note : notes_)
+      text += (text.empty() ? "" : "; ") + note;
+    return text;
+  }
+
+ private:
+  std::vector<std::string> notes_;
+  bool failure_ = false;
+};
+
+void remove_if_owned(const fs::path& dir, bool owned_by_name, const StepHook& on_step,
+                     Notes& notes) {
+  if (!exists_no_follow(dir))
+    return;
+  const auto name = dir.filename().string();
+  if (!is_real_directory(dir) || (!owned_by_name && !is_marked_owned(dir))) {
+    notes.add("left " + name + " alone (Lanspread did not make it)");
+    return;
+  }
+  if (auto error = remove_owned_dir(dir, on_step))
+    notes.failed(*error);
+  else
+    notes.add("removed the unfinished " + name);
+}
+
+bool has_leftovers(const fs::path& root) {
+  const fs::path local = root / std::string(layout::kLocalDir);
+  return exists_no_follow(root / std::string(layout::kInstallingDir)) ||
+         exists_no_follow(root / std::string(layout::kBackupDir)) ||
+         exists_no_follow(root / std::string(kStagingTemp)) ||
+         exists_no_follow(root / std::string(kRemovingDir)) || is_marked_owned(local);
+}
+
+}  // namespace
+
+std::string_view to_string(RecoveryAction::Outcome outcome) {
+  switch (outcome) {
+    case RecoveryAction::Outcome::Completed:
+      return "completed";
+    case RecoveryAction::Outcome::RolledBack:
+      return "rolled back";
+    case RecoveryAction::Outcome::CleanedUp:
+      return "cleaned up";
+    case RecoveryAction::Outcome::Failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
+                                 const fs::path& state_dir, std::optional<Operation> intent,
+                                 const StepHook& on_step) {
+  RecoveryAction action{.game_id = std::string(game_id), .operation = intent};
+  Notes notes;
+  const fs::path local = root / std::string(layout::kLocalDir);
+  const fs::path backup = root / std::string(layout::kBackupDir);
+  bool restored_backup = false;
+
+  if (is_real_directory(root)) {
+    // Staging never holds the result: the result is whatever became local/.
+    remove_if_owned(root / std::string(kStagingTemp), true, on_step, notes);
+    remove_if_owned(root / std::string(layout::kInstallingDir), false, on_step, notes);
+    // Set aside by uninstall after the point of no return.
+    remove_if_owned(root / std::string(kRemovingDir), true, on_step, notes);
+
+    if (exists_no_follow(backup) && !notes.failure()) {
+      const bool marked = is_marked_owned(backup);
+      // The update marks local/ before renaming it, so a backup without the
+      // marker is ours only when the update intent says so and nothing has
+      // taken its place; restoring deletes nothing either way.
+      const bool ours_to_restore = marked || intent == Operation::Update;
+      if (!is_real_directory(backup)) {
+        notes.add("left .local.backup alone (not a folder)");
+      } else if (exists_no_follow(local)) {
+        if (marked) {
+          if (auto error = remove_owned_dir(backup, on_step))
+            notes.failed(*error);
+          else
+            notes.add("removed the previous install kept in .local.backup");
+        } else {
+          notes.add("left .local.backup alone (Lanspread did not make it)");
+        }
+      } else if (ours_to_restore) {
+        if (auto error = rename_durably(backup, local)) {
+          notes.failed(*error);
+        } else {
+          restored_backup = true;
+          notes.add("restored the previous install from .local.backup");
+        }
+      } else {
+        notes.add("left .local.backup alone (Lanspread did not make it)");
+      }
+    }
+    if (!notes.failure() && is_real_directory(local) && is_marked_owned(local)) {
+      if (auto error = unmark_owned(local))
+        notes.failed(*error);
+    }
+  } else if (intent) {
+    notes.add("the game folder " + root.string() + " is gone");
+  }
+
+  const bool installed = is_real_directory(local);
+  if (notes.failure()) {
+    action.outcome = RecoveryAction::Outcome::Failed;
+  } else if (!intent) {
+    action.outcome = RecoveryAction::Outcome::CleanedUp;
+  } else {
+    switch (*intent) {
+      case Operation::Install:
+        action.outcome =
+            installed ? RecoveryAction::Outcome::Completed : RecoveryAction::Outcome::RolledBack;
+        break;
+      case Operation::Update:
+        action.outcome = restored_backup || !installed ? RecoveryAction::Outcome::RolledBack
+                                                       : RecoveryAction::Outcome::Completed;
+        break;
+      case Operation::Uninstall:
+        action.outcome =
+            installed ? RecoveryAction::Outcome::RolledBack : RecoveryAction::Outcome::Completed;
+        break;
+    }
+    notes.add(installed ? "the game is installed" : "the game is not installed");
+  }
+
+  if (!notes.failure() && intent) {
+    if (auto error = clear_intent(state_dir, game_id)) {
+      notes.failed(*error);
+      action.outcome = RecoveryAction::Outcome::Failed;
+    } else if (on_step) {
+      on_step(Step::IntentCleared);
+    }
+  }
+  action.description = notes.joined();
+  return action;
+}
+
+std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& game_dir,
+                                                             const fs::path& state_dir) {
+  std::vector<RecoveryAction> actions;
+  std::set<std::string> settled;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(state_dir / "games", ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const auto id = it->path().filename().string();
+    const auto file = it->path() / std::string(kIntentFile);
+    if (!is_valid_game_id(id) || !exists_no_follow(file))
+      continue;
+    const auto read = read_intent(file, game_dir / id);
+    if (!read.intent) {
+      // Nothing says what ran; the disk alone is settled below, and a file
+      // that cannot be read would block the game forever.
+      actions.push_back({.game_id = id,
+                         .outcome = RecoveryAction::Outcome::CleanedUp,
+                         .description = "removed an unreadable intent: " + read.error});
+      if (auto error = clear_intent(state_dir, id))
+        actions.back().description += "; " + *error;
+      continue;
+    }
+    auto action =
+        recover_game_root(read.intent->game_root, id, state_dir, read.intent->operation, {});
+    spdlog::info("recovery: {} {} {}: {}", id, to_string(read.intent->operation),
+                 to_string(action.outcome), action.description);
+    if (read.intent->game_root == game_dir / id)
+      settled.insert(id);
+    actions.push_back(std::move(action));
+  }
+
+  for (auto it = fs::directory_iterator(game_dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    const auto id = it->path().filename().string();
+    if (!is_valid_game_id(id) || settled.contains(id) || !is_real_directory(it->path()) ||
+        !has_leftovers(it->path()))
+      continue;
+    auto action = recover_game_root(it->path(), id, state_dir, std::nullopt, {});
+    spdlog::info("recovery: {} {}: {}", id, to_string(action.outcome), action.description);
+    actions.push_back(std::move(action));
+  }
+  return actions;
+}
+
+}  // namespace lanspread::peer::install

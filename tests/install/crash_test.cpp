@@ -1,0 +1,225 @@
+// Kills a child process at every crash point of install, update and
+// uninstall, then runs startup recovery in the parent and checks that the
+// old or the new install is complete, never a mix, and that nothing Lanspread
+// did not make was deleted.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "install_fixture.hpp"
+#include "peer/install/install_intent.hpp"
+#include "peer/install/recovery.hpp"
+#include "test_archives.hpp"
+
+namespace lanspread::test {
+namespace {
+namespace fs = std::filesystem;
+using namespace peer::install;
+
+enum class Txn { Install, Update, Uninstall };
+
+struct CrashPoint {
+  Txn txn;
+  std::optional<Step> step;  // empty: in the middle of the first archive set
+  int occurrence = 1;
+};
+
+const std::vector<Step> kInstallSteps = {
+    Step::IntentRecorded,     Step::StagingCreated,     Step::StagingInPlace,
+    Step::ArchiveSetUnpacked, Step::ArchiveSetUnpacked, Step::LooseFilesCopied,
+    Step::NewLocalInPlace,    Step::NewLocalUnmarked,   Step::IntentCleared};
+const std::vector<Step> kUpdateSteps = {
+    Step::IntentRecorded,     Step::LocalMarked,           Step::BackupInPlace,
+    Step::StagingCreated,     Step::StagingInPlace,        Step::ArchiveSetUnpacked,
+    Step::ArchiveSetUnpacked, Step::LooseFilesCopied,      Step::NewLocalInPlace,
+    Step::NewLocalUnmarked,   Step::OwnedDirPartlyRemoved, Step::BackupRemoved,
+    Step::IntentCleared};
+const std::vector<Step> kUninstallSteps = {Step::IntentRecorded,  Step::LocalMarked,
+                                           Step::LocalMovedAside, Step::OwnedDirPartlyRemoved,
+                                           Step::AsideRemoved,    Step::IntentCleared};
+
+const std::vector<Step>& steps_of(Txn txn) {
+  return txn == Txn::Install ? kInstallSteps : txn == Txn::Update ? kUpdateSteps : kUninstallSteps;
+}
+
+std::vector<CrashPoint> all_points() {
+  std::vector<CrashPoint> points;
+  for (auto txn : {Txn::Install, Txn::Update, Txn::Uninstall}) {
+    std::map<Step, int> seen;
+    for (auto step : steps_of(txn))
+      points.push_back({txn, step, ++seen[step]});
+    if (txn != Txn::Uninstall)
+      points.push_back({txn, std::nullopt, 1});
+  }
+  return points;
+}
+
+std::string point_name(const ::testing::TestParamInfo<CrashPoint>& info) {
+  const auto& p = info.param;
+  std::string name = p.txn == Txn::Install  ? "Install_"
+                     : p.txn == Txn::Update ? "Update_"
+                                            : "Uninstall_";
+  std::string step = p.step ? std::string(to_string(*p.step)) : "mid-archive";
+  for (auto& c : step)
+    if (c == '-')
+      c = '_';
+  return name + step + "_" + std::to_string(p.occurrence);
+}
+
+class CrashTest : public InstallFixture {
+ protected:
+  CrashTest() {
+    write_payload(1);
+    // A neighbour's folders with reserved names that a user made by hand.
+    write_file(games() / "quake/version.ini", "1");
+    write_file(games() / "quake/.local.installing/mine.txt", "user 1");
+    write_file(games() / "quake/.local.backup/mine.txt", "user 2");
+  }
+
+  void prepare(Txn txn) {
+    if (txn == Txn::Install)
+      return;
+    ASSERT_TRUE(install().ok());
+    if (txn == Txn::Update)
+      write_payload(2);
+  }
+
+  Result run(Txn txn, const StepHook& hook, const InstallProgressFn& progress = {}) {
+    if (txn == Txn::Uninstall)
+      return uninstall_game(env(hook), "cs16");
+    return install_game(env(hook), "cs16", progress, {});
+  }
+
+  void expect_settled() {
+    for (const char* name : {".local.installing", ".local.backup", ".lanspread.staging",
+                             ".lanspread.removing", "local/.lanspread_owned"})
+      EXPECT_FALSE(fs::exists(fs::symlink_status(root() / name))) << name;
+    EXPECT_FALSE(fs::exists(intent_path(state(), "cs16")));
+    EXPECT_EQ(read_file(games() / "quake/.local.installing/mine.txt"), "user 1");
+    EXPECT_EQ(read_file(games() / "quake/.local.backup/mine.txt"), "user 2");
+    EXPECT_TRUE(fs::exists(root() / "version.ini"));
+    EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
+  }
+};
+
+class CrashPointTest : public CrashTest, public ::testing::WithParamInterface<CrashPoint> {};
+
+TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
+  const auto point = GetParam();
+  prepare(point.txn);
+  const auto old_state = fs::exists(local()) ? std::optional(snapshot(local())) : std::nullopt;
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    int count = 0;
+    const auto hook = [&](Step step) {
+      if (point.step == step && ++count == point.occurrence)
+        ::raise(SIGKILL);
+    };
+    const auto progress = [&](const InstallProgress& p) {
+      if (!point.step && p.done > 0)
+        ::raise(SIGKILL);
+    };
+    const auto result = run(point.txn, hook, progress);
+    ::_exit(result.ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the child finished without reaching the crash point";
+
+  const auto actions = recover_interrupted_transactions(games(), state());
+  bool cs16_reported = false;
+  for (const auto& action : actions) {
+    EXPECT_NE(action.outcome, RecoveryAction::Outcome::Failed) << action.description;
+    cs16_reported |= action.game_id == "cs16";
+  }
+  if (point.step != Step::IntentCleared) {
+    EXPECT_TRUE(cs16_reported);
+  }
+  expect_settled();
+
+  // Past the rename of the new local/ the transaction is finished forward;
+  // before it, the previous state comes back.
+  const auto& steps = steps_of(point.txn);
+  const auto committing =
+      point.txn == Txn::Uninstall ? Step::LocalMovedAside : Step::NewLocalInPlace;
+  const auto commit_at = std::find(steps.begin(), steps.end(), committing) - steps.begin();
+  std::map<Step, int> seen;
+  std::ptrdiff_t crash_at = -1;
+  for (std::size_t i = 0; i < steps.size() && point.step; ++i) {
+    if (steps[i] == *point.step && ++seen[steps[i]] == point.occurrence)
+      crash_at = static_cast<std::ptrdiff_t>(i);
+  }
+  const bool committed = crash_at >= commit_at;
+  const auto now = fs::exists(local()) ? std::optional(snapshot(local())) : std::nullopt;
+  switch (point.txn) {
+    case Txn::Install:
+      EXPECT_EQ(now, committed ? std::optional(expected_local(1)) : std::nullopt);
+      break;
+    case Txn::Update:
+      EXPECT_EQ(now, committed ? expected_local(2) : *old_state);
+      break;
+    case Txn::Uninstall:
+      EXPECT_EQ(now, committed ? std::nullopt : old_state);
+      break;
+  }
+  // And the game can be worked on again.
+  const auto again =
+      point.txn == Txn::Uninstall && !committed ? uninstall_game(env(), "cs16") : install();
+  EXPECT_TRUE(again.ok()) << again.reason();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStep, CrashPointTest, ::testing::ValuesIn(all_points()), point_name);
+
+TEST_F(CrashTest, StepsAreTheDocumentedSequence) {
+  for (auto txn : {Txn::Install, Txn::Update, Txn::Uninstall}) {
+    fs::remove_all(root());
+    fs::remove_all(state());
+    write_payload(1);
+    prepare(txn);
+    std::vector<Step> recorded;
+    const auto result = run(txn, [&](Step step) { recorded.push_back(step); });
+    ASSERT_TRUE(result.ok()) << result.reason();
+    EXPECT_EQ(recorded, steps_of(txn));
+  }
+}
+
+TEST_F(CrashTest, CrashDuringRecoveryIsRecoveredNextTime) {
+  prepare(Txn::Update);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    (void)run(Txn::Update, [](Step step) {
+      if (step == Step::NewLocalUnmarked)
+        ::raise(SIGKILL);
+    });
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  // Recovery removes the backup; kill it halfway through that.
+  const pid_t recoverer = ::fork();
+  ASSERT_GE(recoverer, 0);
+  if (recoverer == 0) {
+    (void)recover_game_root(root(), "cs16", state(), Operation::Update, [](Step step) {
+      if (step == Step::OwnedDirPartlyRemoved)
+        ::raise(SIGKILL);
+    });
+    ::_exit(0);
+  }
+  ASSERT_EQ(::waitpid(recoverer, &status, 0), recoverer);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(fs::exists(root() / ".local.backup/.lanspread_owned"));
+  recover_interrupted_transactions(games(), state());
+  EXPECT_EQ(snapshot(local()), expected_local(2));
+  expect_settled();
+}
+
+}  // namespace
+}  // namespace lanspread::test

@@ -1,0 +1,170 @@
+#include "peer/install/transactions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "install_fixture.hpp"
+#include "peer/catalog/catalog.hpp"
+#include "peer/install/install_intent.hpp"
+#include "test_archives.hpp"
+
+namespace lanspread::test {
+namespace {
+namespace fs = std::filesystem;
+using namespace peer::install;
+
+peer::Catalog catalog() {
+  return peer::Catalog::parse(
+      R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1}
+{"id":"quake","name":"Quake","description":"d","genre":"g","max_players":16,"release_year":1996,"size_bytes":1})",
+      "test");
+}
+
+class TransactionsTest : public InstallFixture {
+ protected:
+  void expect_only_payload_and_local() const {
+    for (const char* name : {".local.installing", ".local.backup", ".lanspread.staging",
+                             ".lanspread.removing", "local/.lanspread_owned"})
+      EXPECT_FALSE(fs::exists(fs::symlink_status(root() / name))) << name;
+    EXPECT_FALSE(fs::exists(intent_path(state(), "cs16")));
+  }
+};
+
+TEST_F(TransactionsTest, InstallUnpacksEverySetAndCopiesLooseFiles) {
+  write_payload(1);
+  std::vector<InstallProgress> seen;
+  const auto result =
+      install_game(env(), "cs16", [&](const InstallProgress& p) { seen.push_back(p); }, {});
+  ASSERT_TRUE(result.ok()) << result.reason();
+  EXPECT_EQ(snapshot(local()), expected_local(1));
+  expect_only_payload_and_local();
+  EXPECT_TRUE(fs::exists(root() / "a_data.tar"));  // the payload stays for peers
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().done, seen.back().total);
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    EXPECT_GE(seen[i].done, seen[i - 1].done);
+}
+
+TEST_F(TransactionsTest, SecondInstallIsAnUpdate) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  write_file(local() / "saves/slot1.sav", "my progress");
+  write_payload(2);
+  const auto result = install();
+  ASSERT_TRUE(result.ok()) << result.reason();
+  EXPECT_EQ(snapshot(local()), expected_local(2));
+  expect_only_payload_and_local();
+}
+
+TEST_F(TransactionsTest, FailedUpdateRestoresThePreviousInstall) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  write_payload(2);
+  write_file(root() / "c_broken.zip", random_bytes(4000, 9));
+  const auto result = install();
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.reason().find("c_broken.zip"), std::string::npos) << result.reason();
+  EXPECT_EQ(snapshot(local()), expected_local(1));
+  expect_only_payload_and_local();
+}
+
+TEST_F(TransactionsTest, FailedInstallLeavesNothingHalfUnpacked) {
+  write_payload(1);
+  fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_rar5_encrypted.rar",
+                root() / "c_secret.rar");
+  const auto result = install();
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.reason().find("encrypted archive"), std::string::npos) << result.reason();
+  EXPECT_FALSE(fs::exists(local()));
+  expect_only_payload_and_local();
+}
+
+TEST_F(TransactionsTest, CancelledUpdateRestoresThePreviousInstall) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  write_payload(2);
+  std::stop_source stop;
+  const auto result = install_game(
+      env(), "cs16", [&](const InstallProgress&) { stop.request_stop(); }, stop.get_token());
+  EXPECT_TRUE(result.was_cancelled());
+  EXPECT_EQ(snapshot(local()), expected_local(1));
+  expect_only_payload_and_local();
+}
+
+TEST_F(TransactionsTest, InstallRefusedWhenNotDownloaded) {
+  write_payload(1);
+  fs::remove(root() / "version.ini");
+  const auto result = install();
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.reason().find("not downloaded"), std::string::npos) << result.reason();
+  EXPECT_FALSE(fs::exists(intent_path(state(), "cs16")));
+}
+
+TEST_F(TransactionsTest, UserFolderInTheWayIsKeptAndReported) {
+  write_payload(1);
+  write_file(root() / ".local.backup/mine.txt", "user data");
+  const auto result = install();
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.reason().find(".local.backup"), std::string::npos) << result.reason();
+  EXPECT_EQ(read_file(root() / ".local.backup/mine.txt"), "user data");
+  EXPECT_FALSE(fs::exists(local()));
+}
+
+TEST_F(TransactionsTest, UninstallRemovesLocalAndKeepsPayload) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  const auto result = uninstall_game(env(), "cs16");
+  ASSERT_TRUE(result.ok()) << result.reason();
+  EXPECT_FALSE(fs::exists(local()));
+  EXPECT_TRUE(fs::exists(root() / "version.ini"));
+  EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
+  expect_only_payload_and_local();
+  EXPECT_FALSE(uninstall_game(env(), "cs16").ok());  // nothing left to uninstall
+}
+
+TEST_F(TransactionsTest, RemoveDownloadedGameRefusals) {
+  write_payload(1);
+  const auto cat = catalog();
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "../cs16", false).ok());
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "halflife", false).ok());  // not in catalog
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "quake", false).ok());     // no folder
+  const auto busy = remove_downloaded_game(env(), cat, "cs16", true);
+  EXPECT_FALSE(busy.ok());
+  EXPECT_NE(busy.reason().find("running"), std::string::npos) << busy.reason();
+  ASSERT_TRUE(install().ok());
+  const auto installed = remove_downloaded_game(env(), cat, "cs16", false);
+  EXPECT_NE(installed.reason().find("installed"), std::string::npos) << installed.reason();
+  EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
+}
+
+TEST_F(TransactionsTest, RemoveRequiresARegularVersionIni) {
+  write_payload(1);
+  const auto cat = catalog();
+  fs::remove(root() / "version.ini");
+  fs::create_directory(root() / "version.ini");
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).ok());
+  fs::remove(root() / "version.ini");
+  write_file(temp_ / "elsewhere.ini", "1");
+  fs::create_symlink(temp_ / "elsewhere.ini", root() / "version.ini");
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).ok());
+  EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
+}
+
+TEST_F(TransactionsTest, RemoveDownloadedGameDeletesTheRoot) {
+  write_payload(1);
+  fs::create_directories(games() / "quake");  // a neighbour stays
+  const auto result = remove_downloaded_game(env(), catalog(), "cs16", false);
+  ASSERT_TRUE(result.ok()) << result.reason();
+  EXPECT_FALSE(fs::exists(root()));
+  EXPECT_TRUE(fs::exists(games() / "quake"));
+}
+
+TEST_F(TransactionsTest, RemoveDoesNotFollowASymlinkedRoot) {
+  write_payload(1);
+  fs::rename(root(), temp_ / "real_cs16");
+  fs::create_directory_symlink(temp_ / "real_cs16", root());
+  EXPECT_FALSE(remove_downloaded_game(env(), catalog(), "cs16", false).ok());
+  EXPECT_TRUE(fs::exists(temp_ / "real_cs16/version.ini"));
+}
+
+}  // namespace
+}  // namespace lanspread::test
