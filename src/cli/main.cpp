@@ -4,10 +4,13 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 #include "cli/global_options.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/status_command.hpp"
+#include "cli/transaction_commands.hpp"
 #include "peer/catalog/catalog.hpp"
 
 namespace {
@@ -42,6 +45,19 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
+  using lanspread::cli::Transaction;
+  std::string game_id;
+  const std::vector<std::tuple<Transaction, const char*, const char*>> transactions = {
+      {Transaction::Install, "install", "unpack a downloaded game into its local/ folder"},
+      {Transaction::Uninstall, "uninstall", "remove local/ and keep the downloaded files"},
+      {Transaction::Remove, "remove", "delete a downloaded, uninstalled game's folder"},
+      {Transaction::Verify, "verify", "check a game's files against its archives"}};
+  std::vector<std::pair<CLI::App*, Transaction>> transaction_commands;
+  for (const auto& [transaction, name, help] : transactions) {
+    auto* command = app.add_subcommand(name, help);
+    command->add_option("ID", game_id, "catalog id of the game")->required();
+    transaction_commands.emplace_back(command, transaction);
+  }
 
   try {
     app.parse(argc, argv);
@@ -56,6 +72,10 @@ int main(int argc, char** argv) {
       return lanspread::cli::run_serve(options);
     if (status->parsed())
       return lanspread::cli::run_status(options);
+    for (const auto& [command, transaction] : transaction_commands) {
+      if (command->parsed())
+        return lanspread::cli::run_transaction(options, transaction, game_id);
+    }
   } catch (const lanspread::peer::CatalogError& e) {
     std::cerr << "lanspread: bad catalog: " << e.what() << '\n';
     return kExitFailure;

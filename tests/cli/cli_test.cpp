@@ -105,5 +105,46 @@ TEST_F(CliTest, ServeJsonPrintsEvents) {
   EXPECT_EQ(events[1]["games"][0]["id"], "quake3");
 }
 
+TEST_F(CliTest, InstallVerifyUninstallRemove) {
+  const auto root = dir_ / "games/cs16";
+  test::write_file(root / "version.ini", "20240315");
+  std::filesystem::copy_file(
+      std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_7zip_lzma2.7z", root / "cs16.7z");
+
+  auto result = test::run(command({"install", "cs16"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(std::filesystem::is_directory(root / "local"));
+  EXPECT_FALSE(std::filesystem::is_empty(root / "local"));
+  EXPECT_NE(test::run(command({"status"})).out.find("installed"), std::string::npos);
+
+  result = test::run(command({"--json", "verify", "cs16"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["installed"], true);
+
+  result = test::run(command({"remove", "cs16"}));
+  EXPECT_EQ(result.exit_code, 1);  // refused while installed
+  EXPECT_TRUE(std::filesystem::exists(root / "version.ini"));
+
+  result = test::run(command({"uninstall", "cs16"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(root / "local"));
+  EXPECT_TRUE(std::filesystem::exists(root / "cs16.7z"));
+
+  result = test::run(command({"remove", "cs16"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(root));
+}
+
+TEST_F(CliTest, TransactionsNeedACatalogIdAndAnId) {
+  test::write_file(dir_ / "games/.keep", "");
+  const auto unknown = test::run(command({"install", "not-a-game"}));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("not a catalog game"), std::string::npos) << unknown.err;
+  EXPECT_EQ(test::run(command({"install"})).exit_code, 2);
+  const auto missing = test::run(command({"install", "cs16"}));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_FALSE(missing.err.empty());
+}
+
 }  // namespace
 }  // namespace lanspread

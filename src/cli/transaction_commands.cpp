@@ -1,0 +1,133 @@
+#include "cli/transaction_commands.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <stop_token>
+#include <thread>
+
+#include "peer/catalog/catalog.hpp"
+#include "peer/install/libarchive_unpacker.hpp"
+#include "peer/install/migration.hpp"
+#include "peer/install/recovery.hpp"
+#include "peer/install/transactions.hpp"
+#include "peer/install/verify.hpp"
+
+namespace lanspread::cli {
+namespace {
+
+using peer::install::Result;
+
+int report(const GlobalOptions& options, const std::string& game_id, const char* action,
+           const Result& result) {
+  if (options.json) {
+    std::cout << nlohmann::json{{"game_id", game_id},
+                                {"action", action},
+                                {"ok", result.ok()},
+                                {"reason", result.reason()}}
+                     .dump()
+              << '\n';
+  } else if (result.ok()) {
+    std::cout << game_id << ": " << action << " done\n";
+  }
+  if (!result.ok())
+    std::cerr << "lanspread: " << game_id << ": " << result.reason() << '\n';
+  return result.ok() ? 0 : 1;
+}
+
+int report_verify(const GlobalOptions& options, const peer::install::VerifyReport& verified) {
+  if (options.json) {
+    std::cout << nlohmann::json{{"game_id", verified.game_id},
+                                {"action", "verify"},
+                                {"ok", verified.ok()},
+                                {"downloaded", verified.downloaded},
+                                {"installed", verified.installed},
+                                {"problems", verified.problems}}
+                     .dump()
+              << '\n';
+  } else if (verified.ok()) {
+    std::cout << verified.game_id << ": verified, no problems found\n";
+  }
+  for (const auto& problem : verified.problems) {
+    std::cerr << "lanspread: " << verified.game_id << ": " << problem << '\n';
+  }
+  return verified.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int run_transaction(const GlobalOptions& options, Transaction transaction,
+                    const std::string& game_id) {
+  const auto state_dir = resolve_state_dir(options);
+  const auto game_dir = resolve_game_dir(options, state_dir);
+  const auto catalog = peer::Catalog::load(state_dir);
+  if (!catalog.contains(game_id)) {
+    std::cerr << "lanspread: " << game_id << " is not a catalog game\n";
+    return 1;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(game_dir, ec)) {
+    std::cerr << "lanspread: game folder " << game_dir.string() << " does not exist\n";
+    return 1;
+  }
+
+  // Ctrl-C asks the transaction to stop; it then rolls back cleanly.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::stop_source stop;
+  std::jthread signal_watcher([&](std::stop_token finished) {
+    timespec poll_interval{0, 100'000'000};
+    while (!finished.stop_requested()) {
+      if (sigtimedwait(&stop_signals, nullptr, &poll_interval) > 0) {
+        stop.request_stop();
+        return;
+      }
+    }
+  });
+
+  peer::install::migrate_legacy_files(game_dir, state_dir, catalog);
+  for (const auto& action : peer::install::recover_interrupted_transactions(game_dir, state_dir)) {
+    spdlog::info("{}: settled an interrupted transaction: {}", action.game_id, action.description);
+  }
+
+  peer::install::LibarchiveUnpacker unpacker;
+  const peer::install::TransactionEnv env{
+      .game_dir = game_dir, .state_dir = state_dir, .unpacker = unpacker};
+  switch (transaction) {
+    case Transaction::Install: {
+      const bool terminal = isatty(STDERR_FILENO) != 0 && !options.json;
+      int shown = -1;
+      const auto result = peer::install::install_game(
+          env, game_id,
+          [&](const peer::install::InstallProgress& progress) {
+            if (!terminal || progress.total == 0)
+              return;
+            const auto percent = static_cast<int>(progress.done * 100 / progress.total);
+            if (percent == shown)
+              return;
+            shown = percent;
+            std::cerr << "\rinstalling " << game_id << ": " << percent << "%" << std::flush;
+          },
+          stop.get_token());
+      if (terminal)
+        std::cerr << '\n';
+      return report(options, game_id, "install", result);
+    }
+    case Transaction::Uninstall:
+      return report(options, game_id, "uninstall", peer::install::uninstall_game(env, game_id));
+    case Transaction::Remove:
+      return report(options, game_id, "remove",
+                    peer::install::remove_downloaded_game(env, catalog, game_id, false));
+    case Transaction::Verify:
+      return report_verify(options, peer::install::verify_game(env, game_id, stop.get_token()));
+  }
+  return 1;
+}
+
+}  // namespace lanspread::cli
