@@ -9,6 +9,7 @@
 
 #include "cli/human_format.hpp"
 #include "peer/catalog/catalog.hpp"
+#include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_json.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 
@@ -55,10 +56,10 @@ int run_serve(const GlobalOptions& options) {
       log_event(event);
     }
   };
-  auto peer =
-      peer::start_peer(game_dir, sink, std::move(catalog),
-                       peer::PeerOptions{.state_dir = state_dir,
-                                         .listen = {asio::ip::address_v4::any(), options.port}});
+  auto peer = peer::start_peer(
+      game_dir, sink, std::make_shared<peer::install::LibarchiveUnpacker>(), std::move(catalog),
+      peer::PeerOptions{.state_dir = state_dir,
+                        .listen = {asio::ip::address_v4::any(), options.port}});
   spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
 
   int signal_number = 0;

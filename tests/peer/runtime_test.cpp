@@ -4,6 +4,7 @@
 #include <asio/io_context.hpp>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/runtime/settings.hpp"
@@ -34,7 +35,8 @@ class RuntimeTest : public ::testing::Test {
  protected:
   PeerRuntimeHandle start() {
     fs::create_directories(games());
-    return start_peer(games(), events_.sink(), Catalog::bundled(),
+    return start_peer(games(), events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
+                      Catalog::bundled(),
                       PeerOptions{.state_dir = dir_ / "state",
                                   .listen = {asio::ip::address_v4::loopback(), 0},
                                   .rescan_delay = 10ms});
@@ -113,15 +115,43 @@ TEST_F(RuntimeTest, PeerCountIsZeroWithoutDiscovery) {
   EXPECT_EQ(count->count, 0u);
 }
 
+TEST_F(RuntimeTest, InstallAndUninstallAreOperationsWithEvents) {
+  test::write_file(games() / "cs16/version.ini", "20240315");
+  fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_7zip_lzma2.7z",
+                games() / "cs16/cs16.7z");
+  auto peer = start();
+  ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
+
+  peer.send(command::InstallGame{"cs16"});
+  ASSERT_TRUE(events_.wait_for<event::InstallGameBegin>(kTimeout));
+  const auto busy = events_.wait_for<event::ActiveOperationsChanged>(kTimeout);
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_EQ(busy->operations.at("cs16"), OperationKind::Installing);
+  ASSERT_TRUE(events_.wait_for<event::InstallGameFinished>(kTimeout));
+  EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) {
+        return !e.games.empty() && e.games[0].installed;
+      }));
+  EXPECT_TRUE(fs::is_directory(games() / "cs16/local"));
+
+  peer.send(command::UninstallGame{"cs16"});
+  ASSERT_TRUE(events_.wait_for<event::UninstallGameFinished>(kTimeout));
+  EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) {
+        return !e.games.empty() && !e.games[0].installed;
+      }));
+
+  peer.send(command::UninstallGame{"quake3"});  // not installed: a failure with a reason
+  const auto failed = events_.wait_for<event::UninstallGameFailed>(kTimeout);
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_FALSE(failed->reason.empty());
+}
+
 TEST_F(RuntimeTest, CommandsOfLaterPartsFailClearly) {
   auto peer = start();
-  const std::vector<PeerCommand> commands = {command::GetGame{"cs16"},
-                                             command::FetchLatestFromPeers{"cs16"},
-                                             command::DownloadGameFiles{"cs16", {}},
-                                             command::InstallGame{"cs16"},
-                                             command::UninstallGame{"cs16"},
-                                             command::RemoveDownloadedGame{"cs16"},
-                                             command::CancelDownload{"cs16"}};
+  const std::vector<PeerCommand> commands = {
+      command::GetGame{"cs16"}, command::FetchLatestFromPeers{"cs16"},
+      command::DownloadGameFiles{"cs16", {}}, command::CancelDownload{"cs16"}};
   for (const auto& c : commands)
     ASSERT_TRUE(peer.send(c));
   for (std::size_t i = 0; i < commands.size(); ++i) {
@@ -155,11 +185,13 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
 }
 
 TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
-  EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), Catalog::bundled(),
-                          PeerOptions{.state_dir = dir_ / "state"}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      start_peer(dir_ / "missing", events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
+                 Catalog::bundled(), PeerOptions{.state_dir = dir_ / "state"}),
+      std::invalid_argument);
   fs::create_directories(games());
-  EXPECT_THROW(start_peer(games(), events_.sink(), Catalog::bundled(), PeerOptions{}),
+  EXPECT_THROW(start_peer(games(), events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
+                          Catalog::bundled(), PeerOptions{}),
                std::invalid_argument);
 }
 

@@ -12,6 +12,9 @@ namespace lanspread::peer {
 
 class Catalog;
 class Runtime;
+namespace install {
+class Unpacker;
+}
 
 using EventSink = std::function<void(PeerEvent)>;
 
@@ -40,6 +43,7 @@ class PeerRuntimeHandle {
 // the identity cannot be loaded or the port cannot be bound. The sink is
 // called from the runtime's thread, in order.
 PeerRuntimeHandle start_peer(const std::filesystem::path& game_dir, EventSink events,
-                             Catalog catalog, PeerOptions options);
+                             std::shared_ptr<install::Unpacker> unpacker, Catalog catalog,
+                             PeerOptions options);
 
 }  // namespace lanspread::peer

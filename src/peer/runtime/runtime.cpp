@@ -5,14 +5,19 @@
 #include <asio/post.hpp>
 #include <stdexcept>
 
+#include "peer/install/migration.hpp"
+#include "peer/install/recovery.hpp"
+#include "peer/install/transactions.hpp"
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/settings.hpp"
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
 
-Runtime::Runtime(fs::path game_dir, EventSink events, Catalog catalog, PeerOptions options)
+Runtime::Runtime(fs::path game_dir, EventSink events, std::shared_ptr<install::Unpacker> unpacker,
+                 Catalog catalog, PeerOptions options)
     : emit_(std::move(events)),
+      unpacker_(std::move(unpacker)),
       catalog_(std::move(catalog)),
       options_(std::move(options)),
       game_dir_(std::move(game_dir)),
@@ -38,6 +43,7 @@ void Runtime::start() {
   const auto port = endpoint_.local_endpoint().port();
   spdlog::info("peer {} listening on UDP port {}", identity_.fingerprint, port);
   emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
+  settle_interrupted_transactions();
   monitor_.watch(game_dir_);
   running_ = true;
   io_thread_ = std::thread([this] {
@@ -235,14 +241,117 @@ void Runtime::handle(const command::DownloadGameFiles& c) {
   not_available_yet("download-game-files", c.game_id, "download pipeline");
 }
 void Runtime::handle(const command::InstallGame& c) {
-  not_available_yet("install-game", c.game_id, "install transactions");
+  const auto id = c.game_id;
+  const auto kind = library_.contains(id) && library_.at(id).installed ? OperationKind::Updating
+                                                                       : OperationKind::Installing;
+  if (operations_.contains(id) || !catalog_.contains(id)) {
+    emit_(event::InstallGameFailed{id, operations_.contains(id)
+                                           ? "another operation is running on " + id
+                                           : id + " is not a catalog game"});
+    return;
+  }
+  emit_(event::InstallGameBegin{id});
+  run_operation(
+      id, kind,
+      [this, id, game_dir = game_dir_] {
+        const install::TransactionEnv env{
+            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
+        return install::install_game(env, id, {}, {});
+      },
+      [this, id](const install::Result& result) {
+        if (result.ok()) {
+          emit_(event::InstallGameFinished{id});
+        } else {
+          emit_(event::InstallGameFailed{id, result.reason()});
+        }
+      });
 }
+
 void Runtime::handle(const command::UninstallGame& c) {
-  not_available_yet("uninstall-game", c.game_id, "install transactions");
+  const auto id = c.game_id;
+  if (operations_.contains(id) || !catalog_.contains(id)) {
+    emit_(event::UninstallGameFailed{id, operations_.contains(id)
+                                             ? "another operation is running on " + id
+                                             : id + " is not a catalog game"});
+    return;
+  }
+  emit_(event::UninstallGameBegin{id});
+  run_operation(
+      id, OperationKind::Uninstalling,
+      [this, id, game_dir = game_dir_] {
+        const install::TransactionEnv env{
+            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
+        return install::uninstall_game(env, id);
+      },
+      [this, id](const install::Result& result) {
+        if (result.ok()) {
+          emit_(event::UninstallGameFinished{id});
+        } else {
+          emit_(event::UninstallGameFailed{id, result.reason()});
+        }
+      });
 }
+
 void Runtime::handle(const command::RemoveDownloadedGame& c) {
-  not_available_yet("remove-downloaded-game", c.game_id, "install transactions");
+  const auto id = c.game_id;
+  if (operations_.contains(id)) {
+    emit_(event::CommandFailed{"remove-downloaded-game", id,
+                               "another operation is running on " + id});
+    return;
+  }
+  run_operation(
+      id, OperationKind::Removing,
+      [this, id, game_dir = game_dir_] {
+        const install::TransactionEnv env{
+            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
+        return install::remove_downloaded_game(env, catalog_, id, false);
+      },
+      [this, id](const install::Result& result) {
+        if (!result.ok())
+          emit_(event::CommandFailed{"remove-downloaded-game", id, result.reason()});
+      });
 }
+
+template <class Work, class Then>
+void Runtime::run_operation(const std::string& game_id, OperationKind kind, Work work, Then then) {
+  set_operation(game_id, kind);
+  monitor_.hold(game_id);
+  on_disk([work = std::move(work)](DiskState&) { return work(); },
+          [this, game_id, then = std::move(then)](const install::Result& result) {
+            set_operation(game_id, std::nullopt);
+            // The library changes are reported by the rescan release() asks for.
+            monitor_.release(game_id);
+            then(result);
+          });
+}
+
+void Runtime::set_operation(const std::string& game_id, std::optional<OperationKind> kind) {
+  if (kind) {
+    operations_[game_id] = *kind;
+  } else {
+    operations_.erase(game_id);
+  }
+  emit_(event::ActiveOperationsChanged{operations_});
+}
+
+void Runtime::settle_interrupted_transactions() {
+  // Before the first scan, so the library never shows a half-done state.
+  on_disk(
+      [this, game_dir = game_dir_](DiskState&) {
+        install::migrate_legacy_files(game_dir, options_.state_dir, catalog_);
+        return install::recover_interrupted_transactions(game_dir, options_.state_dir);
+      },
+      [this](const std::vector<install::RecoveryAction>& actions) {
+        for (const auto& action : actions) {
+          spdlog::info("{}: settled an interrupted transaction: {}", action.game_id,
+                       action.description);
+          if (action.outcome == install::RecoveryAction::Outcome::Failed) {
+            emit_(event::RuntimeFailure{action.game_id + ": " + action.description});
+          }
+        }
+      });
+}
+
 void Runtime::handle(const command::CancelDownload& c) {
   not_available_yet("cancel-download", c.game_id, "download pipeline");
 }
@@ -264,15 +373,18 @@ void PeerRuntimeHandle::shutdown() {
     runtime_->shutdown();
 }
 
-PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events, Catalog catalog,
+PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events,
+                             std::shared_ptr<install::Unpacker> unpacker, Catalog catalog,
                              PeerOptions options) {
   if (const auto problem = game_dir_problem(game_dir))
     throw std::invalid_argument(*problem);
   if (options.state_dir.empty())
     throw std::invalid_argument("no state directory given");
+  if (!unpacker)
+    throw std::invalid_argument("no unpacker given");
   auto runtime =
       std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(), std::move(events),
-                                std::move(catalog), std::move(options));
+                                std::move(unpacker), std::move(catalog), std::move(options));
   runtime->start();
   return PeerRuntimeHandle(std::move(runtime));
 }

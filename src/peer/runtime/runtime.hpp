@@ -5,9 +5,11 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/install/unpacker.hpp"
 #include "peer/library/library_index.hpp"
 #include "peer/library/local_game_monitor.hpp"
 #include "peer/library/scan.hpp"
@@ -24,7 +26,8 @@ namespace lanspread::peer {
 // result back. Nothing else touches this state.
 class Runtime {
  public:
-  Runtime(std::filesystem::path game_dir, EventSink events, Catalog catalog, PeerOptions options);
+  Runtime(std::filesystem::path game_dir, EventSink events,
+          std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -52,6 +55,13 @@ class Runtime {
   void handle(const command::CancelDownload& command);
   void not_available_yet(std::string command, std::string game_id, std::string_view part);
 
+  // Runs a local transaction on the disk thread with `game_id` marked busy:
+  // the monitor holds its rescans and operation snapshots show it.
+  template <class Work, class Then>
+  void run_operation(const std::string& game_id, OperationKind kind, Work work, Then then);
+  void set_operation(const std::string& game_id, std::optional<OperationKind> kind);
+  void settle_interrupted_transactions();
+
   void rescan(LocalGameMonitor::Rescan rescan);
   void apply_full_scan(LibraryScan scan);
   void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
@@ -72,6 +82,7 @@ class Runtime {
   std::atomic<bool> running_{false};
 
   EventSink emit_;
+  std::shared_ptr<install::Unpacker> unpacker_;
   Catalog catalog_;
   PeerOptions options_;
   std::filesystem::path game_dir_;
