@@ -70,10 +70,14 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
     ::unlink(temp.c_str());
     return reason;
   }
+  sync_directory(dir);
+  return std::nullopt;
+}
+
+void sync_directory(const std::filesystem::path& dir) {
   const FileDescriptor directory(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (directory.get() >= 0)
     ::fsync(directory.get());
-  return std::nullopt;
 }
 
 }  // namespace lanspread::peer

@@ -13,4 +13,8 @@ namespace lanspread::peer {
 std::optional<std::string> write_file_atomically(const std::filesystem::path& file,
                                                  std::string_view contents);
 
+// Makes the entries of `dir` (a creation, rename or removal in it) survive a
+// power cut. Best effort: a directory that cannot be opened is skipped.
+void sync_directory(const std::filesystem::path& dir);
+
 }  // namespace lanspread::peer

@@ -1,8 +1,5 @@
 #include "peer/install/install_intent.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -87,11 +84,7 @@ std::optional<std::string> clear_intent(const fs::path& state_dir, std::string_v
   fs::remove(file, ec);
   if (ec)
     return "cannot remove " + file.string() + ": " + ec.message();
-  const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  sync_directory(file.parent_path());
   return std::nullopt;
 }
 

@@ -11,18 +11,6 @@
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
-namespace {
-
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-}  // namespace
-
 std::optional<std::string> mark_owned(const fs::path& dir) {
   return write_file_atomically(dir / std::string(layout::kOwnedMarker),
                                "Made by Lanspread; removed automatically.\n");
