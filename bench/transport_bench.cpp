@@ -88,9 +88,9 @@ class QuicRig {
   QuicRig(const fs::path& games, const transport::Identity& identity)
       : server_(
             catalog_,
-            [games] {
-              return peer::GameServer::Library{
-                  games, {proto::Game{.id = kGame, .name = "bench", .version = "1"}}};
+            [games, announced = std::make_shared<const std::vector<proto::Game>>(
+                        1, proto::Game{.id = kGame, .name = "bench", .version = "1"})] {
+              return peer::GameServer::Library{games, announced};
             },
             reads_),
         endpoint_(server_io_, identity, {.bind = {asio::ip::address_v4::loopback(), 0}},
@@ -221,6 +221,18 @@ void check(int rv, const char* what) {
 constexpr const char* kTlsPriority =
     "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519";
 
+// A TLS 1.3 session on connected socket `fd`, handshake done.
+gnutls_session_t tls_handshake(unsigned role, gnutls_certificate_credentials_t credentials,
+                               int fd) {
+  gnutls_session_t session = nullptr;
+  check(gnutls_init(&session, role), "gnutls_init");
+  check(gnutls_priority_set_direct(session, kTlsPriority, nullptr), "priority");
+  check(gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, credentials), "credentials");
+  gnutls_transport_set_int(session, fd);
+  check(gnutls_handshake(session), "handshake");
+  return session;
+}
+
 std::uint64_t tls_copy(const fs::path& file, std::uint64_t size,
                        const transport::Identity& identity) {
   gnutls_certificate_credentials_t credentials = nullptr;
@@ -237,12 +249,7 @@ std::uint64_t tls_copy(const fs::path& file, std::uint64_t size,
   const int listener = listen_socket(port);
   std::thread server([&] {
     const int connection = accept(listener, nullptr, nullptr);
-    gnutls_session_t session = nullptr;
-    check(gnutls_init(&session, GNUTLS_SERVER), "server init");
-    check(gnutls_priority_set_direct(session, kTlsPriority, nullptr), "priority");
-    check(gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, credentials), "creds");
-    gnutls_transport_set_int(session, connection);
-    check(gnutls_handshake(session), "server handshake");
+    gnutls_session_t session = tls_handshake(GNUTLS_SERVER, credentials, connection);
     const int in = open(file.c_str(), O_RDONLY | O_CLOEXEC);
     std::vector<char> block(256 * 1024);
     std::uint64_t offset = 0;
@@ -265,12 +272,7 @@ std::uint64_t tls_copy(const fs::path& file, std::uint64_t size,
     close(connection);
   });
   const int fd = connect_socket(port);
-  gnutls_session_t session = nullptr;
-  check(gnutls_init(&session, GNUTLS_CLIENT), "client init");
-  check(gnutls_priority_set_direct(session, kTlsPriority, nullptr), "priority");
-  check(gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, credentials), "creds");
-  gnutls_transport_set_int(session, fd);
-  check(gnutls_handshake(session), "client handshake");
+  gnutls_session_t session = tls_handshake(GNUTLS_CLIENT, credentials, fd);
   std::vector<char> buffer(256 * 1024);
   std::uint64_t received = 0;
   for (ssize_t n; (n = gnutls_record_recv(session, buffer.data(), buffer.size())) > 0;) {

@@ -40,7 +40,8 @@ class GameServerTest : public ::testing::Test {
     test::write_file(games() / "homebrew/version.ini", "1");  // not a catalog id
 
     LibraryIndex index;
-    announced_ = scan_local_library(games(), catalog_, index).announced;
+    announced_ = std::make_shared<const std::vector<proto::Game>>(
+        scan_local_library(games(), catalog_, index).announced);
   }
 
   fs::path games() const { return dir_ / "games"; }
@@ -95,7 +96,7 @@ class GameServerTest : public ::testing::Test {
   test::TempDir state_;
   std::string payload_ = std::string(3 * 1024 * 1024 + 17, 'p');
   Catalog catalog_ = Catalog::bundled();
-  std::vector<proto::Game> announced_;
+  std::shared_ptr<const std::vector<proto::Game>> announced_;
   transport::Identity identity_ = transport::load_or_create_identity(state_.path());
   asio::io_context io_;
   asio::thread_pool disk_{1};

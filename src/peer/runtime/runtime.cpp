@@ -27,7 +27,7 @@ Runtime::Runtime(fs::path game_dir, EventSink events, std::shared_ptr<install::U
       server_(
           catalog_,
           [this] {
-            return GameServer::Library{game_dir_, announced_games(library_, catalog_)};
+            return GameServer::Library{game_dir_, announced_};
           },
           reads_),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
@@ -171,6 +171,8 @@ void Runtime::apply_rescans(
 
 void Runtime::publish_library() {
   library_published_ = true;
+  announced_ =
+      std::make_shared<const std::vector<proto::Game>>(announced_games(library_, catalog_));
   std::vector<LocalGame> games;
   games.reserve(library_.size());
   for (const auto& [id, game] : library_)
@@ -254,9 +256,7 @@ void Runtime::handle(const command::InstallGame& c) {
   run_operation(
       id, kind,
       [this, id, game_dir = game_dir_] {
-        const install::TransactionEnv env{
-            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
-        return install::install_game(env, id, {}, {});
+        return install::install_game(transaction_env(game_dir), id, {}, {});
       },
       [this, id](const install::Result& result) {
         if (result.ok()) {
@@ -279,9 +279,7 @@ void Runtime::handle(const command::UninstallGame& c) {
   run_operation(
       id, OperationKind::Uninstalling,
       [this, id, game_dir = game_dir_] {
-        const install::TransactionEnv env{
-            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
-        return install::uninstall_game(env, id);
+        return install::uninstall_game(transaction_env(game_dir), id);
       },
       [this, id](const install::Result& result) {
         if (result.ok()) {
@@ -302,14 +300,16 @@ void Runtime::handle(const command::RemoveDownloadedGame& c) {
   run_operation(
       id, OperationKind::Removing,
       [this, id, game_dir = game_dir_] {
-        const install::TransactionEnv env{
-            .game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
-        return install::remove_downloaded_game(env, catalog_, id, false);
+        return install::remove_downloaded_game(transaction_env(game_dir), catalog_, id, false);
       },
       [this, id](const install::Result& result) {
         if (!result.ok())
           emit_(event::CommandFailed{"remove-downloaded-game", id, result.reason()});
       });
+}
+
+install::TransactionEnv Runtime::transaction_env(const fs::path& game_dir) const {
+  return {.game_dir = game_dir, .state_dir = options_.state_dir, .unpacker = *unpacker_};
 }
 
 template <class Work, class Then>

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/install/transactions.hpp"
 #include "peer/install/unpacker.hpp"
 #include "peer/library/library_index.hpp"
 #include "peer/library/local_game_monitor.hpp"
@@ -60,6 +61,7 @@ class Runtime {
   template <class Work, class Then>
   void run_operation(const std::string& game_id, OperationKind kind, Work work, Then then);
   void set_operation(const std::string& game_id, std::optional<OperationKind> kind);
+  install::TransactionEnv transaction_env(const std::filesystem::path& game_dir) const;
   void settle_interrupted_transactions();
 
   void rescan(LocalGameMonitor::Rescan rescan);
@@ -89,6 +91,9 @@ class Runtime {
   std::uint64_t game_dir_generation_ = 0;
   LocalLibrary library_;
   bool library_published_ = false;  // the first scan is always reported
+  // What peers are told we have, rebuilt only when the library changes.
+  std::shared_ptr<const std::vector<proto::Game>> announced_ =
+      std::make_shared<const std::vector<proto::Game>>();
   ActiveOperations operations_;
   LocalGameMonitor monitor_;
   transport::Identity identity_;

@@ -114,7 +114,7 @@ asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& reques
   }
   const auto library = library_();
   if (std::holds_alternative<proto::ListGamesRequest>(request.body)) {
-    co_return Answer{proto::GamesResponse{library.announced}, std::nullopt};
+    co_return Answer{proto::GamesResponse{*library.announced}, std::nullopt};
   }
 
   // The rest name a game: it must be a catalog game this peer has.
@@ -130,7 +130,7 @@ asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& reques
   if (!catalog_.contains(game_id)) {
     co_return refuse(proto::ErrorCode::UnknownGame, "not a catalog game: " + game_id);
   }
-  const bool have_it = std::any_of(library.announced.begin(), library.announced.end(),
+  const bool have_it = std::any_of(library.announced->begin(), library.announced->end(),
                                    [&](const proto::Game& g) { return g.id == game_id; });
   if (!have_it)
     co_return refuse(proto::ErrorCode::NotFound, "this peer does not have " + game_id);

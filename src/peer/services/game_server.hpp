@@ -4,6 +4,7 @@
 #include <asio/thread_pool.hpp>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,8 @@ class GameServer {
   // What may be served right now, read on the network thread per request.
   struct Library {
     std::filesystem::path game_dir;
-    std::vector<proto::Game> announced;  // downloaded catalog games
+    // Downloaded catalog games; a shared snapshot, so a request costs no copy.
+    std::shared_ptr<const std::vector<proto::Game>> announced;
   };
 
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk);
