@@ -10,6 +10,10 @@ packages=(
   libgnutls28-dev libngtcp2-dev libngtcp2-crypto-gnutls-dev
   libarchive-dev libarchive-tools
   libgtest-dev libgmock-dev libbenchmark-dev
+  # multi-host tests and benchmarks: namespaces, shaping, loss, the tools we compare with
+  iproute2 nftables avahi-daemon avahi-utils aria2 nginx-light rsync
+  # the web UI and its browser tests
+  nodejs chromium
 )
 
 missing=()
