@@ -3,14 +3,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace lanspread::cli {
 
 // Options every subcommand understands (DESIGN.md section 8).
 struct GlobalOptions {
-  std::filesystem::path games;  // empty: the remembered folder, else the default
-  std::filesystem::path state;  // empty: $XDG_STATE_HOME/lanspread
-  std::uint16_t port = 0;       // QUIC port; 0 picks a free one
+  std::filesystem::path games;     // empty: the remembered folder, else the default
+  std::filesystem::path state;     // empty: $XDG_STATE_HOME/lanspread
+  std::uint16_t port = 0;          // QUIC port; 0 picks a free one
+  std::vector<std::string> peers;  // --peer HOST:PORT, repeatable
   std::string log_level = "info";
   bool json = false;
 };

@@ -12,6 +12,7 @@
 #include "cli/status_command.hpp"
 #include "cli/transaction_commands.hpp"
 #include "peer/catalog/catalog.hpp"
+#include "peer/services/peer_address.hpp"
 
 namespace {
 
@@ -39,6 +40,14 @@ int main(int argc, char** argv) {
   app.add_option("--state", options.state,
                  "state directory (default: " + lanspread::cli::default_state_dir().string() + ")");
   app.add_option("--port", options.port, "QUIC port (default 0: pick a free one)");
+  app.add_option("--peer", options.peers,
+                 "a peer reached by address (HOST:PORT), for networks that block multicast; "
+                 "repeatable")
+      ->check([](const std::string& text) {
+        return lanspread::peer::parse_peer_address(text)
+                   ? std::string()
+                   : "expected HOST:PORT, A.B.C.D:PORT or [V6]:PORT, got " + text;
+      });
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -43,8 +43,9 @@ constexpr std::string_view kErrorType = "error";
 using FieldNames = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 6> kRequestFields = {"protocol",      "type",   "game_id",
                                                             "relative_path", "offset", "length"};
-constexpr std::array<std::string_view, 9> kResponseFields = {
-    "type", "games", "files", "game_id", "relative_path", "offset", "length", "code", "message"};
+constexpr std::array<std::string_view, 10> kResponseFields = {
+    "type",          "library_revision", "games",  "files", "game_id",
+    "relative_path", "offset",           "length", "code",  "message"};
 constexpr std::array<std::string_view, 8> kGameFields = {
     "id", "name", "description", "genre", "max_players", "release_year", "size", "version"};
 constexpr std::array<std::string_view, 6> kFileFields = {
@@ -402,7 +403,7 @@ Response decode_response_object(const json& root, DecodedLists& lists, const Loc
   const std::string type = fields.string("type");
   Response response;
   if (type == kPongType) {
-    response = PongResponse{};
+    response = PongResponse{.library_revision = fields.u64("library_revision")};
   } else if (type == kGamesType) {
     static_cast<void>(fields.array("games"));
     response = GamesResponse{.games = std::move(lists.games)};
@@ -686,8 +687,9 @@ void encode_body(json& out, const GetGameFileChunkRequest& body) {
   out["length"] = body.length;
 }
 
-void encode_body(json& out, const PongResponse&) {
+void encode_body(json& out, const PongResponse& body) {
   out["type"] = kPongType;
+  out["library_revision"] = body.library_revision;
 }
 
 void encode_body(json& out, const GamesResponse& body) {

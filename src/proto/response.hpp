@@ -11,7 +11,11 @@
 
 namespace lanspread::proto {
 
+// Answers a ping. The revision changes whenever the peer's announced games
+// change, so a pinging peer knows when to ask for the list again.
 struct PongResponse {
+  std::uint64_t library_revision = 0;
+
   bool operator==(const PongResponse&) const = default;
 };
 

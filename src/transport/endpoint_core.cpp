@@ -56,7 +56,6 @@ void EndpointCore::start() {
 void EndpointCore::close() {
   if (closed_)
     return;
-  closed_ = true;
   // Closing a connection removes its routes; copy the set first.
   std::vector<std::shared_ptr<ConnectionCore>> connections;
   for (const auto& [cid, connection] : routes_) {
@@ -64,8 +63,11 @@ void EndpointCore::close() {
       connections.push_back(connection);
     }
   }
+  // Before the socket is marked closed, so every peer gets its
+  // CONNECTION_CLOSE and notices at once instead of at its idle timeout.
   for (const auto& connection : connections)
     connection->close();
+  closed_ = true;
   routes_.clear();
   std::error_code ignored;
   socket_.close(ignored);

@@ -35,8 +35,8 @@ class RuntimeTest : public ::testing::Test {
  protected:
   PeerRuntimeHandle start() {
     fs::create_directories(games());
-    return start_peer(games(), events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
-                      Catalog::bundled(),
+    return start_peer(games(), events_.sink(), PeerGameDB{},
+                      std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
                       PeerOptions{.state_dir = dir_ / "state",
                                   .listen = {asio::ip::address_v4::loopback(), 0},
                                   .rescan_delay = 10ms});
@@ -185,13 +185,14 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
 }
 
 TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
-  EXPECT_THROW(
-      start_peer(dir_ / "missing", events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
-                 Catalog::bundled(), PeerOptions{.state_dir = dir_ / "state"}),
-      std::invalid_argument);
+  EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), PeerGameDB{},
+                          std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
+                          PeerOptions{.state_dir = dir_ / "state"}),
+               std::invalid_argument);
   fs::create_directories(games());
-  EXPECT_THROW(start_peer(games(), events_.sink(), std::make_shared<install::LibarchiveUnpacker>(),
-                          Catalog::bundled(), PeerOptions{}),
+  EXPECT_THROW(start_peer(games(), events_.sink(), PeerGameDB{},
+                          std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
+                          PeerOptions{}),
                std::invalid_argument);
 }
 

@@ -355,7 +355,7 @@ TEST(Streaming, RepeatedListKeepsTheLastValue) {
 }
 
 TEST(Streaming, ListsOfOtherMessageTypesAreRejected) {
-  expect_response_error(R"({"type":"pong","games":[]})",
+  expect_response_error(R"({"type":"pong","library_revision":1,"games":[]})",
                         "response field 'games': unexpected field");
   expect_request_error(R"({"protocol":1,"type":"list_games","games":[]})",
                        "request field 'games': unexpected field");

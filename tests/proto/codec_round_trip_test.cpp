@@ -65,7 +65,7 @@ TEST(RequestRoundTrip, DefaultsToTheCurrentProtocolVersion) {
 }
 
 TEST(ResponseRoundTrip, Pong) {
-  const Response response = PongResponse{};
+  const Response response = PongResponse{.library_revision = 7};
   EXPECT_EQ(round_trip(response), response);
 }
 

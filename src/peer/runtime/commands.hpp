@@ -39,6 +39,11 @@ struct SetGameDir {
   std::filesystem::path path;
 };
 struct GetPeerCount {};
+// A peer reached by address ("host:port"), for networks that block
+// multicast; remembered in the settings.
+struct AddPeer {
+  std::string address;
+};
 
 }  // namespace lanspread::peer::command
 
@@ -48,6 +53,6 @@ using PeerCommand =
     std::variant<command::ListGames, command::GetGame, command::FetchLatestFromPeers,
                  command::DownloadGameFiles, command::InstallGame, command::UninstallGame,
                  command::RemoveDownloadedGame, command::CancelDownload, command::SetGameDir,
-                 command::GetPeerCount>;
+                 command::GetPeerCount, command::AddPeer>;
 
 }  // namespace lanspread::peer

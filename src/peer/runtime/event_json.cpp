@@ -33,6 +33,7 @@ json fields(const PeerEvent& event) {
                    for (const auto& g : e.games) {
                      json item = g.game;
                      item["peer_count"] = g.peer_count;
+                     item["update_available"] = g.update_available;
                      item["local"] = g.local ? to_json(*g.local) : json(nullptr);
                      list.push_back(std::move(item));
                    }

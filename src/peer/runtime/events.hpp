@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "peer/library/local_game.hpp"
+#include "peer/peers/library_game.hpp"
 #include "peer/runtime/active_operations.hpp"
 #include "proto/file_description.hpp"
 #include "proto/game.hpp"
@@ -22,12 +23,7 @@ struct LocalLibraryChanged {
   std::vector<LocalGame> games;
 };
 
-// One title of the merged view: what peers offer and what this machine holds.
-struct LibraryGame {
-  proto::Game game;  // catalog metadata; version is the latest seen on the network or here
-  std::optional<LocalGame> local;
-  std::size_t peer_count = 0;  // peers offering the latest version
-};
+// The merged view: titles peers offer and titles only this machine holds.
 struct AggregatedLibraryChanged {
   std::vector<LibraryGame> games;
 };

@@ -3,6 +3,10 @@
 #include <asio/ip/udp.hpp>
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
+
+#include "peer/services/peer_links.hpp"
 
 namespace lanspread::peer {
 
@@ -16,6 +20,9 @@ struct PeerOptions {
   std::chrono::milliseconds fallback_scan_interval = std::chrono::seconds(300);
   // Bursts of file-system events on one game are folded into one rescan.
   std::chrono::milliseconds rescan_delay = std::chrono::milliseconds(150);
+  // Peers reached by address ("host:port"), besides those in the settings.
+  std::vector<std::string> peers;
+  LivenessOptions liveness;
 };
 
 }  // namespace lanspread::peer

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 
+#include "peer/peers/peer_game_db.hpp"
 #include "peer/runtime/commands.hpp"
 #include "peer/runtime/events.hpp"
 #include "peer/runtime/options.hpp"
@@ -42,8 +43,10 @@ class PeerRuntimeHandle {
 // for a bad game folder or a missing state directory, std::runtime_error when
 // the identity cannot be loaded or the port cannot be bound. The sink is
 // called from the runtime's thread, in order.
+// `peers` is the starting peer database (usually empty); the runtime owns it
+// from then on and reports every change as events.
 PeerRuntimeHandle start_peer(const std::filesystem::path& game_dir, EventSink events,
-                             std::shared_ptr<install::Unpacker> unpacker, Catalog catalog,
-                             PeerOptions options);
+                             PeerGameDB peers, std::shared_ptr<install::Unpacker> unpacker,
+                             Catalog catalog, PeerOptions options);
 
 }  // namespace lanspread::peer

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <asio/ip/udp.hpp>
 #include <asio/post.hpp>
 #include <stdexcept>
 
@@ -10,30 +12,40 @@
 #include "peer/install/transactions.hpp"
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/settings.hpp"
+#include "peer/services/peer_address.hpp"
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
 
-Runtime::Runtime(fs::path game_dir, EventSink events, std::shared_ptr<install::Unpacker> unpacker,
-                 Catalog catalog, PeerOptions options)
+Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
+                 std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options)
     : emit_(std::move(events)),
       unpacker_(std::move(unpacker)),
       catalog_(std::move(catalog)),
       options_(std::move(options)),
       game_dir_(std::move(game_dir)),
+      peers_(std::move(peers)),
       monitor_(io_, catalog_, options_.fallback_scan_interval, options_.rescan_delay,
                [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
       identity_(transport::load_or_create_identity(options_.state_dir)),
       server_(
           catalog_,
           [this] {
-            return GameServer::Library{game_dir_, announced_};
+            return GameServer::Library{game_dir_, announced_, library_revision_};
           },
           reads_),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
-                }) {}
+                }),
+      links_(
+          io_, endpoint_, identity_.fingerprint, options_.liveness,
+          PeerLinks::Reports{
+              .alive = [this](const std::string& id,
+                              const asio::ip::udp::endpoint& address) { peer_alive(id, address); },
+              .games = [this](const std::string& id,
+                              std::vector<proto::Game> games) { peer_games(id, std::move(games)); },
+              .lost = [this](const std::string& id) { peer_lost(id); }}) {}
 
 Runtime::~Runtime() {
   shutdown();
@@ -45,6 +57,11 @@ void Runtime::start() {
   emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
   settle_interrupted_transactions();
   monitor_.watch(game_dir_);
+  links_.start();
+  auto addresses = load_settings(options_.state_dir).peers;
+  addresses.insert(addresses.end(), options_.peers.begin(), options_.peers.end());
+  for (const auto& address : addresses)
+    dial_address(address);
   running_ = true;
   io_thread_ = std::thread([this] {
     try {
@@ -75,6 +92,7 @@ void Runtime::shutdown() {
   asio::post(io_, [this] {
     stopping_ = true;
     monitor_.stop();
+    links_.stop();
     endpoint_.close();
   });
   io_thread_.join();
@@ -171,6 +189,7 @@ void Runtime::apply_rescans(
 
 void Runtime::publish_library() {
   library_published_ = true;
+  ++library_revision_;
   announced_ =
       std::make_shared<const std::vector<proto::Game>>(announced_games(library_, catalog_));
   std::vector<LocalGame> games;
@@ -182,25 +201,7 @@ void Runtime::publish_library() {
 }
 
 void Runtime::handle(command::ListGames) {
-  // Until peers are known the merged view is this machine's own titles.
-  event::AggregatedLibraryChanged view;
-  for (const auto& [id, game] : library_) {
-    const auto* entry = catalog_.find(id);
-    if (entry == nullptr)
-      continue;
-    view.games.push_back(event::LibraryGame{
-        .game = proto::Game{.id = id,
-                            .name = entry->name,
-                            .description = entry->description,
-                            .genre = entry->genre,
-                            .max_players = entry->max_players,
-                            .release_year = entry->release_year,
-                            .size = game.downloaded ? game.size : entry->size_bytes,
-                            .version = game.version},
-        .local = game,
-        .peer_count = 0});
-  }
-  emit_(std::move(view));
+  emit_(event::AggregatedLibraryChanged{peers_.merged_library(library_, catalog_)});
 }
 
 void Runtime::handle(const command::SetGameDir& command) {
@@ -209,7 +210,9 @@ void Runtime::handle(const command::SetGameDir& command) {
     return;
   }
   auto path = fs::absolute(command.path).lexically_normal();
-  if (const auto error = save_settings(options_.state_dir, Settings{.game_dir = path})) {
+  auto settings = load_settings(options_.state_dir);
+  settings.game_dir = path;
+  if (const auto error = save_settings(options_.state_dir, settings)) {
     emit_(event::CommandFailed{"set-game-dir", "", "cannot remember the game folder: " + *error});
     return;
   }
@@ -223,8 +226,67 @@ void Runtime::handle(const command::SetGameDir& command) {
 }
 
 void Runtime::handle(command::GetPeerCount) {
-  // Discovery arrives with the discovery issue; until then no peer is known.
-  emit_(event::PeerCount{0});
+  emit_(event::PeerCount{peers_.peer_count()});
+}
+
+void Runtime::handle(const command::AddPeer& command) {
+  if (!parse_peer_address(command.address)) {
+    emit_(event::CommandFailed{"add-peer", "",
+                               "\"" + command.address +
+                                   "\" is not a peer address: expected host:port, "
+                                   "a.b.c.d:port or [v6]:port"});
+    return;
+  }
+  auto settings = load_settings(options_.state_dir);
+  if (std::ranges::find(settings.peers, command.address) == settings.peers.end()) {
+    settings.peers.push_back(command.address);
+    if (const auto error = save_settings(options_.state_dir, settings))
+      spdlog::warn("cannot remember peer {}: {}", command.address, *error);
+  }
+  dial_address(command.address);
+}
+
+void Runtime::dial_address(const std::string& address) {
+  const auto parsed = parse_peer_address(address);
+  if (!parsed) {
+    spdlog::warn("ignoring peer address \"{}\": expected host:port", address);
+    return;
+  }
+  auto resolver = std::make_shared<asio::ip::udp::resolver>(io_);
+  resolver->async_resolve(
+      parsed->host, std::to_string(parsed->port),
+      [this, resolver, address](std::error_code error,
+                                const asio::ip::udp::resolver::results_type& results) {
+        if (stopping_)
+          return;
+        if (error || results.empty()) {
+          emit_(event::CommandFailed{"add-peer", "",
+                                     "cannot resolve " + address + ": " + error.message()});
+          return;
+        }
+        links_.add_address(results.begin()->endpoint());
+      });
+}
+
+void Runtime::peer_alive(const std::string& id, const asio::ip::udp::endpoint& address) {
+  peers_.add_peer(id, address);
+  emit_(event::PeerDiscovered{
+      .peer_id = id,
+      .address = address.address().to_string() + ":" + std::to_string(address.port())});
+  emit_(event::PeerCount{peers_.peer_count()});
+}
+
+void Runtime::peer_games(const std::string& id, std::vector<proto::Game> games) {
+  peers_.set_games(id, std::move(games));
+  handle(command::ListGames{});
+}
+
+void Runtime::peer_lost(const std::string& id) {
+  if (!peers_.remove_peer(id))
+    return;
+  emit_(event::PeerLost{id});
+  emit_(event::PeerCount{peers_.peer_count()});
+  handle(command::ListGames{});
 }
 
 void Runtime::not_available_yet(std::string command, std::string game_id, std::string_view part) {
@@ -373,7 +435,7 @@ void PeerRuntimeHandle::shutdown() {
     runtime_->shutdown();
 }
 
-PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events,
+PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events, PeerGameDB peers,
                              std::shared_ptr<install::Unpacker> unpacker, Catalog catalog,
                              PeerOptions options) {
   if (const auto problem = game_dir_problem(game_dir))
@@ -382,9 +444,9 @@ PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events,
     throw std::invalid_argument("no state directory given");
   if (!unpacker)
     throw std::invalid_argument("no unpacker given");
-  auto runtime =
-      std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(), std::move(events),
-                                std::move(unpacker), std::move(catalog), std::move(options));
+  auto runtime = std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(),
+                                           std::move(events), std::move(peers), std::move(unpacker),
+                                           std::move(catalog), std::move(options));
   runtime->start();
   return PeerRuntimeHandle(std::move(runtime));
 }

@@ -14,9 +14,11 @@
 #include "peer/library/library_index.hpp"
 #include "peer/library/local_game_monitor.hpp"
 #include "peer/library/scan.hpp"
+#include "peer/peers/peer_game_db.hpp"
 #include "peer/runtime/active_operations.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/services/game_server.hpp"
+#include "peer/services/peer_links.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
 
@@ -27,7 +29,7 @@ namespace lanspread::peer {
 // result back. Nothing else touches this state.
 class Runtime {
  public:
-  Runtime(std::filesystem::path game_dir, EventSink events,
+  Runtime(std::filesystem::path game_dir, EventSink events, PeerGameDB peers,
           std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options);
   ~Runtime();
   Runtime(const Runtime&) = delete;
@@ -47,6 +49,7 @@ class Runtime {
   void handle(command::ListGames);
   void handle(const command::SetGameDir& command);
   void handle(command::GetPeerCount);
+  void handle(const command::AddPeer& command);
   void handle(const command::GetGame& command);
   void handle(const command::FetchLatestFromPeers& command);
   void handle(const command::DownloadGameFiles& command);
@@ -54,6 +57,10 @@ class Runtime {
   void handle(const command::UninstallGame& command);
   void handle(const command::RemoveDownloadedGame& command);
   void handle(const command::CancelDownload& command);
+  void dial_address(const std::string& address);
+  void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
+  void peer_games(const std::string& id, std::vector<proto::Game> games);
+  void peer_lost(const std::string& id);
   void not_available_yet(std::string command, std::string game_id, std::string_view part);
 
   // Runs a local transaction on the disk thread with `game_id` marked busy:
@@ -94,11 +101,14 @@ class Runtime {
   // What peers are told we have, rebuilt only when the library changes.
   std::shared_ptr<const std::vector<proto::Game>> announced_ =
       std::make_shared<const std::vector<proto::Game>>();
+  std::uint64_t library_revision_ = 0;
+  PeerGameDB peers_;
   ActiveOperations operations_;
   LocalGameMonitor monitor_;
   transport::Identity identity_;
   GameServer server_;
   transport::Endpoint endpoint_;
+  PeerLinks links_;
   bool stopping_ = false;
 
   DiskState disk_state_;

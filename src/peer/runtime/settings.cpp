@@ -22,6 +22,12 @@ Settings load_settings(const std::filesystem::path& state_dir) {
     if (const auto it = document.find("game_dir"); it != document.end() && it->is_string()) {
       settings.game_dir = it->get<std::string>();
     }
+    if (const auto it = document.find("peers"); it != document.end() && it->is_array()) {
+      for (const auto& peer : *it) {
+        if (peer.is_string())
+          settings.peers.push_back(peer.get<std::string>());
+      }
+    }
   } catch (const nlohmann::json::exception& e) {
     spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
                  e.what());
@@ -31,7 +37,8 @@ Settings load_settings(const std::filesystem::path& state_dir) {
 
 std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
                                          const Settings& settings) {
-  const nlohmann::json document = {{"game_dir", settings.game_dir.string()}};
+  const nlohmann::json document = {{"game_dir", settings.game_dir.string()},
+                                   {"peers", settings.peers}};
   return write_file_atomically(
       state_dir / kSettingsFile,
       document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -3,12 +3,14 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lanspread::peer {
 
 // Choices the user made that outlive a run (<state_dir>/settings.json).
 struct Settings {
   std::filesystem::path game_dir;  // empty until chosen
+  std::vector<std::string> peers;  // peers added by address ("host:port")
 };
 
 // Missing or unreadable settings give defaults; a broken file is logged.

@@ -109,10 +109,10 @@ asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& reques
         proto::ErrorCode::UnsupportedVersion,
         "this peer speaks protocol version " + std::to_string(proto::kProtocolVersion));
   }
-  if (std::holds_alternative<proto::PingRequest>(request.body)) {
-    co_return Answer{proto::PongResponse{}, std::nullopt};
-  }
   const auto library = library_();
+  if (std::holds_alternative<proto::PingRequest>(request.body)) {
+    co_return Answer{proto::PongResponse{.library_revision = library.revision}, std::nullopt};
+  }
   if (std::holds_alternative<proto::ListGamesRequest>(request.body)) {
     co_return Answer{proto::GamesResponse{*library.announced}, std::nullopt};
   }

@@ -27,6 +27,8 @@ class GameServer {
     std::filesystem::path game_dir;
     // Downloaded catalog games; a shared snapshot, so a request costs no copy.
     std::shared_ptr<const std::vector<proto::Game>> announced;
+    // Changes whenever `announced` does; peers learn it from pings.
+    std::uint64_t revision = 0;
   };
 
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk);

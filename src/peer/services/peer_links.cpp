@@ -1,0 +1,268 @@
+#include "peer/services/peer_links.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <stdexcept>
+
+#include "peer/services/game_client.hpp"
+#include "transport/endpoint.hpp"
+
+namespace lanspread::peer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string address_key(const asio::ip::udp::endpoint& address) {
+  return "addr:" + address.address().to_string() + ":" + std::to_string(address.port());
+}
+
+std::string describe(const asio::ip::udp::endpoint& address) {
+  return address.address().to_string() + ":" + std::to_string(address.port());
+}
+
+}  // namespace
+
+PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id, LivenessOptions options,
+                     Reports reports)
+    : endpoint_(endpoint),
+      own_id_(std::move(own_id)),
+      options_(options),
+      reports_(std::move(reports)),
+      timer_(io) {}
+
+PeerLinks::~PeerLinks() {
+  stop();
+}
+
+void PeerLinks::start() {
+  arm_timer();
+}
+
+void PeerLinks::stop() {
+  if (stopped_)
+    return;
+  stopped_ = true;
+  timer_.cancel();
+  for (auto& [id, link] : links_)
+    link.connection.close();
+  links_.clear();
+}
+
+void PeerLinks::arm_timer() {
+  timer_.expires_after(options_.ping_interval);
+  timer_.async_wait([this](std::error_code error) {
+    if (error || stopped_)
+      return;
+    tick();
+    arm_timer();
+  });
+}
+
+void PeerLinks::tick() {
+  const auto now = Clock::now();
+  std::vector<std::string> silent;
+  for (const auto& [id, link] : links_) {
+    if (now - link.last_heard > options_.peer_timeout)
+      silent.push_back(id);
+  }
+  for (const auto& id : silent) {
+    drop(id, "no answer for " +
+                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    now - links_.at(id).last_heard)
+                                    .count()) +
+                 " ms");
+  }
+  // co_spawn may run a coroutine up to its first suspension right here, and
+  // a ping that fails at once drops its link: spawn after iterating.
+  std::vector<std::pair<std::string, std::uint64_t>> pings;
+  for (auto& [id, link] : links_) {
+    if (link.ping_in_flight)
+      continue;
+    link.ping_in_flight = true;
+    pings.emplace_back(id, link.serial);
+  }
+  for (auto& [id, serial] : pings)
+    asio::co_spawn(timer_.get_executor(), ping(std::move(id), serial), asio::detached);
+  std::vector<std::string> keys;
+  for (const auto& [key, candidate] : candidates_)
+    keys.push_back(key);
+  for (const auto& key : keys)
+    dial_if_idle(key);
+}
+
+void PeerLinks::discovered(const std::string& id, std::vector<asio::ip::udp::endpoint> addresses) {
+  if (id == own_id_ || addresses.empty())
+    return;
+  auto& candidate = candidates_[id];
+  candidate.id = id;
+  candidate.addresses = std::move(addresses);
+  dial_if_idle(id);
+}
+
+void PeerLinks::departed(const std::string& id) {
+  candidates_.erase(id);
+  if (links_.contains(id))
+    drop(id, "it said goodbye");
+}
+
+void PeerLinks::add_address(const asio::ip::udp::endpoint& address) {
+  const auto key = address_key(address);
+  candidates_.try_emplace(key, Candidate{.addresses = {address}});
+  dial_if_idle(key);
+}
+
+void PeerLinks::dial_if_idle(const std::string& candidate_key) {
+  auto& candidate = candidates_.at(candidate_key);
+  if (stopped_ || candidate.dialling || candidate.id == own_id_ ||
+      (candidate.id && links_.contains(*candidate.id)))
+    return;
+  candidate.dialling = true;
+  asio::co_spawn(timer_.get_executor(), dial(candidate_key), asio::detached);
+}
+
+asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
+  // Discovered peers are pinned to the id they announced; a peer given by
+  // address is whoever answers there.
+  const bool pinned = !candidate_key.starts_with("addr:");
+  const auto addresses = candidates_.at(candidate_key).addresses;
+  const auto expected = pinned ? candidate_key : std::string();
+  std::optional<transport::Connection> connection;
+  asio::ip::udp::endpoint reached;
+  std::string failure;
+  for (const auto& address : addresses) {
+    try {
+      auto connecting = endpoint_.connect(address, expected);
+      connection.emplace(co_await std::move(connecting));
+      reached = address;
+      break;
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  const auto candidate = candidates_.find(candidate_key);
+  if (stopped_ || candidate == candidates_.end()) {
+    if (connection)
+      connection->close();
+    co_return;
+  }
+  candidate->second.dialling = false;
+  if (!connection) {
+    spdlog::debug("cannot reach peer at {}: {}", describe(addresses.front()), failure);
+    co_return;
+  }
+  connected(candidate_key, std::move(*connection), reached);
+}
+
+void PeerLinks::connected(const std::string& candidate_key, transport::Connection connection,
+                          const asio::ip::udp::endpoint& address) {
+  const auto id = connection.peer_fingerprint();
+  auto& candidate = candidates_.at(candidate_key);
+  if (candidate.id != id && candidate.id) {
+    spdlog::warn("peer at {} now answers as {} (was {})", describe(address), id, *candidate.id);
+  }
+  candidate.id = id;
+  if (id == own_id_) {
+    spdlog::info("{} is this peer itself; not dialling it again", describe(address));
+    connection.close();
+    return;
+  }
+  if (links_.contains(id)) {
+    connection.close();
+    return;
+  }
+  const auto serial = next_serial_++;
+  links_.emplace(id, Link{.connection = connection,
+                          .address = address,
+                          .last_heard = Clock::now(),
+                          .serial = serial,
+                          .ping_in_flight = true});
+  spdlog::info("peer {} is reachable at {}", id, describe(address));
+  reports_.alive(id, address);
+  // The first ping also fetches its games, so they are known at once.
+  asio::co_spawn(timer_.get_executor(), ping(id, serial), asio::detached);
+}
+
+asio::awaitable<void> PeerLinks::ping(std::string id, std::uint64_t serial) {
+  const auto* started = link(id, serial);
+  if (started == nullptr)
+    co_return;
+  auto connection = started->connection;
+  std::optional<std::uint64_t> revision;
+  std::string failure;
+  try {
+    const proto::Request request{.body = proto::PingRequest{}};
+    auto reply = co_await send_request(connection, request);
+    if (const auto* pong = std::get_if<proto::PongResponse>(&reply.response)) {
+      revision = pong->library_revision;
+    } else {
+      failure = "it answered a ping with something else";
+    }
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+
+  auto* current = link(id, serial);
+  if (current == nullptr)
+    co_return;
+  if (!revision) {
+    spdlog::debug("ping to {} failed: {}", id, failure);
+    current->ping_in_flight = false;
+    // A connection the peer closed means it stopped: no need to wait out
+    // the timeout. Anything else is retried on the next tick.
+    if (!connection.is_open())
+      drop(id, "its connection closed (" + failure + ")");
+    co_return;
+  }
+  current->last_heard = Clock::now();
+  if (current->library_revision == revision) {
+    current->ping_in_flight = false;
+    co_return;
+  }
+
+  std::optional<std::vector<proto::Game>> games;
+  try {
+    const proto::Request request{.body = proto::ListGamesRequest{}};
+    auto reply = co_await send_request(connection, request);
+    if (auto* list = std::get_if<proto::GamesResponse>(&reply.response))
+      games = std::move(list->games);
+  } catch (const std::exception& e) {
+    spdlog::debug("cannot list {}'s games: {}", id, e.what());
+  }
+  current = link(id, serial);
+  if (current == nullptr)
+    co_return;
+  current->ping_in_flight = false;
+  if (games) {
+    // Only now: a failed fetch is retried on the next ping.
+    current->library_revision = revision;
+    reports_.games(id, std::move(*games));
+  }
+}
+
+void PeerLinks::drop(const std::string& id, std::string_view why) {
+  const auto it = links_.find(id);
+  if (it == links_.end())
+    return;
+  it->second.connection.close();
+  links_.erase(it);
+  spdlog::info("peer {} lost: {}", id, why);
+  reports_.lost(id);
+}
+
+PeerLinks::Link* PeerLinks::link(const std::string& id, std::uint64_t serial) {
+  if (stopped_)
+    return nullptr;
+  const auto it = links_.find(id);
+  return it == links_.end() || it->second.serial != serial ? nullptr : &it->second;
+}
+
+transport::Connection PeerLinks::connection(const std::string& id) const {
+  const auto it = links_.find(id);
+  if (it == links_.end())
+    throw std::runtime_error("peer " + id + " is not connected");
+  return it->second.connection;
+}
+
+}  // namespace lanspread::peer

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/game.hpp"
+#include "transport/connection.hpp"
+
+namespace asio {
+class io_context;
+}
+
+namespace lanspread::transport {
+class Endpoint;
+}
+
+namespace lanspread::peer {
+
+struct LivenessOptions {
+  std::chrono::milliseconds ping_interval = std::chrono::seconds(1);
+  // A peer that has not answered for this long is dropped.
+  std::chrono::milliseconds peer_timeout = std::chrono::seconds(6);
+};
+
+// Keeps one QUIC connection per live peer and decides who is alive: peers
+// heard of (by discovery, or given by address) are dialled until they
+// answer, live peers are pinged every interval, and a peer is dropped when it
+// has not answered within the timeout or closed its connection. A peer's
+// games are fetched on first contact and again whenever its pong carries a
+// new library revision. Runs on the endpoint's io_context; not thread-safe.
+class PeerLinks {
+ public:
+  struct Reports {
+    std::function<void(const std::string& id, const asio::ip::udp::endpoint& address)> alive;
+    std::function<void(const std::string& id, std::vector<proto::Game> games)> games;
+    std::function<void(const std::string& id)> lost;
+  };
+
+  PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id, LivenessOptions options,
+            Reports reports);
+  ~PeerLinks();
+  PeerLinks(const PeerLinks&) = delete;
+  PeerLinks& operator=(const PeerLinks&) = delete;
+
+  void start();
+  // Closes every connection; no report is made afterwards.
+  void stop();
+
+  // Discovery saw `id` at these addresses; it is dialled with its key pinned.
+  void discovered(const std::string& id, std::vector<asio::ip::udp::endpoint> addresses);
+  // Discovery heard `id` say goodbye: it is dropped at once.
+  void departed(const std::string& id);
+  // A peer given by address (no multicast): dialled until it answers, and
+  // again whenever it is lost; its id is learned on first contact.
+  void add_address(const asio::ip::udp::endpoint& address);
+
+  // The live connection to `id`; throws std::runtime_error when the peer is
+  // not connected.
+  transport::Connection connection(const std::string& id) const;
+  std::size_t live_count() const { return links_.size(); }
+
+ private:
+  // Somewhere a peer may be reached.
+  struct Candidate {
+    std::optional<std::string> id;  // known from discovery, or learned on first contact
+    std::vector<asio::ip::udp::endpoint> addresses;
+    bool dialling = false;
+  };
+  struct Link {
+    transport::Connection connection;
+    asio::ip::udp::endpoint address;
+    std::chrono::steady_clock::time_point last_heard;
+    std::uint64_t serial = 0;  // tells a replaced link's late replies apart
+    std::optional<std::uint64_t> library_revision;
+    bool ping_in_flight = false;
+  };
+
+  void arm_timer();
+  void tick();
+  void dial_if_idle(const std::string& candidate_key);
+  asio::awaitable<void> dial(std::string candidate_key);
+  void connected(const std::string& candidate_key, transport::Connection connection,
+                 const asio::ip::udp::endpoint& address);
+  asio::awaitable<void> ping(std::string id, std::uint64_t serial);
+  void drop(const std::string& id, std::string_view why);
+  Link* link(const std::string& id, std::uint64_t serial);
+
+  transport::Endpoint& endpoint_;
+  std::string own_id_;
+  LivenessOptions options_;
+  Reports reports_;
+  asio::steady_timer timer_;
+  // Keyed by peer id (discovery) or "addr:<address>" (given by address).
+  std::map<std::string, Candidate> candidates_;
+  std::map<std::string, Link> links_;
+  std::uint64_t next_serial_ = 1;
+  bool stopped_ = false;
+};
+
+}  // namespace lanspread::peer
