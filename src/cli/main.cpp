@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/global_options.hpp"
+#include "cli/network_commands.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/transaction_commands.hpp"
@@ -54,6 +55,14 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
+  double wait_seconds = 3;
+  auto* list = app.add_subcommand(
+      "list", "listen for peers, then print the games on the network with versions and peers");
+  auto* peers = app.add_subcommand("peers", "listen for peers, then print the peers found");
+  for (auto* command : {list, peers}) {
+    command->add_option("--wait", wait_seconds, "seconds to listen for peers (default 3)")
+        ->check(CLI::Range(0.0, 3600.0));
+  }
   using lanspread::cli::Transaction;
   std::string game_id;
   const std::vector<std::tuple<Transaction, const char*, const char*>> transactions = {
@@ -81,6 +90,11 @@ int main(int argc, char** argv) {
       return lanspread::cli::run_serve(options);
     if (status->parsed())
       return lanspread::cli::run_status(options);
+    const auto wait = std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
+    if (list->parsed())
+      return lanspread::cli::run_list(options, wait);
+    if (peers->parsed())
+      return lanspread::cli::run_peers(options, wait);
     for (const auto& [command, transaction] : transaction_commands) {
       if (command->parsed())
         return lanspread::cli::run_transaction(options, transaction, game_id);

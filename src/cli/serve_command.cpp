@@ -23,6 +23,10 @@ void log_event(const peer::PeerEvent& event) {
       spdlog::info("  {}: {}, version {}, {}", game.id, game_state(game),
                    game.version.empty() ? "-" : game.version, human_size(game.size));
     }
+  } else if (const auto* found = std::get_if<peer::event::PeerDiscovered>(&event)) {
+    spdlog::info("peer {} joined from {}", found->peer_id, found->address);
+  } else if (const auto* lost = std::get_if<peer::event::PeerLost>(&event)) {
+    spdlog::info("peer {} left", lost->peer_id);
   } else if (const auto* failed = std::get_if<peer::event::CommandFailed>(&event)) {
     spdlog::error("{} failed: {}", failed->command, failed->reason);
   } else if (const auto* failure = std::get_if<peer::event::RuntimeFailure>(&event)) {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "peer/services/peer_address.hpp"
+
+#include <gtest/gtest.h>
 
 namespace lanspread::peer {
 namespace {

@@ -1,9 +1,10 @@
+#include "peer/peers/peer_game_db.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "peer/catalog/catalog.hpp"
-#include "peer/peers/peer_game_db.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -13,7 +14,9 @@ asio::ip::udp::endpoint address(std::uint16_t port) {
 }
 
 proto::Game offer(std::string id, std::string version, std::uint64_t size = 100) {
-  return proto::Game{.id = std::move(id), .name = "whatever the peer says", .size = size,
+  return proto::Game{.id = std::move(id),
+                     .name = "whatever the peer says",
+                     .size = size,
                      .version = std::move(version)};
 }
 

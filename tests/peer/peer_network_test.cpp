@@ -36,13 +36,13 @@ class TestPeer {
     test::write_file(games() / id / (id + ".zip"), "payload of " + id);
   }
   void start() {
-    handle_.emplace(start_peer(games(), events.sink(), PeerGameDB{},
-                         std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
-                         PeerOptions{.state_dir = root_ / "state",
-                                     .listen = {asio::ip::address_v4::loopback(), port_},
-                                     .rescan_delay = 10ms,
-                                     .liveness = {.ping_interval = 100ms,
-                                                  .peer_timeout = kPeerTimeout}}));
+    handle_.emplace(start_peer(
+        games(), events.sink(), PeerGameDB{}, std::make_shared<install::LibarchiveUnpacker>(),
+        Catalog::bundled(),
+        PeerOptions{.state_dir = root_ / "state",
+                    .listen = {asio::ip::address_v4::loopback(), port_},
+                    .rescan_delay = 10ms,
+                    .liveness = {.ping_interval = 100ms, .peer_timeout = kPeerTimeout}}));
     const auto listening = events.wait_for<event::Listening>(kTimeout);
     ASSERT_TRUE(listening);
     port_ = listening->port;
@@ -115,10 +115,11 @@ TEST_F(PeerNetworkTest, APeersNewGameReachesTheOthersThroughPings) {
 
   // A newer version on the peer shows as an update of the local copy.
   a.add_game("cs16", "20231201");
-  const auto update = a.events.wait_for<event::AggregatedLibraryChanged>(kTimeout, [](const auto& v) {
-    const auto* game = find_game(v, "cs16");
-    return game != nullptr && game->local && game->local->downloaded;
-  });
+  const auto update =
+      a.events.wait_for<event::AggregatedLibraryChanged>(kTimeout, [](const auto& v) {
+        const auto* game = find_game(v, "cs16");
+        return game != nullptr && game->local && game->local->downloaded;
+      });
   ASSERT_TRUE(update);
   EXPECT_TRUE(find_game(*update, "cs16")->update_available);
 }
@@ -151,15 +152,20 @@ TEST_F(PeerNetworkTest, AKilledPeerIsDroppedAfterTheTimeoutAndFoundAgainWhenItRe
   TestPeer a(dir_ / "a");
   a.start();
   fs::create_directories(dir_ / "b/games");
-  const std::vector<std::string> serve = {LANSPREAD_BINARY,  "--games", (dir_ / "b/games").string(),
-                                          "--state",         (dir_ / "b/state").string(),
-                                          "--port",          "0",
+  const std::vector<std::string> serve = {LANSPREAD_BINARY,
+                                          "--games",
+                                          (dir_ / "b/games").string(),
+                                          "--state",
+                                          (dir_ / "b/state").string(),
+                                          "--port",
+                                          "0",
                                           "serve"};
   auto b = std::make_unique<test::ChildProcess>(serve);
   ASSERT_TRUE(b->wait_for_output("listening on UDP port", kTimeout)) << b->err();
   std::smatch match;
   const std::string log = b->err();
-  ASSERT_TRUE(std::regex_search(log, match, std::regex("peer (\\w+) listening on UDP port (\\d+)")));
+  ASSERT_TRUE(
+      std::regex_search(log, match, std::regex("peer (\\w+) listening on UDP port (\\d+)")));
   const std::string b_id = match[1];
   const std::string b_port = match[2];
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "peer/peers/version_order.hpp"
+
+#include <gtest/gtest.h>
 
 namespace lanspread::peer {
 namespace {

@@ -24,8 +24,8 @@ std::string describe(const asio::ip::udp::endpoint& address) {
 
 }  // namespace
 
-PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id, LivenessOptions options,
-                     Reports reports)
+PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id,
+                     LivenessOptions options, Reports reports)
     : endpoint_(endpoint),
       own_id_(std::move(own_id)),
       options_(options),

@@ -43,8 +43,8 @@ class PeerLinks {
     std::function<void(const std::string& id)> lost;
   };
 
-  PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id, LivenessOptions options,
-            Reports reports);
+  PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id,
+            LivenessOptions options, Reports reports);
   ~PeerLinks();
   PeerLinks(const PeerLinks&) = delete;
   PeerLinks& operator=(const PeerLinks&) = delete;
