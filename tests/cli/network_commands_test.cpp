@@ -21,13 +21,14 @@ class NetworkCommandsTest : public ::testing::Test {
   void SetUp() override {
     test::write_file(dir_ / "seed/games/cs16/version.ini", "20240315");
     test::write_file(dir_ / "seed/games/cs16/cs16.zip", "payload");
-    seeder_ = std::make_unique<test::ChildProcess>(std::vector<std::string>{
-        kProgram, "--games", (dir_ / "seed/games").string(), "--state",
-        (dir_ / "seed/state").string(), "serve"});
+    seeder_ = std::make_unique<test::ChildProcess>(
+        std::vector<std::string>{kProgram, "--games", (dir_ / "seed/games").string(), "--state",
+                                 (dir_ / "seed/state").string(), "serve"});
     ASSERT_TRUE(seeder_->wait_for_output("cs16: downloaded", 20s)) << seeder_->err();
     std::smatch match;
     const std::string log = seeder_->err();
-    ASSERT_TRUE(std::regex_search(log, match, std::regex("peer (\\w+) listening on UDP port (\\d+)")));
+    ASSERT_TRUE(
+        std::regex_search(log, match, std::regex("peer (\\w+) listening on UDP port (\\d+)")));
     seeder_id_ = match[1];
     seeder_address_ = "127.0.0.1:" + std::string(match[2]);
   }

@@ -31,7 +31,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     for (const auto& arg : argv)
       args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     _exit(127);
   }
   close(out_pipe[1]);
@@ -82,6 +82,24 @@ bool ChildProcess::wait_for_output(const std::string& text, std::chrono::millise
       return false;
   }
   return true;
+}
+
+std::optional<std::string> ChildProcess::next_line(
+    const std::function<bool(const std::string&)>& accept, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    for (auto end = out_.find('\n', line_cursor_); end != std::string::npos;
+         end = out_.find('\n', line_cursor_)) {
+      auto line = out_.substr(line_cursor_, end - line_cursor_);
+      line_cursor_ = end + 1;
+      if (accept(line))
+        return line;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !pump(left))
+      return std::nullopt;
+  }
 }
 
 void ChildProcess::send_signal(int signal) {

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ class ChildProcess {
   // Reads output until `text` appears in stderr (or stdout); false on timeout
   // or when the child exits first.
   bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout);
+  // The next complete stdout line (after those already returned) that
+  // `accept` takes; lines before it are skipped. nullopt on timeout or exit.
+  std::optional<std::string> next_line(const std::function<bool(const std::string&)>& accept,
+                                       std::chrono::milliseconds timeout);
   void send_signal(int signal);
   // Exit code, or nullopt if the child did not exit normally in time.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
@@ -36,6 +41,7 @@ class ChildProcess {
   int err_fd_ = -1;
   std::string out_;
   std::string err_;
+  std::size_t line_cursor_ = 0;  // where next_line continues in out_
 };
 
 // Runs to completion (at most 60 s) and returns exit code and output.
