@@ -1,0 +1,145 @@
+#include "peer/download/file_set.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace lanspread::peer::download {
+
+// A descriptor shared by the writers using it; closed when the last lets go,
+// so evicting it from the cache never pulls it from under a write.
+struct FileSet::OpenFile {
+  explicit OpenFile(int fd_in) : fd(fd_in) {}
+  ~OpenFile() { ::close(fd); }
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd;
+};
+
+FileSet::FileSet(int root_fd, std::vector<Entry> entries)
+    : root_fd_(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0)), entries_(std::move(entries)) {}
+
+FileSet::~FileSet() {
+  if (root_fd_ >= 0)
+    ::close(root_fd_);
+}
+
+std::string FileSet::path_of(std::uint32_t file_index) const {
+  std::string path;
+  for (const auto& part : entries_.at(file_index).components)
+    path += (path.empty() ? "" : "/") + part;
+  return path;
+}
+
+void FileSet::close_all() const {
+  const std::lock_guard lock(mutex_);
+  cache_.clear();
+}
+
+std::optional<std::string> FileSet::check_range(std::uint32_t file_index, std::uint64_t offset,
+                                                std::size_t length) const {
+  if (file_index >= entries_.size())
+    return "no file " + std::to_string(file_index) + " in the manifest";
+  const auto& entry = entries_[file_index];
+  if (entry.components.empty())
+    return "manifest entry " + std::to_string(file_index) + " is not a payload file";
+  if (offset > entry.size || length > entry.size - offset) {
+    return "bytes " + std::to_string(offset) + "+" + std::to_string(length) +
+           " are past the end of " + path_of(file_index) + " (" + std::to_string(entry.size) +
+           " bytes)";
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index,
+                                                 std::string& error) const {
+  {
+    const std::lock_guard lock(mutex_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->first == file_index) {
+        auto found = *it;
+        cache_.erase(it);
+        cache_.push_back(found);
+        return found.second;
+      }
+    }
+  }
+  const auto& parts = entries_[file_index].components;
+  int dir = root_fd_;
+  int opened = -1;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    const int flags = last ? O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
+                           : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    opened = ::openat(dir, parts[i].c_str(), flags);
+    const int saved = errno;
+    if (dir != root_fd_)
+      ::close(dir);
+    if (opened < 0) {
+      error = "cannot open " + path_of(file_index) + ": " + std::strerror(saved);
+      return nullptr;
+    }
+    dir = opened;
+  }
+  struct stat info {};
+  if (::fstat(opened, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(opened);
+    error = path_of(file_index) + " is no longer a regular file";
+    return nullptr;
+  }
+  auto file = std::make_shared<OpenFile>(opened);
+  const std::lock_guard lock(mutex_);
+  cache_.emplace_back(file_index, file);
+  if (cache_.size() > kOpenFiles)
+    cache_.erase(cache_.begin());
+  return file;
+}
+
+std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_t offset,
+                                          std::span<const std::byte> bytes) const {
+  if (auto refused = check_range(file_index, offset, bytes.size()))
+    return refused;
+  std::string error;
+  const auto file = open(file_index, error);
+  if (!file)
+    return error;
+  while (!bytes.empty()) {
+    const auto written = ::pwrite(file->fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      return "cannot write " + path_of(file_index) + " at byte " + std::to_string(offset) + ": " +
+             std::strerror(errno);
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(written));
+    offset += static_cast<std::uint64_t>(written);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> FileSet::read(std::uint32_t file_index, std::uint64_t offset,
+                                         std::span<std::byte> out) const {
+  if (auto refused = check_range(file_index, offset, out.size()))
+    return refused;
+  std::string error;
+  const auto file = open(file_index, error);
+  if (!file)
+    return error;
+  while (!out.empty()) {
+    const auto got = ::pread(file->fd, out.data(), out.size(), static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      return "cannot read " + path_of(file_index) + " at byte " + std::to_string(offset) + ": " +
+             (got == 0 ? std::string("end of file") : std::strerror(errno));
+    }
+    out = out.subspan(static_cast<std::size_t>(got));
+    offset += static_cast<std::uint64_t>(got);
+  }
+  return std::nullopt;
+}
+
+}  // namespace lanspread::peer::download

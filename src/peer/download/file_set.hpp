@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lanspread::peer::download {
+
+// The payload files a download writes into, indexed like the manifest.
+// Writes are positioned (pwrite), so several peers fill one file at once, and
+// never reach past the size the manifest gave the file. Files are opened on
+// demand, component by component from the game root and never through a
+// symlink; at most `kOpenFiles` stay open, so a game with many files does not
+// exhaust descriptors. Thread-safe.
+class FileSet {
+ public:
+  static constexpr std::size_t kOpenFiles = 64;
+
+  struct Entry {
+    std::vector<std::string> components;  // empty: not writable (a directory, the sentinel)
+    std::uint64_t size = 0;
+  };
+
+  // `root_fd` is an open game-root directory; the set keeps its own copy.
+  FileSet(int root_fd, std::vector<Entry> entries);
+  ~FileSet();
+  FileSet(const FileSet&) = delete;
+  FileSet& operator=(const FileSet&) = delete;
+
+  // Writes all of `bytes` at `offset` of file `file_index`; the reason on
+  // failure (out of range, not a payload file, disk full, I/O error).
+  std::optional<std::string> write(std::uint32_t file_index, std::uint64_t offset,
+                                   std::span<const std::byte> bytes) const;
+  // Reads exactly `out.size()` bytes at `offset`; the reason on failure.
+  std::optional<std::string> read(std::uint32_t file_index, std::uint64_t offset,
+                                  std::span<std::byte> out) const;
+
+  std::size_t size() const { return entries_.size(); }
+  const Entry& entry(std::uint32_t file_index) const { return entries_.at(file_index); }
+  std::string path_of(std::uint32_t file_index) const;
+  // Closes every cached descriptor (before a commit, a cancel).
+  void close_all() const;
+
+ private:
+  struct OpenFile;
+  std::shared_ptr<OpenFile> open(std::uint32_t file_index, std::string& error) const;
+  std::optional<std::string> check_range(std::uint32_t file_index, std::uint64_t offset,
+                                         std::size_t length) const;
+
+  int root_fd_ = -1;
+  std::vector<Entry> entries_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::pair<std::uint32_t, std::shared_ptr<OpenFile>>> cache_;  // MRU last
+};
+
+}  // namespace lanspread::peer::download

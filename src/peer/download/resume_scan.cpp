@@ -1,0 +1,51 @@
+#include "peer/download/resume_scan.hpp"
+
+#include <optional>
+#include <string>
+
+#include "peer/download/block_hash.hpp"
+#include "peer/download/manifest_path.hpp"
+#include "platform/directory_handle.hpp"
+
+namespace lanspread::peer::download {
+namespace {
+
+std::optional<platform::ReadOnlyFile> open_no_follow(const std::filesystem::path& root,
+                                                     const std::string& relative_path) {
+  const auto path = check_manifest_path(relative_path);
+  if (path.error)
+    return std::nullopt;
+  int error = 0;
+  auto dir = platform::DirectoryHandle::open(root, error);
+  for (std::size_t i = 0; dir && i + 1 < path.components.size(); ++i)
+    dir = dir->open_child(path.components[i], error);
+  if (!dir)
+    return std::nullopt;
+  return platform::ReadOnlyFile::open_in(*dir, path.components.back(), error);
+}
+
+}  // namespace
+
+std::vector<bool> resume_scan(const std::filesystem::path& game_root,
+                              const std::vector<proto::GameFileDescription>& files,
+                              const BlockPlan& plan, std::stop_token stop) {
+  std::vector<bool> verified(plan.blocks.size(), false);
+  std::vector<std::byte> buffer(kHashReadSize);
+  std::optional<platform::ReadOnlyFile> file;
+  std::optional<std::uint32_t> open_index;
+  for (std::size_t i = 0; i < plan.blocks.size() && !stop.stop_requested(); ++i) {
+    const auto& block = plan.blocks[i];
+    if (open_index != block.file_index) {
+      open_index = block.file_index;
+      file = open_no_follow(game_root, files.at(block.file_index).relative_path);
+    }
+    if (!file || file->size() < block.offset + block.length)
+      continue;
+    std::string error;
+    const auto digest = hash_range(*file, block.offset, block.length, buffer, error);
+    verified[i] = digest && *digest == expected_hash(files, block);
+  }
+  return verified;
+}
+
+}  // namespace lanspread::peer::download

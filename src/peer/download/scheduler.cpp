@@ -1,0 +1,345 @@
+#include "peer/download/scheduler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lanspread::peer::download {
+namespace {
+
+constexpr std::size_t kKeptErrors = 3;
+
+double seconds(Scheduler::Duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+Scheduler::Duration from_seconds(double value) {
+  return std::chrono::duration_cast<Scheduler::Duration>(std::chrono::duration<double>(value));
+}
+
+}  // namespace
+
+Scheduler::Scheduler(std::vector<Block> blocks) : Scheduler(std::move(blocks), Limits{}) {}
+
+Scheduler::Scheduler(std::vector<Block> blocks, Limits limits)
+    : blocks_(std::move(blocks)), limits_(limits), states_(blocks_.size()) {
+  for (const auto& block : blocks_)
+    total_bytes_ += block.length;
+}
+
+void Scheduler::mark_done(BlockIndex block) {
+  auto& state = states_.at(block);
+  if (state.state != State::Pending)
+    return;
+  state.state = State::Done;
+  ++done_blocks_;
+  verified_bytes_ += blocks_[block].length;
+}
+
+void Scheduler::add_peer(PeerId peer) {
+  peers_.try_emplace(peer);
+}
+
+void Scheduler::remove_peer(PeerId peer) {
+  if (!peers_.contains(peer))
+    return;
+  std::vector<BlockIndex> held;
+  for (const auto block : in_flight_) {
+    const auto& copies = states_[block].copies;
+    if (std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+      held.push_back(block);
+  }
+  for (const auto block : held) {
+    if (drop_copy(block, peer, {}))
+      return_to_pool(block);
+  }
+  peers_.erase(peer);
+}
+
+std::vector<Scheduler::Assignment> Scheduler::next_assignments(TimePoint now) {
+  std::vector<Assignment> out;
+  if (failure_)
+    return out;
+  // Fastest first: when little is left, it goes where it finishes soonest.
+  std::vector<PeerId> order;
+  for (const auto& [id, peer] : peers_)
+    order.push_back(id);
+  std::stable_sort(order.begin(), order.end(), [&](PeerId a, PeerId b) {
+    const auto& pa = peers_.at(a);
+    const auto& pb = peers_.at(b);
+    return (pa.measured ? pa.rate : 0) > (pb.measured ? pb.rate : 0);
+  });
+  for (const auto id : order) {
+    auto& peer = peers_.at(id);
+    if (peer.backoff_until > now)
+      continue;
+    while (peer.in_flight < slots_for(peer)) {
+      auto block = take_pending(id);
+      if (!block)
+        block = pick_duplicate(id, peer, now);
+      if (!block)
+        break;
+      start_copy(*block, id, now);
+      out.push_back({*block, id});
+    }
+  }
+  return out;
+}
+
+std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId peer,
+                                                        TimePoint now) {
+  std::vector<Assignment> cancel;
+  auto& state = states_.at(block);
+  const auto known = peers_.find(peer);
+  // A cancelled copy or a removed peer reporting late: already settled.
+  if (state.state != State::InFlight || known == peers_.end())
+    return cancel;
+  const auto& copies = state.copies;
+  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+    return cancel;
+  for (const auto& copy : copies) {
+    if (copy.peer != peer)
+      cancel.push_back({block, copy.peer});
+  }
+  for (const auto& c : cancel)
+    drop_copy(block, c.peer, now);
+  drop_copy(block, peer, now);
+  state.state = State::Done;
+  in_flight_.erase(block);
+  ++done_blocks_;
+  verified_bytes_ += blocks_[block].length;
+  failures_.erase(block);
+
+  known->second.consecutive_failures = 0;
+  record_sample(known->second, blocks_[block].length, now);
+  return cancel;
+}
+
+void Scheduler::failed(BlockIndex block, PeerId peer, std::string reason, TimePoint now) {
+  const auto& state = states_.at(block);
+  if (state.state != State::InFlight || !peers_.contains(peer))
+    return;
+  const auto& copies = state.copies;
+  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+    return;
+  if (drop_copy(block, peer, now))
+    return_to_pool(block);
+  record_failure(block, peer, std::move(reason), now);
+}
+
+void Scheduler::corrupt(BlockIndex block, PeerId peer, TimePoint now) {
+  const auto& state = states_.at(block);
+  if (state.state != State::InFlight || !peers_.contains(peer))
+    return;
+  const auto& copies = state.copies;
+  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+    return;
+  if (drop_copy(block, peer, now))
+    return_to_pool(block);
+  record_failure(block, peer, "sent data that does not match the block hash", now);
+  auto& state_of_peer = peers_.at(peer);
+  if (++state_of_peer.corrupt_blocks >= limits_.max_corrupt_per_peer)
+    remove_peer(peer);
+}
+
+bool Scheduler::has_usable_peers() const {
+  return !peers_.empty();
+}
+
+std::optional<Scheduler::TimePoint> Scheduler::next_wakeup(TimePoint now) const {
+  std::optional<TimePoint> soonest;
+  for (const auto& [id, peer] : peers_) {
+    if (peer.backoff_until > now && (!soonest || peer.backoff_until < *soonest))
+      soonest = peer.backoff_until;
+  }
+  return soonest;
+}
+
+std::size_t Scheduler::peers_streaming() const {
+  return static_cast<std::size_t>(std::count_if(
+      peers_.begin(), peers_.end(), [](const auto& entry) { return entry.second.in_flight > 0; }));
+}
+
+double Scheduler::throughput(PeerId peer) const {
+  const auto it = peers_.find(peer);
+  return it == peers_.end() || !it->second.measured ? 0 : it->second.rate;
+}
+
+double Scheduler::total_throughput() const {
+  double sum = 0;
+  for (const auto& [id, peer] : peers_)
+    sum += peer.measured ? peer.rate : 0;
+  return sum;
+}
+
+std::size_t Scheduler::in_flight(PeerId peer) const {
+  const auto it = peers_.find(peer);
+  return it == peers_.end() ? 0 : it->second.in_flight;
+}
+
+std::size_t Scheduler::slot_limit(PeerId peer) const {
+  const auto it = peers_.find(peer);
+  return it == peers_.end() ? 0 : slots_for(it->second);
+}
+
+std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
+  // Retries first, each on a peer that has not failed it, unless no other
+  // peer is left to try it.
+  for (auto it = retry_.begin(); it != retry_.end();) {
+    const auto block = *it;
+    if (states_[block].state != State::Pending) {
+      it = retry_.erase(it);
+      continue;
+    }
+    const auto& failed_on = failures_[block].failed_on;
+    const bool failed_here = std::find(failed_on.begin(), failed_on.end(), peer) != failed_on.end();
+    const bool someone_else = std::any_of(peers_.begin(), peers_.end(), [&](const auto& entry) {
+      return std::find(failed_on.begin(), failed_on.end(), entry.first) == failed_on.end();
+    });
+    if (!failed_here || !someone_else) {
+      retry_.erase(it);
+      return block;
+    }
+    ++it;
+  }
+  while (next_fresh_ < blocks_.size()) {
+    const auto block = next_fresh_++;
+    if (states_[block].state == State::Pending)
+      return block;
+  }
+  return std::nullopt;
+}
+
+std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, const Peer& state,
+                                                               TimePoint now) const {
+  if (!retry_.empty() || next_fresh_ < blocks_.size() || !state.measured || state.rate <= 0)
+    return std::nullopt;
+  std::optional<BlockIndex> chosen;
+  TimePoint latest{};
+  for (const auto block : in_flight_) {
+    const auto& block_state = states_[block];
+    if (block_state.copies.size() >= limits_.max_copies)
+      continue;
+    const auto& copies = block_state.copies;
+    if (std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+      continue;
+    if (const auto it = failures_.find(block); it != failures_.end()) {
+      const auto& failed_on = it->second.failed_on;
+      if (std::find(failed_on.begin(), failed_on.end(), peer) != failed_on.end())
+        continue;
+    }
+    const auto length = blocks_[block].length;
+    TimePoint finish = TimePoint::max();
+    for (const auto& copy : copies)
+      finish = std::min(finish, expected_finish(copy, length));
+    const auto mine = now + from_seconds(static_cast<double>(length) *
+                                         static_cast<double>(state.in_flight + 1) / state.rate);
+    if (mine < finish && (!chosen || finish > latest)) {
+      chosen = block;
+      latest = finish;
+    }
+  }
+  return chosen;
+}
+
+Scheduler::TimePoint Scheduler::expected_finish(const Copy& copy, std::uint32_t length) const {
+  const auto it = peers_.find(copy.peer);
+  if (it == peers_.end() || !it->second.measured || it->second.rate <= 0)
+    return TimePoint::max();  // unknown speed: assume the worst
+  const auto& peer = it->second;
+  // The peer's bandwidth is shared by its transfers in flight.
+  const auto share = static_cast<double>(std::max<std::size_t>(peer.in_flight, 1));
+  return copy.started + from_seconds(static_cast<double>(length) * share / peer.rate);
+}
+
+void Scheduler::start_copy(BlockIndex block, PeerId peer, TimePoint now) {
+  auto& state = states_[block];
+  state.state = State::InFlight;
+  state.copies.push_back({peer, now});
+  in_flight_.insert(block);
+  auto& peer_state = peers_.at(peer);
+  if (peer_state.in_flight++ == 0) {
+    // Idle time is not the peer's slowness: the window skips it.
+    if (peer_state.started) {
+      peer_state.window_start += now - peer_state.idle_since;
+    } else {
+      peer_state.window_start = now;
+      peer_state.started = true;
+    }
+  }
+}
+
+bool Scheduler::drop_copy(BlockIndex block, PeerId peer, TimePoint now) {
+  auto& copies = states_[block].copies;
+  const auto it =
+      std::find_if(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; });
+  if (it == copies.end())
+    return false;
+  copies.erase(it);
+  if (auto found = peers_.find(peer); found != peers_.end() && --found->second.in_flight == 0)
+    found->second.idle_since = now;
+  return copies.empty();
+}
+
+void Scheduler::return_to_pool(BlockIndex block) {
+  states_[block].state = State::Pending;
+  in_flight_.erase(block);
+  retry_.push_back(block);
+}
+
+void Scheduler::record_failure(BlockIndex block, PeerId peer, std::string reason, TimePoint now) {
+  auto& record = failures_[block];
+  if (std::find(record.failed_on.begin(), record.failed_on.end(), peer) == record.failed_on.end())
+    record.failed_on.push_back(peer);
+  record.last_errors.push_back("peer " + std::to_string(peer) + ": " + std::move(reason));
+  if (record.last_errors.size() > kKeptErrors)
+    record.last_errors.pop_front();
+
+  auto& peer_state = peers_.at(peer);
+  ++peer_state.consecutive_failures;
+  const auto doublings = std::min<std::size_t>(peer_state.consecutive_failures - 1, 16);
+  const auto backoff = std::min(limits_.backoff_base * (1 << doublings), limits_.backoff_max);
+  peer_state.backoff_until = now + backoff;
+
+  if (++states_[block].attempts >= limits_.max_attempts && !failure_) {
+    std::string errors;
+    for (const auto& error : record.last_errors)
+      errors += (errors.empty() ? "" : "; ") + error;
+    failure_ = describe(block) + " failed " + std::to_string(states_[block].attempts) +
+               " times; last errors: " + errors;
+  }
+}
+
+void Scheduler::record_sample(Peer& peer, std::uint64_t bytes, TimePoint now) const {
+  peer.window_bytes += bytes;
+  const auto elapsed = now - peer.window_start;
+  if (elapsed < limits_.sample_window)
+    return;
+  const double sample = static_cast<double>(peer.window_bytes) / seconds(elapsed);
+  peer.rate =
+      peer.measured ? limits_.ewma_weight * sample + (1 - limits_.ewma_weight) * peer.rate : sample;
+  peer.measured = true;
+  peer.window_start = now;
+  peer.window_bytes = 0;
+}
+
+std::size_t Scheduler::slots_for(const Peer& peer) const {
+  std::size_t slots = limits_.initial_slots;
+  if (peer.measured) {
+    const double mean_block = blocks_.empty()
+                                  ? 1.0
+                                  : std::max(1.0, static_cast<double>(total_bytes_) /
+                                                      static_cast<double>(blocks_.size()));
+    const double wanted = std::ceil(peer.rate * seconds(limits_.pipe_time) / mean_block);
+    slots = std::clamp(static_cast<std::size_t>(wanted), limits_.min_slots, limits_.max_slots);
+  }
+  const auto halvings = std::min<std::size_t>(peer.consecutive_failures, 16);
+  return std::max<std::size_t>(slots >> halvings, 1);
+}
+
+std::string Scheduler::describe(BlockIndex block) const {
+  const auto& b = blocks_[block];
+  return "block " + std::to_string(block) + " (file " + std::to_string(b.file_index) + ", bytes " +
+         std::to_string(b.offset) + "-" + std::to_string(b.offset + b.length) + ")";
+}
+
+}  // namespace lanspread::peer::download

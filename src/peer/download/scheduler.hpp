@@ -1,0 +1,165 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "peer/download/block.hpp"
+
+namespace lanspread::peer::download {
+
+// The piece picker: decides which block goes to which peer next. Pure: no
+// I/O, no clock; the caller passes the time in, so it is driven the same way
+// by the runtime and by a discrete-time simulation.
+//
+// Rules (docs/download.md explains why):
+// - Each peer's throughput is an EWMA of its delivery rate (bytes of
+//   completed blocks over the busy time between samples).
+// - A peer's in-flight limit covers `pipe_time` worth of its throughput
+//   (bounded by min/max slots), so a slow peer holds few blocks.
+// - A failure or a corrupt block demotes the peer: exponential backoff and
+//   half the slots per consecutive failure; a success restores it. A peer that
+//   sent `max_corrupt_per_peer` corrupt blocks is dropped.
+// - A removed peer gets nothing; its in-flight blocks go back to the pool.
+// - A failed block is retried first, on another peer when one can take it;
+//   after `max_attempts` failures the download fails naming the block and its
+//   last errors.
+// - End game: once no block is left unassigned, a peer with a free slot
+//   duplicates the in-flight block expected to finish last, if it would
+//   finish it sooner; when one copy completes, the others are cancelled.
+class Scheduler {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  using Duration = std::chrono::steady_clock::duration;
+  using PeerId = std::uint32_t;
+  using BlockIndex = std::size_t;
+
+  struct Limits {
+    std::size_t min_slots = 2;
+    std::size_t max_slots = 16;
+    std::size_t initial_slots = 2;  // before the first throughput sample
+    Duration pipe_time = std::chrono::milliseconds(50);
+    Duration sample_window = std::chrono::milliseconds(20);
+    double ewma_weight = 0.3;  // of the newest sample
+    Duration backoff_base = std::chrono::milliseconds(250);
+    Duration backoff_max = std::chrono::seconds(8);
+    std::size_t max_attempts = 5;  // failed or corrupt outcomes per block
+    std::size_t max_corrupt_per_peer = 3;
+    std::size_t max_copies = 2;  // of one block in flight during the end game
+  };
+
+  struct Assignment {
+    BlockIndex block = 0;
+    PeerId peer = 0;
+    bool operator==(const Assignment&) const = default;
+  };
+
+  struct Progress {
+    std::uint64_t verified_bytes = 0;
+    std::uint64_t total_bytes = 0;
+  };
+
+  explicit Scheduler(std::vector<Block> blocks);
+  Scheduler(std::vector<Block> blocks, Limits limits);
+
+  // Blocks already on disk and verified (resume): they count as done.
+  void mark_done(BlockIndex block);
+
+  void add_peer(PeerId peer);
+  // The peer is gone (lost, disconnected): its in-flight blocks return to
+  // the pool and it gets nothing more. Outcomes it still reports are ignored.
+  void remove_peer(PeerId peer);
+
+  // Fills every usable peer's free slots; the caller starts one transfer per
+  // assignment. Call after every outcome and whenever `next_wakeup` passes.
+  std::vector<Assignment> next_assignments(TimePoint now);
+
+  // The block arrived from `peer`, verified and written. Returns the other
+  // copies of this block still in flight, which the caller cancels (and
+  // reports no outcome for).
+  std::vector<Assignment> completed(BlockIndex block, PeerId peer, TimePoint now);
+  // The transfer failed (stream error, timeout, short read).
+  void failed(BlockIndex block, PeerId peer, std::string reason, TimePoint now);
+  // The block arrived but its hash did not match.
+  void corrupt(BlockIndex block, PeerId peer, TimePoint now);
+
+  bool finished() const { return done_blocks_ == blocks_.size(); }
+  // Why the download cannot finish (a block failed too often); set once.
+  const std::optional<std::string>& failure() const { return failure_; }
+  // Whether any peer can still be given work now or after a backoff.
+  bool has_usable_peers() const;
+  // When a backed-off peer may take work again, if one is waiting.
+  std::optional<TimePoint> next_wakeup(TimePoint now) const;
+
+  Progress progress() const { return {verified_bytes_, total_bytes_}; }
+  // Distinct peers with a transfer in flight right now.
+  std::size_t peers_streaming() const;
+  // Bytes per second, 0 before the first sample; for progress events.
+  double throughput(PeerId peer) const;
+  // The sum over the peers.
+  double total_throughput() const;
+  std::size_t in_flight(PeerId peer) const;
+  std::size_t slot_limit(PeerId peer) const;
+
+ private:
+  struct Copy {
+    PeerId peer = 0;
+    TimePoint started{};
+  };
+  enum class State : std::uint8_t { Pending, InFlight, Done };
+  struct BlockState {
+    State state = State::Pending;
+    std::uint8_t attempts = 0;
+    std::vector<Copy> copies;  // empty unless in flight
+  };
+  struct FailureRecord {
+    std::vector<PeerId> failed_on;
+    std::deque<std::string> last_errors;  // newest last, bounded
+  };
+  struct Peer {
+    double rate = 0;  // bytes/s, EWMA
+    bool measured = false;
+    std::size_t in_flight = 0;
+    std::size_t consecutive_failures = 0;
+    std::size_t corrupt_blocks = 0;
+    TimePoint backoff_until{};
+    // The sample window counts busy time only: idle gaps shift its start.
+    bool started = false;
+    TimePoint window_start{};
+    TimePoint idle_since{};
+    std::uint64_t window_bytes = 0;
+  };
+
+  std::optional<BlockIndex> take_pending(PeerId peer);
+  std::optional<BlockIndex> pick_duplicate(PeerId peer, const Peer& state, TimePoint now) const;
+  TimePoint expected_finish(const Copy& copy, std::uint32_t length) const;
+  void start_copy(BlockIndex block, PeerId peer, TimePoint now);
+  bool drop_copy(BlockIndex block, PeerId peer, TimePoint now);
+  void return_to_pool(BlockIndex block);
+  void record_failure(BlockIndex block, PeerId peer, std::string reason, TimePoint now);
+  void record_sample(Peer& peer, std::uint64_t bytes, TimePoint now) const;
+  std::size_t slots_for(const Peer& peer) const;
+  std::string describe(BlockIndex block) const;
+
+  std::vector<Block> blocks_;
+  Limits limits_;
+  std::vector<BlockState> states_;
+  std::unordered_map<BlockIndex, FailureRecord> failures_;  // only blocks that failed
+  std::map<PeerId, Peer> peers_;
+  std::deque<BlockIndex> retry_;  // failed or orphaned blocks, first served
+  BlockIndex next_fresh_ = 0;     // blocks below it left the fresh pool
+  std::set<BlockIndex> in_flight_;
+  std::size_t done_blocks_ = 0;
+  std::uint64_t verified_bytes_ = 0;
+  std::uint64_t total_bytes_ = 0;
+  std::optional<std::string> failure_;
+};
+
+}  // namespace lanspread::peer::download

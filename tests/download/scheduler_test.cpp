@@ -1,0 +1,279 @@
+#include "peer/download/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "peer/download/block_plan.hpp"
+
+namespace lanspread::peer::download {
+namespace {
+using namespace std::chrono_literals;
+using Assignment = Scheduler::Assignment;
+constexpr std::uint32_t kMiB = 1024 * 1024;
+
+std::vector<Block> blocks_of(std::size_t count) {
+  std::vector<Block> blocks;
+  append_file_blocks(0, count * kMiB, kMiB, blocks);
+  return blocks;
+}
+
+const Scheduler::TimePoint t0{};
+
+std::vector<Assignment> for_peer(const std::vector<Assignment>& all, Scheduler::PeerId peer) {
+  std::vector<Assignment> mine;
+  for (const auto& a : all) {
+    if (a.peer == peer)
+      mine.push_back(a);
+  }
+  return mine;
+}
+
+TEST(BlockPlanTest, SplitsFilesIntoBlocksWithAShortLastOne) {
+  std::vector<Block> blocks;
+  append_file_blocks(3, 2 * kMiB + 5, kMiB, blocks);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[2], (Block{3, 2 * kMiB, 5}));
+  append_file_blocks(4, 10, kMiB, blocks);
+  EXPECT_EQ(blocks.back(), (Block{4, 0, 10}));
+}
+
+TEST(SchedulerTest, HandsEveryBlockOutOnceAndFinishes) {
+  Scheduler::Limits no_end_game;
+  no_end_game.max_copies = 1;
+  Scheduler scheduler(blocks_of(10), no_end_game);
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  std::set<std::size_t> seen;
+  auto now = t0;
+  while (!scheduler.finished()) {
+    const auto batch = scheduler.next_assignments(now);
+    ASSERT_FALSE(batch.empty());
+    now += 10ms;
+    for (const auto& a : batch) {
+      EXPECT_TRUE(seen.insert(a.block).second) << "block " << a.block << " handed out twice";
+      scheduler.completed(a.block, a.peer, now);
+    }
+  }
+  EXPECT_EQ(seen.size(), 10u);
+  EXPECT_EQ(scheduler.progress().verified_bytes, 10u * kMiB);
+  EXPECT_EQ(scheduler.progress().total_bytes, 10u * kMiB);
+}
+
+TEST(SchedulerTest, SkipsBlocksAlreadyOnDisk) {
+  Scheduler scheduler(blocks_of(3));
+  scheduler.mark_done(0);
+  scheduler.mark_done(2);
+  scheduler.add_peer(1);
+  const auto batch = scheduler.next_assignments(t0);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].block, 1u);
+  EXPECT_EQ(scheduler.progress().verified_bytes, 2u * kMiB);
+}
+
+TEST(SchedulerTest, InFlightLimitScalesWithMeasuredThroughput) {
+  Scheduler scheduler(blocks_of(1000));
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  EXPECT_EQ(scheduler.slot_limit(1), Scheduler::Limits{}.initial_slots);
+  auto now = t0;
+  std::vector<Assignment> slow;
+  for (int i = 0; i < 40; ++i) {
+    // Peer 1 delivers its blocks within a millisecond (about 1 GB/s).
+    const auto batch = scheduler.next_assignments(now);
+    const auto on_two = for_peer(batch, 2);
+    slow.insert(slow.end(), on_two.begin(), on_two.end());
+    now += 1ms;
+    for (const auto& a : for_peer(batch, 1))
+      scheduler.completed(a.block, 1, now);
+  }
+  EXPECT_GT(scheduler.throughput(1), 500e6);
+  EXPECT_EQ(scheduler.slot_limit(1), Scheduler::Limits{}.max_slots);
+  // Peer 2 needs 200 ms per block (about 5 MB/s).
+  ASSERT_FALSE(slow.empty());
+  for (const auto& a : slow) {
+    now += 200ms;
+    scheduler.completed(a.block, 2, now);
+  }
+  EXPECT_GT(scheduler.throughput(2), 1e6);
+  EXPECT_LT(scheduler.throughput(2), 10e6);
+  EXPECT_EQ(scheduler.slot_limit(2), Scheduler::Limits{}.min_slots);
+}
+
+TEST(SchedulerTest, AFailingPeerBacksOffWithFewerSlotsAndRecovers) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 4;
+  Scheduler scheduler(blocks_of(100), limits);
+  scheduler.add_peer(1);
+  const auto first = scheduler.next_assignments(t0);
+  ASSERT_EQ(first.size(), 4u);
+  scheduler.failed(first[0].block, 1, "stream reset", t0);
+  EXPECT_EQ(scheduler.slot_limit(1), 2u);
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 1ms).empty()) << "backing off";
+  ASSERT_TRUE(scheduler.next_wakeup(t0 + 1ms).has_value());
+  EXPECT_EQ(*scheduler.next_wakeup(t0 + 1ms), t0 + limits.backoff_base);
+  scheduler.failed(first[1].block, 1, "timeout", t0 + 1ms);
+  EXPECT_EQ(scheduler.slot_limit(1), 1u);
+  EXPECT_EQ(*scheduler.next_wakeup(t0 + 2ms), t0 + 1ms + 2 * limits.backoff_base);
+  // Two still in flight, the limit is one: nothing new even after the backoff.
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 10s).empty());
+  scheduler.completed(first[2].block, 1, t0 + 10s);
+  // A success ends the demotion: the limit is what its throughput earns.
+  EXPECT_EQ(scheduler.slot_limit(1), limits.min_slots);
+  EXPECT_FALSE(scheduler.next_assignments(t0 + 10s).empty());
+}
+
+TEST(SchedulerTest, AFailedBlockIsRetriedOnAnotherPeerFirst) {
+  Scheduler scheduler(blocks_of(100));
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  const auto batch = scheduler.next_assignments(t0);
+  const auto lost = for_peer(batch, 1).front().block;
+  scheduler.failed(lost, 1, "reset", t0);
+  // Peer 2 frees a slot: the retry comes before any fresh block.
+  const auto on_two = for_peer(batch, 2).front().block;
+  scheduler.completed(on_two, 2, t0 + 5ms);
+  const auto next = scheduler.next_assignments(t0 + 5ms);
+  ASSERT_FALSE(next.empty());
+  EXPECT_EQ(next.front(), (Assignment{lost, 2}));
+}
+
+TEST(SchedulerTest, ARemovedPeerGetsNothingAndItsBlocksReturn) {
+  Scheduler scheduler(blocks_of(4));
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  const auto batch = scheduler.next_assignments(t0);
+  ASSERT_EQ(batch.size(), 4u);
+  EXPECT_EQ(scheduler.peers_streaming(), 2u);
+  scheduler.remove_peer(2);
+  EXPECT_EQ(scheduler.peers_streaming(), 1u);
+  for (const auto& a : for_peer(batch, 2))
+    scheduler.completed(a.block, 2, t0 + 1ms);  // late news from the dead: ignored
+  EXPECT_EQ(scheduler.progress().verified_bytes, 0u);
+  for (const auto& a : for_peer(batch, 1))
+    scheduler.completed(a.block, 1, t0 + 1ms);
+  const auto retry = scheduler.next_assignments(t0 + 1ms);
+  ASSERT_EQ(retry.size(), 2u);
+  for (const auto& a : retry)
+    EXPECT_EQ(a.peer, 1u);
+  for (const auto& a : retry)
+    scheduler.completed(a.block, 1, t0 + 2ms);
+  EXPECT_TRUE(scheduler.finished());
+}
+
+TEST(SchedulerTest, ABlockThatKeepsFailingFailsTheDownloadWithItsErrors) {
+  Scheduler::Limits limits;
+  limits.max_attempts = 3;
+  Scheduler scheduler(blocks_of(1), limits);
+  scheduler.add_peer(7);
+  auto now = t0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto batch = scheduler.next_assignments(now);
+    ASSERT_EQ(batch.size(), 1u) << "attempt " << attempt;
+    scheduler.failed(batch[0].block, 7, "reset #" + std::to_string(attempt), now);
+    now += 1min;
+  }
+  ASSERT_TRUE(scheduler.failure().has_value());
+  const auto& reason = *scheduler.failure();
+  EXPECT_NE(reason.find("block 0 (file 0, bytes 0-1048576)"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("peer 7: reset #2"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("failed 3 times"), std::string::npos) << reason;
+  EXPECT_TRUE(scheduler.next_assignments(now).empty());
+}
+
+TEST(SchedulerTest, APeerSendingCorruptBlocksIsDemotedThenDropped) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 4;
+  Scheduler scheduler(blocks_of(100), limits);
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  const auto first = scheduler.next_assignments(t0);
+  for (const auto& a : for_peer(first, 2))
+    scheduler.completed(a.block, 2, t0);
+  const auto batch = for_peer(first, 1);
+  ASSERT_EQ(batch.size(), 4u);
+  scheduler.corrupt(batch[0].block, 1, t0);
+  EXPECT_EQ(scheduler.slot_limit(1), 2u);
+  scheduler.corrupt(batch[1].block, 1, t0);
+  EXPECT_TRUE(scheduler.has_usable_peers());
+  scheduler.corrupt(batch[2].block, 1, t0);
+  EXPECT_EQ(scheduler.slot_limit(1), 0u) << "dropped after three corrupt blocks";
+  EXPECT_EQ(scheduler.in_flight(1), 0u);
+  // Its blocks (three corrupt, one orphaned) go to peer 2.
+  std::set<std::size_t> retried;
+  auto now = t0 + 1ms;
+  while (retried.size() < 4) {
+    const auto next = scheduler.next_assignments(now);
+    ASSERT_FALSE(next.empty());
+    for (const auto& a : next) {
+      EXPECT_EQ(a.peer, 2u);
+      if (a.block < 4)
+        retried.insert(a.block);
+      scheduler.completed(a.block, a.peer, now);
+    }
+    now += 1ms;
+  }
+  EXPECT_FALSE(scheduler.failure().has_value());
+}
+
+TEST(SchedulerTest, EndGameDuplicatesTheSlowestBlockAndCancelsTheLoser) {
+  Scheduler scheduler(blocks_of(40));
+  scheduler.add_peer(1);  // fast
+  scheduler.add_peer(2);  // slow
+  auto now = t0;
+  // Measure both: peer 2 finishes its first blocks much later.
+  const auto first = scheduler.next_assignments(now);
+  for (const auto& a : for_peer(first, 1))
+    scheduler.completed(a.block, 1, now + 20ms);
+  for (const auto& a : for_peer(first, 2))
+    scheduler.completed(a.block, 2, now + 1s);
+  now += 1s;
+  // Hand everything out: peer 2 takes its share and keeps it, peer 1 works
+  // through the rest, then, idle, duplicates what peer 2 holds.
+  std::set<std::size_t> slow_held;
+  std::vector<Assignment> duplicates;
+  while (duplicates.empty()) {
+    const auto batch = scheduler.next_assignments(now);
+    ASSERT_FALSE(batch.empty());
+    for (const auto& a : batch) {
+      if (a.peer == 2) {
+        slow_held.insert(a.block);
+      } else if (slow_held.contains(a.block)) {
+        duplicates.push_back(a);
+      } else {
+        now += 5ms;
+        scheduler.completed(a.block, 1, now);
+      }
+    }
+  }
+  ASSERT_EQ(duplicates.size(), slow_held.size());
+  EXPECT_EQ(scheduler.peers_streaming(), 2u);
+  for (const auto& d : duplicates) {
+    const auto cancelled = scheduler.completed(d.block, 1, now + 10ms);
+    ASSERT_EQ(cancelled.size(), 1u);
+    EXPECT_EQ(cancelled[0], (Assignment{d.block, 2}));
+  }
+  EXPECT_TRUE(scheduler.finished());
+  EXPECT_EQ(scheduler.in_flight(2), 0u);
+  EXPECT_EQ(scheduler.peers_streaming(), 0u);
+  EXPECT_EQ(scheduler.progress().verified_bytes, 40u * kMiB);
+}
+
+TEST(SchedulerTest, EndGameDoesNotDuplicateOntoASlowerPeer) {
+  Scheduler scheduler(blocks_of(6));
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  const auto first = scheduler.next_assignments(t0);
+  for (const auto& a : for_peer(first, 1))
+    scheduler.completed(a.block, 1, t0 + 20ms);  // fast
+  for (const auto& a : for_peer(first, 2))
+    scheduler.completed(a.block, 2, t0 + 1s);  // slow
+  const auto fast_batch = for_peer(scheduler.next_assignments(t0 + 1s), 1);
+  ASSERT_EQ(fast_batch.size(), 2u);
+  // Peer 1 holds the last two blocks; peer 2 is slower: no duplicate for it.
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 1s).empty());
+  EXPECT_EQ(scheduler.in_flight(2), 0u);
+}
+
+}  // namespace
+}  // namespace lanspread::peer::download

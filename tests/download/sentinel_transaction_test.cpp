@@ -1,0 +1,272 @@
+#include "peer/download/sentinel_transaction.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "support/temp_dir.hpp"
+
+namespace lanspread::peer::download {
+namespace {
+namespace fs = std::filesystem;
+using proto::GameFileDescription;
+
+GameFileDescription file(std::string path, std::uint64_t size) {
+  return {.game_id = "cs16", .relative_path = std::move(path), .size = size};
+}
+
+GameFileDescription folder(std::string path) {
+  return {.game_id = "cs16", .relative_path = std::move(path), .is_dir = true};
+}
+
+std::span<const std::byte> bytes_of(std::string_view text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
+
+class SentinelTransactionTest : public ::testing::Test {
+ protected:
+  SentinelTransactionTest() { fs::create_directories(dir_ / "games"); }
+  fs::path root() const { return dir_ / "games/cs16"; }
+
+  SentinelTransaction begin_ok(std::vector<GameFileDescription> files) {
+    auto begun = SentinelTransaction::begin(root(), std::move(files));
+    if (!begun.transaction)
+      throw std::runtime_error("begin failed: " + begun.error);
+    return std::move(*begun.transaction);
+  }
+
+  std::string refusal(std::vector<GameFileDescription> files) {
+    auto begun = SentinelTransaction::begin(root(), std::move(files));
+    EXPECT_FALSE(begun.transaction.has_value());
+    EXPECT_FALSE(begun.error.empty());
+    return begun.error;
+  }
+
+  test::TempDir dir_;
+};
+
+TEST_F(SentinelTransactionTest, BeginParksTheSentinelAndSizesFilesKeepingTheirData) {
+  test::write_file(root() / "version.ini", "20230101");
+  test::write_file(root() / "cs16.rar", "hello world");
+  test::write_file(root() / "too_long.bin", std::string(100, 'x'));
+  auto transaction =
+      begin_ok({file("version.ini", 8), file("cs16.rar", 20), file("too_long.bin", 10),
+                file("maps/de_dust2.bsp", 5), folder("empty"), file("zero.txt", 0)});
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+  EXPECT_EQ(test::read_file(root() / ".version.ini.discarded"), "20230101");
+  EXPECT_EQ(fs::file_size(root() / "cs16.rar"), 20u);
+  EXPECT_EQ(test::read_file(root() / "cs16.rar").substr(0, 11), "hello world");
+  EXPECT_EQ(test::read_file(root() / "too_long.bin"), std::string(10, 'x'));
+  EXPECT_EQ(fs::file_size(root() / "maps/de_dust2.bsp"), 5u);
+  EXPECT_TRUE(fs::is_directory(root() / "empty"));
+  EXPECT_EQ(fs::file_size(root() / "zero.txt"), 0u);
+  transaction.fail();
+}
+
+TEST_F(SentinelTransactionTest, WritesArePositionedAndStayInsideTheManifestSizes) {
+  auto transaction = begin_ok({file("version.ini", 1), file("a.bin", 10), folder("d")});
+  const auto& files = transaction.files();
+  EXPECT_FALSE(files.write(1, 5, bytes_of("WORLD")));
+  EXPECT_FALSE(files.write(1, 0, bytes_of("HELLO")));
+  EXPECT_EQ(test::read_file(root() / "a.bin"), "HELLOWORLD");
+
+  const auto past_end = files.write(1, 8, bytes_of("xyz"));
+  ASSERT_TRUE(past_end);
+  EXPECT_NE(past_end->find("past the end of a.bin"), std::string::npos) << *past_end;
+  EXPECT_TRUE(files.write(0, 0, bytes_of("1"))) << "the sentinel is committed, not written";
+  EXPECT_TRUE(files.write(2, 0, bytes_of("1"))) << "a folder";
+  EXPECT_TRUE(files.write(3, 0, bytes_of("1"))) << "no such entry";
+  EXPECT_EQ(fs::file_size(root() / "a.bin"), 10u);
+  transaction.fail();
+}
+
+TEST_F(SentinelTransactionTest, CommitWritesTheSentinelLastAndDropsTheParkedOne) {
+  test::write_file(root() / "version.ini", "20230101");
+  auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3)});
+  ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("abc")));
+  const auto wrong = transaction.commit("2024");
+  ASSERT_TRUE(wrong);
+  EXPECT_NE(wrong->find("4 bytes, the manifest says 8"), std::string::npos) << *wrong;
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
+
+  EXPECT_FALSE(transaction.commit("20240315"));
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "20240315");
+  EXPECT_EQ(test::read_file(root() / "a.bin"), "abc");
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
+}
+
+TEST_F(SentinelTransactionTest, CommitChecksTheSentinelHash) {
+  auto entry = file("version.ini", 8);
+  entry.block_size = 4096;
+  entry.block_hashes = {proto::Sha256Digest{}};  // not the hash of anything sent
+  auto transaction = begin_ok({entry});
+  const auto error = transaction.commit("20240315");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("hash"), std::string::npos) << *error;
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+}
+
+TEST_F(SentinelTransactionTest, FailSweepsTemporariesAndDoesNotRestoreTheOldSentinel) {
+  test::write_file(root() / "version.ini", "20230101");
+  test::write_file(root() / "a.bin", "old");
+  {
+    auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3)});
+    ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("new")));
+    test::write_file(root() / ".version.ini.tmp", "left by a crash");
+    transaction.fail();
+  }
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
+  EXPECT_EQ(test::read_file(root() / "a.bin"), "new") << "kept for a resume";
+}
+
+TEST_F(SentinelTransactionTest, ATransactionDroppedUnsettledFails) {
+  test::write_file(root() / "version.ini", "20230101");
+  { auto transaction = begin_ok({file("a.bin", 3)}); }
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
+  EXPECT_TRUE(fs::exists(root() / "a.bin"));
+}
+
+TEST_F(SentinelTransactionTest, CancelDiscardsThePayloadAndKeepsLocalAndLauncherFiles) {
+  test::write_file(root() / "version.ini", "20230101");
+  test::write_file(root() / "local/game.exe", "installed");
+  test::write_file(root() / ".lanspread_owned", "");
+  test::write_file(root() / "readme.txt", "not in the new manifest");
+  test::write_file(root() / "maps/old.bsp", "the folder existed before");
+  auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3), file("maps/new.bsp", 2),
+                               file("sounds/deep/x.wav", 4), folder("empty")});
+  ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("abc")));
+  transaction.cancel();
+  for (const char* gone : {"a.bin", "maps/new.bsp", "sounds", "empty", "version.ini",
+                           ".version.ini.discarded", ".version.ini.tmp"}) {
+    EXPECT_FALSE(fs::exists(root() / gone)) << gone;
+  }
+  EXPECT_EQ(test::read_file(root() / "local/game.exe"), "installed");
+  EXPECT_TRUE(fs::exists(root() / ".lanspread_owned"));
+  EXPECT_TRUE(fs::exists(root() / "readme.txt"));
+  EXPECT_TRUE(fs::exists(root() / "maps/old.bsp"));
+}
+
+TEST_F(SentinelTransactionTest, CancelRemovesAGameFolderItCreated) {
+  fs::create_directories(root().parent_path());
+  auto transaction = begin_ok({file("a/b/c.bin", 3)});
+  EXPECT_TRUE(fs::exists(root() / "a/b/c.bin"));
+  transaction.cancel();
+  EXPECT_FALSE(fs::exists(root()));
+}
+
+TEST_F(SentinelTransactionTest, RefusesManifestPathsThatCouldEscapeOrHitReservedNames) {
+  test::write_file(root() / "version.ini", "1");
+  for (const char* bad :
+       {"../outside.txt", "/etc/passwd", "a//b", "./a", "a/./b", "a/../../x", "", "local/x.exe",
+        ".local.installing/x", ".lanspread_owned", ".version.ini.tmp", "a\\b", "trailing/"}) {
+    const auto error = refusal({file(bad, 1)});
+    EXPECT_NE(error.find("path"), std::string::npos) << bad << ": " << error;
+  }
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "1") << "nothing changed";
+  EXPECT_FALSE(fs::exists(dir_ / "outside.txt"));
+}
+
+TEST_F(SentinelTransactionTest, NeverWritesThroughASymlink) {
+  test::write_file(root() / "version.ini", "1");
+  test::write_file(dir_ / "outside/secret.txt", "not yours");
+  fs::create_directory_symlink(dir_ / "outside", root() / "maps");
+  fs::create_symlink(dir_ / "outside/secret.txt", root() / "a.bin");
+
+  const auto through_dir = refusal({file("maps/secret.txt", 100)});
+  EXPECT_NE(through_dir.find("maps is a symlink or not a folder"), std::string::npos)
+      << through_dir;
+  const auto through_file = refusal({file("a.bin", 100)});
+  EXPECT_NE(through_file.find("a.bin exists and is not a regular file"), std::string::npos)
+      << through_file;
+  EXPECT_EQ(test::read_file(dir_ / "outside/secret.txt"), "not yours");
+  EXPECT_EQ(fs::file_size(dir_ / "outside/secret.txt"), 9u);
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "1");
+}
+
+TEST_F(SentinelTransactionTest, RefusesAManifestThatLies) {
+  test::write_file(root() / "version.ini", "1");
+  test::write_file(root() / "maps", "a file where the manifest wants a folder");
+  EXPECT_NE(refusal({file("a.bin", 1), file("a.bin", 2)}).find("lists a.bin twice"),
+            std::string::npos);
+  EXPECT_NE(refusal({file("a", 1), file("a/b", 1)}).find("both as a file and as a folder"),
+            std::string::npos);
+  EXPECT_NE(refusal({file("version.ini", 1), file("version.ini", 1)}).find("twice"),
+            std::string::npos);
+  EXPECT_NE(refusal({folder("version.ini")}).find("cannot be a folder"), std::string::npos);
+  const auto huge = refusal({file("a.bin", std::uint64_t{1} << 60)});
+  EXPECT_NE(huge.find("not enough disk space"), std::string::npos) << huge;
+  const auto overflow = refusal({file("a.bin", UINT64_MAX), file("b.bin", 2)});
+  EXPECT_NE(overflow.find("past 2^64"), std::string::npos) << overflow;
+  const auto blocked = refusal({file("maps/de_dust2.bsp", 1)});
+  EXPECT_NE(blocked.find("maps is a symlink or not a folder"), std::string::npos) << blocked;
+  const auto long_name = std::string(300, 'n');
+  const auto too_long = refusal({file(long_name, 1)});
+  EXPECT_NE(too_long.find("File name too long"), std::string::npos) << too_long;
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "1") << "nothing changed";
+  EXPECT_FALSE(fs::exists(root() / "a.bin"));
+}
+
+TEST_F(SentinelTransactionTest, SweepAfterACrashLeavesThePayload) {
+  test::write_file(root() / ".version.ini.tmp", "2024");
+  test::write_file(root() / ".version.ini.discarded", "2023");
+  test::write_file(root() / "a.bin", "payload");
+  sweep_sentinel_temporaries(root());
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+  EXPECT_TRUE(fs::exists(root() / "a.bin"));
+}
+
+// A real full disk: the game folder is a 1 MiB tmpfs (root only).
+class SentinelDiskFullTest : public SentinelTransactionTest {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0)
+      GTEST_SKIP() << "needs root to mount a small tmpfs for a real full disk";
+    fs::create_directories(root());
+    if (::mount("tmpfs", root().c_str(), "tmpfs", 0, "size=1m") != 0)
+      GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+    mounted_ = true;
+    test::write_file(root() / "version.ini", "1");
+  }
+  void TearDown() override {
+    if (mounted_)
+      ::umount2(root().c_str(), MNT_DETACH);
+  }
+  bool mounted_ = false;
+};
+
+TEST_F(SentinelDiskFullTest, AGameLargerThanTheFreeSpaceIsRefusedBeforeAnythingChanges) {
+  const auto error = refusal({file("big.rar", 4 * 1024 * 1024)});
+  EXPECT_NE(error.find("not enough disk space"), std::string::npos) << error;
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "1");
+  EXPECT_FALSE(fs::exists(root() / "big.rar"));
+}
+
+TEST_F(SentinelDiskFullTest, ADiskThatFillsUpDuringTheDownloadFailsTheWriteClearly) {
+  auto transaction = begin_ok({file("version.ini", 1), file("a.bin", 768 * 1024)});
+  // Something else takes the space the sparse file did not reserve.
+  test::write_file(root() / "someone_else.bin", std::string(700 * 1024, 'z'));
+  const std::string block(256 * 1024, 'd');
+  std::optional<std::string> error;
+  for (std::uint64_t offset = 0; offset < 768 * 1024 && !error; offset += block.size())
+    error = transaction.files().write(1, offset, bytes_of(block));
+  ASSERT_TRUE(error) << "the disk never filled up";
+  EXPECT_NE(error->find("No space left on device"), std::string::npos) << *error;
+  EXPECT_NE(error->find("a.bin"), std::string::npos) << *error;
+  transaction.fail();
+  EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
+  EXPECT_FALSE(fs::exists(root() / "version.ini"));
+}
+
+}  // namespace
+}  // namespace lanspread::peer::download
