@@ -3,8 +3,8 @@
 
 #include <iostream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/child_process.hpp"
 #include "support/simulated_lan.hpp"
@@ -46,14 +46,10 @@ class LanDiscoveryTest : public ::testing::Test {
   // Starts host `host`'s peer, given the others by address.
   void start(std::size_t host) {
     const auto root = dir_ / std::to_string(host);
-    std::vector<std::string> argv = {kProgram,
-                                     "--json",
-                                     "--games",
-                                     (root / "games").string(),
-                                     "--state",
-                                     (root / "state").string(),
-                                     "--port",
-                                     std::to_string(kPort)};
+    std::vector<std::string> argv = {kProgram,  "--json",
+                                     "--games", (root / "games").string(),
+                                     "--state", (root / "state").string(),
+                                     "--port",  std::to_string(kPort)};
     for (std::size_t other = 0; other < 3; ++other) {
       if (other != host) {
         argv.emplace_back("--peer");
@@ -117,11 +113,12 @@ class LanDiscoveryTest : public ::testing::Test {
         .has_value();
   }
   bool sees_peer(std::size_t host, std::size_t other, std::chrono::milliseconds timeout) {
-    return wait_until(host, [&](const View& v) { return v.peers.contains(ids_[other]); }, timeout);
+    return wait_until(
+        host, [&](const View& v) { return v.peers.contains(ids_[other]); }, timeout);
   }
   bool loses_peer(std::size_t host, std::size_t other, std::chrono::milliseconds timeout) {
-    return wait_until(host, [&](const View& v) { return !v.peers.contains(ids_[other]); },
-                      timeout);
+    return wait_until(
+        host, [&](const View& v) { return !v.peers.contains(ids_[other]); }, timeout);
   }
   // Its own game plus the two the others offer, in one list.
   bool sees_all_games(std::size_t host, std::chrono::milliseconds timeout) {

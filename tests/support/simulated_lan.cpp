@@ -45,7 +45,8 @@ SimulatedLan::SimulatedLan(std::size_t hosts)
     for (std::size_t host = 0; host < hosts_; ++host) {
       const auto ns = namespace_name(host);
       must({"ip", "netns", "add", ns});
-      must({"ip", "link", "add", bridge_link(host), "type", "veth", "peer", "name", host_link(host)});
+      must({"ip", "link", "add", bridge_link(host), "type", "veth", "peer", "name",
+            host_link(host)});
       must({"ip", "link", "set", host_link(host), "netns", ns});
       must({"ip", "link", "set", bridge_link(host), "master", bridge_, "up"});
       must({"ip", "-n", ns, "addr", "add", address(host) + "/24", "dev", host_link(host)});
@@ -103,10 +104,10 @@ void SimulatedLan::block_multicast() {
     for (const auto* hook : {"input", "output"}) {
       must({"ip", "netns", "exec", ns, "nft", "add", "chain", "inet", "lanspread_test", hook,
             std::string("{ type filter hook ") + hook + " priority 0; }"});
-      must({"ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "lanspread_test", hook,
-            "ip", "daddr", "224.0.0.0/4", "drop"});
-      must({"ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "lanspread_test", hook,
-            "ip6", "daddr", "ff00::/8", "drop"});
+      must({"ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "lanspread_test", hook, "ip",
+            "daddr", "224.0.0.0/4", "drop"});
+      must({"ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "lanspread_test", hook, "ip6",
+            "daddr", "ff00::/8", "drop"});
     }
   }
 }

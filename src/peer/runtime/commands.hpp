@@ -19,9 +19,13 @@ struct GetGame {
 struct FetchLatestFromPeers {
   std::string game_id;
 };
+// Downloads the files of the game's latest version (all of them when
+// `files` is empty); integrity data always comes from the peers' agreed
+// manifest, never from the command. Installs afterwards unless told not to.
 struct DownloadGameFiles {
   std::string game_id;
   std::vector<proto::GameFileDescription> files;
+  bool install = true;
 };
 struct InstallGame {
   std::string game_id;

@@ -3,16 +3,22 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/ip/udp.hpp>
 #include <asio/post.hpp>
 #include <stdexcept>
 
+#include "peer/download/sentinel_transaction.hpp"
 #include "peer/install/migration.hpp"
 #include "peer/install/recovery.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/library/game_dir_check.hpp"
+#include "peer/library/game_root_layout.hpp"
 #include "peer/runtime/settings.hpp"
+#include "peer/services/game_client.hpp"
 #include "peer/services/peer_address.hpp"
+#include "transport/wakeup.hpp"
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
@@ -282,6 +288,8 @@ void Runtime::peer_games(const std::string& id, std::vector<proto::Game> games) 
 }
 
 void Runtime::peer_lost(const std::string& id) {
+  for (const auto& [game_id, job] : downloads_)
+    job->source_lost(id);
   if (!peers_.remove_peer(id))
     return;
   emit_(event::PeerLost{id});
@@ -289,20 +297,148 @@ void Runtime::peer_lost(const std::string& id) {
   handle(command::ListGames{});
 }
 
-void Runtime::not_available_yet(std::string command, std::string game_id, std::string_view part) {
-  emit_(event::CommandFailed{
-      std::move(command), std::move(game_id),
-      std::string("not available yet: this build has no ") + std::string(part)});
+void Runtime::handle(const command::GetGame& c) {
+  asio::co_spawn(io_, get_game(c.game_id, "get-game"), asio::detached);
 }
 
-void Runtime::handle(const command::GetGame& c) {
-  not_available_yet("get-game", c.game_id, "peer discovery");
-}
+// Asks the peers again even when the game is here: blocks that are already
+// on disk and verify are kept by the download itself, so local archives
+// never need to be trusted in place of the peers' manifest.
 void Runtime::handle(const command::FetchLatestFromPeers& c) {
-  not_available_yet("fetch-latest-from-peers", c.game_id, "peer discovery");
+  asio::co_spawn(io_, get_game(c.game_id, "fetch-latest-from-peers"), asio::detached);
 }
+
+asio::awaitable<void> Runtime::get_game(std::string game_id, std::string command) {
+  if (!catalog_.contains(game_id)) {
+    emit_(event::CommandFailed{command, game_id, game_id + " is not a catalog game"});
+    co_return;
+  }
+  const auto manifest = co_await fetch_manifests(game_id);
+  if (stopping_)
+    co_return;
+  if (!manifest) {
+    emit_(event::NoPeersHaveGame{game_id});
+    co_return;
+  }
+  emit_(event::GotGameFiles{game_id, manifest->files});
+}
+
+asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(std::string game_id) {
+  const auto peers = peers_.peers_with_latest(game_id);
+  auto all_answered = std::make_shared<std::size_t>(0);
+  transport::Wakeup answered(io_.get_executor());
+  for (const auto& peer_id : peers) {
+    asio::co_spawn(io_, fetch_manifest(game_id, peer_id),
+                   [all_answered, &answered](std::exception_ptr) {
+                     ++*all_answered;
+                     answered.notify();
+                   });
+  }
+  while (*all_answered < peers.size())
+    co_await answered.wait();
+  co_return peers_.agreed_manifest(game_id);
+}
+
+asio::awaitable<void> Runtime::fetch_manifest(std::string game_id, std::string peer_id) {
+  try {
+    auto connection = links_.connection(peer_id);
+    const proto::Request request{.body = proto::GetGameRequest{.game_id = game_id}};
+    auto reply = co_await send_request(connection, request);
+    if (auto* files = std::get_if<proto::GameFilesResponse>(&reply.response)) {
+      peers_.set_manifest(peer_id, game_id, std::move(files->files));
+    } else if (const auto* refusal = std::get_if<proto::ErrorResponse>(&reply.response)) {
+      spdlog::info("{}: peer {} has no manifest for it: {}", game_id, peer_id, refusal->message);
+    }
+  } catch (const std::exception& e) {
+    spdlog::info("{}: cannot get the manifest from {}: {}", game_id, peer_id, e.what());
+  }
+}
+
 void Runtime::handle(const command::DownloadGameFiles& c) {
-  not_available_yet("download-game-files", c.game_id, "download pipeline");
+  if (operations_.contains(c.game_id) || !catalog_.contains(c.game_id)) {
+    emit_(event::DownloadGameFilesFailed{
+        c.game_id, operations_.contains(c.game_id) ? "another operation is running on " + c.game_id
+                                                   : c.game_id + " is not a catalog game"});
+    return;
+  }
+  // Busy from now on, so a second command cannot start a second download.
+  set_operation(c.game_id, OperationKind::Downloading);
+  monitor_.hold(c.game_id);
+  asio::co_spawn(io_, download(c), asio::detached);
+}
+
+asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
+  const auto id = command.game_id;
+  auto manifest = peers_.agreed_manifest(id);
+  if (!manifest)
+    manifest = co_await fetch_manifests(id);
+  if (stopping_)
+    co_return;
+  if (!manifest) {
+    download_ended(id, {download::JobOutcome::Kind::Failed, "no peer has " + id + " any more"},
+                   false);
+    co_return;
+  }
+  if (!command.files.empty()) {
+    // The selection names files; their sizes and hashes come from the peers.
+    std::erase_if(manifest->files, [&](const proto::GameFileDescription& file) {
+      return !file.is_dir && file.relative_path != layout::kVersionFile &&
+             std::ranges::find(command.files, file.relative_path,
+                               &proto::GameFileDescription::relative_path) == command.files.end();
+    });
+  }
+  auto job = download::DownloadJob::start(
+      io_, disk_, blocks_,
+      download::DownloadJob::Setup{.game_root = game_dir_ / id,
+                                   .game_id = id,
+                                   .manifest = std::move(manifest->files),
+                                   .sources = std::move(manifest->peers)},
+      [this](const std::string& peer_id) -> std::optional<transport::Connection> {
+        try {
+          return links_.connection(peer_id);
+        } catch (const std::exception&) {
+          return std::nullopt;
+        }
+      },
+      download::DownloadJob::Reports{
+          .begun = [this, id] { emit_(event::DownloadGameFilesBegin{id}); },
+          .progress =
+              [this, id](const download::JobProgress& p) {
+                emit_(event::DownloadGameFilesProgress{.game_id = id,
+                                                       .bytes_done = p.bytes_done,
+                                                       .bytes_total = p.bytes_total,
+                                                       .bytes_per_second = p.bytes_per_second,
+                                                       .peers_streaming = p.peers_streaming});
+              },
+          .ended =
+              [this, id, install = command.install](const download::JobOutcome& outcome) {
+                download_ended(id, outcome, install);
+              }});
+  downloads_.insert_or_assign(id, std::move(job));
+}
+
+void Runtime::download_ended(const std::string& game_id, const download::JobOutcome& outcome,
+                             bool install) {
+  downloads_.erase(game_id);
+  set_operation(game_id, std::nullopt);
+  // The rescan release() asks for reports the new local state.
+  monitor_.release(game_id);
+  switch (outcome.kind) {
+    case download::JobOutcome::Kind::Finished:
+      spdlog::info("{}: downloaded", game_id);
+      emit_(event::DownloadGameFilesFinished{game_id});
+      if (install)
+        handle(command::InstallGame{game_id});
+      break;
+    case download::JobOutcome::Kind::Cancelled:
+      spdlog::info("{}: download cancelled", game_id);
+      emit_(event::DownloadGameFilesCancelled{game_id});
+      break;
+    case download::JobOutcome::Kind::Failed:
+      spdlog::warn("{}: download failed: {}", game_id, outcome.reason);
+      emit_(event::DownloadGameFilesFailed{game_id, outcome.reason});
+      break;
+  }
 }
 void Runtime::handle(const command::InstallGame& c) {
   const auto id = c.game_id;
@@ -401,6 +537,14 @@ void Runtime::settle_interrupted_transactions() {
   on_disk(
       [this, game_dir = game_dir_](DiskState&) {
         install::migrate_legacy_files(game_dir, options_.state_dir, catalog_);
+        // A download a crash interrupted: its sentinel temporaries go, its
+        // payload stays for the resume.
+        std::error_code ec;
+        for (const auto& root : fs::directory_iterator(game_dir, ec)) {
+          if (catalog_.contains(root.path().filename().string()) && root.is_directory(ec) &&
+              !root.is_symlink(ec))
+            download::sweep_sentinel_temporaries(root.path());
+        }
         return install::recover_interrupted_transactions(game_dir, options_.state_dir);
       },
       [this](const std::vector<install::RecoveryAction>& actions) {
@@ -415,7 +559,13 @@ void Runtime::settle_interrupted_transactions() {
 }
 
 void Runtime::handle(const command::CancelDownload& c) {
-  not_available_yet("cancel-download", c.game_id, "download pipeline");
+  const auto job = downloads_.find(c.game_id);
+  if (job == downloads_.end()) {
+    emit_(event::CommandFailed{"cancel-download", c.game_id,
+                               "no download of " + c.game_id + " is running"});
+    return;
+  }
+  job->second->cancel();
 }
 
 PeerRuntimeHandle::PeerRuntimeHandle(std::unique_ptr<Runtime> runtime)

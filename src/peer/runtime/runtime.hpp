@@ -1,5 +1,6 @@
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/download/download_job.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/install/unpacker.hpp"
 #include "peer/library/library_index.hpp"
@@ -57,11 +59,16 @@ class Runtime {
   void handle(const command::UninstallGame& command);
   void handle(const command::RemoveDownloadedGame& command);
   void handle(const command::CancelDownload& command);
+  asio::awaitable<void> get_game(std::string game_id, std::string command);
+  asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(std::string game_id);
+  asio::awaitable<void> fetch_manifest(std::string game_id, std::string peer_id);
+  asio::awaitable<void> download(command::DownloadGameFiles command);
+  void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
+                      bool install);
   void dial_address(const std::string& address);
   void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
   void peer_games(const std::string& id, std::vector<proto::Game> games);
   void peer_lost(const std::string& id);
-  void not_available_yet(std::string command, std::string game_id, std::string_view part);
 
   // Runs a local transaction on the disk thread with `game_id` marked busy:
   // the monitor holds its rescans and operation snapshots show it.
@@ -87,6 +94,8 @@ class Runtime {
   asio::thread_pool disk_{1};
   // File reads for peers, apart from scans so a long scan never delays them.
   asio::thread_pool reads_{2};
+  // Verifying and writing downloaded blocks.
+  asio::thread_pool blocks_{2};
   std::thread io_thread_;
   std::atomic<bool> running_{false};
 
@@ -109,6 +118,7 @@ class Runtime {
   GameServer server_;
   transport::Endpoint endpoint_;
   PeerLinks links_;
+  std::map<std::string, std::shared_ptr<download::DownloadJob>, std::less<>> downloads_;
   bool stopping_ = false;
 
   DiskState disk_state_;

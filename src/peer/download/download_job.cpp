@@ -1,0 +1,418 @@
+#include "peer/download/download_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <algorithm>
+#include <map>
+
+#include "peer/download/block_hash.hpp"
+#include "peer/download/block_plan.hpp"
+#include "peer/download/resume_scan.hpp"
+#include "peer/download/scheduler.hpp"
+#include "peer/download/sentinel_transaction.hpp"
+#include "peer/library/game_root_layout.hpp"
+#include "peer/services/game_client.hpp"
+#include "peer/services/on_pool.hpp"
+#include "proto/codec.hpp"
+#include "transport/wakeup.hpp"
+
+namespace lanspread::peer::download {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kTick = std::chrono::milliseconds(100);
+constexpr auto kProgressInterval = std::chrono::milliseconds(250);
+// version.ini is a few bytes; anything bigger is a lying peer.
+constexpr std::uint64_t kMaxSentinelBytes = 64 * 1024;
+
+std::string short_id(const std::string& peer_id) {
+  return peer_id.substr(0, 12);
+}
+
+}  // namespace
+
+// One block on its way from one peer.
+struct Transfer {
+  Scheduler::BlockIndex block = 0;
+  Scheduler::PeerId peer = 0;
+  std::optional<transport::Stream> stream;
+  bool abandoned = false;  // a duplicate that lost, a cancel, a failure elsewhere
+
+  void abandon() {
+    abandoned = true;
+    if (stream)
+      stream->reset();
+  }
+};
+
+struct DownloadJob::State {
+  State(asio::io_context& io_context, asio::thread_pool& disk_pool, asio::thread_pool& block_pool,
+        Setup job_setup, ConnectionFor connections, Reports job_reports)
+      : io(io_context),
+        disk(disk_pool),
+        blocks(block_pool),
+        setup(std::move(job_setup)),
+        connection_for(std::move(connections)),
+        reports(std::move(job_reports)),
+        wakeup(io_context.get_executor()),
+        ticker(io_context) {}
+
+  asio::io_context& io;
+  asio::thread_pool& disk;
+  asio::thread_pool& blocks;
+  Setup setup;
+  ConnectionFor connection_for;
+  Reports reports;
+  transport::Wakeup wakeup;
+  asio::steady_timer ticker;
+
+  BlockPlan plan;
+  std::shared_ptr<SentinelTransaction> transaction;
+  std::optional<Scheduler> scheduler;
+  std::map<std::uint64_t, std::shared_ptr<Transfer>> transfers;
+  std::uint64_t next_transfer = 0;
+  bool cancelled = false;
+  bool ended = false;
+  // A local problem (disk full, unwritable file) that ends the download.
+  std::optional<std::string> local_failure;
+
+  Clock::time_point last_progress_at{};
+  std::uint64_t last_progress_bytes = 0;
+
+  std::optional<Scheduler::PeerId> peer_index(const std::string& id) const {
+    for (std::size_t i = 0; i < setup.sources.size(); ++i) {
+      if (setup.sources[i] == id)
+        return static_cast<Scheduler::PeerId>(i);
+    }
+    return std::nullopt;
+  }
+
+  void abandon_all() {
+    for (auto& [id, transfer] : transfers)
+      transfer->abandon();
+  }
+
+  void end(JobOutcome outcome) {
+    ended = true;
+    ticker.cancel();
+    reports.ended(outcome);
+  }
+
+  void report_progress(bool force) {
+    const auto now = Clock::now();
+    if (!force && now - last_progress_at < kProgressInterval)
+      return;
+    const auto progress = scheduler->progress();
+    const auto seconds = std::chrono::duration<double>(now - last_progress_at).count();
+    JobProgress report{.bytes_done = progress.verified_bytes,
+                       .bytes_total = progress.total_bytes,
+                       .peers_streaming = scheduler->peers_streaming()};
+    if (last_progress_at != Clock::time_point{} && seconds > 0) {
+      report.bytes_per_second = static_cast<std::uint64_t>(
+          static_cast<double>(progress.verified_bytes - last_progress_bytes) / seconds);
+    }
+    last_progress_at = now;
+    last_progress_bytes = progress.verified_bytes;
+    reports.progress(report);
+  }
+};
+
+namespace {
+
+using State = DownloadJob::State;
+
+// Keeps the job's loop turning while it waits on transfers: progress
+// reports, and peers coming out of their backoff.
+asio::awaitable<void> tick(std::shared_ptr<State> state) {
+  while (!state->ended) {
+    state->ticker.expires_after(kTick);
+    std::error_code ignored;
+    co_await state->ticker.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    state->wakeup.notify();
+  }
+}
+
+// Fetches one block from one peer, verifies it and writes it in place.
+asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
+  const auto me = state->transfers.at(id);
+  const Block block = state->plan.blocks.at(me->block);
+  const auto& file = state->setup.manifest.at(block.file_index);
+  const auto& peer_id = state->setup.sources.at(me->peer);
+
+  std::string failure;
+  std::vector<std::byte> data;
+  auto connection = state->connection_for(peer_id);
+  if (!connection) {
+    failure = "not connected";
+  } else {
+    try {
+      auto stream = co_await connection->open_stream();
+      me->stream = stream;
+      if (me->abandoned)
+        stream.reset();
+      const proto::Request request{.body = proto::GetGameFileChunkRequest{
+                                       .game_id = state->setup.game_id,
+                                       .relative_path = file.relative_path,
+                                       .offset = block.offset,
+                                       .length = block.length}};
+      const auto encoded = proto::encode(request);
+      co_await stream.write(encoded);
+      stream.finish();
+      const auto response = co_await read_response(stream);
+      const auto* header = std::get_if<proto::FileDataResponse>(&response);
+      if (const auto* refusal = std::get_if<proto::ErrorResponse>(&response)) {
+        failure = "refused: " + refusal->message;
+      } else if (header == nullptr || header->relative_path != file.relative_path ||
+                 header->offset != block.offset || header->length != block.length) {
+        failure = "answered with another range than the one asked for";
+      } else {
+        data.resize(block.length);
+        co_await read_exactly(stream, data);
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+
+  auto finish = [&] {
+    state->transfers.erase(id);
+    state->wakeup.notify();
+  };
+  if (me->abandoned) {
+    finish();
+    co_return;
+  }
+  auto& scheduler = *state->scheduler;
+  if (!failure.empty()) {
+    spdlog::debug("{}: block {}@{} from {} failed: {}", state->setup.game_id, file.relative_path,
+                  block.offset, short_id(peer_id), failure);
+    scheduler.failed(me->block, me->peer, failure, Clock::now());
+    finish();
+    co_return;
+  }
+
+  enum class Stored { Ok, Corrupt, WriteFailed };
+  std::string write_error;
+  const auto& expected = expected_hash(state->setup.manifest, block);
+  auto verify_and_write = [&]() {
+    if (sha256(data) != expected)
+      return Stored::Corrupt;
+    if (auto error = state->transaction->files().write(block.file_index, block.offset, data)) {
+      write_error = std::move(*error);
+      return Stored::WriteFailed;
+    }
+    return Stored::Ok;
+  };
+  const auto stored = co_await on_pool(state->blocks, verify_and_write);
+  if (stored == Stored::Corrupt) {
+    spdlog::warn("{}: peer {} sent a corrupt block of {} at {}; fetching it elsewhere",
+                 state->setup.game_id, short_id(peer_id), file.relative_path, block.offset);
+    scheduler.corrupt(me->block, me->peer, Clock::now());
+  } else if (stored == Stored::WriteFailed) {
+    if (!state->local_failure)
+      state->local_failure = "cannot write " + file.relative_path + ": " + write_error;
+  } else if (!me->abandoned) {
+    for (const auto& loser : scheduler.completed(me->block, me->peer, Clock::now())) {
+      for (auto& [other_id, other] : state->transfers) {
+        if (other->block == loser.block && other->peer == loser.peer)
+          other->abandon();
+      }
+    }
+  }
+  finish();
+}
+
+// version.ini's bytes from the first source whose copy matches the manifest.
+asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State> state,
+                                                           std::string& failure) {
+  const auto& manifest = state->setup.manifest;
+  const auto entry = std::ranges::find_if(manifest, is_sentinel);
+  if (entry == manifest.end() || entry->size > kMaxSentinelBytes) {
+    failure = "the manifest has no usable version.ini";
+    co_return std::nullopt;
+  }
+  for (const auto& peer_id : state->setup.sources) {
+    auto connection = state->connection_for(peer_id);
+    if (!connection)
+      continue;
+    try {
+      const proto::Request request{.body = proto::GetGameFileDataRequest{
+                                       .game_id = state->setup.game_id,
+                                       .relative_path = std::string(layout::kVersionFile)}};
+      auto reply = co_await send_request(*connection, request);
+      const auto* header = std::get_if<proto::FileDataResponse>(&reply.response);
+      if (header == nullptr || header->length != entry->size) {
+        failure = "peer " + short_id(peer_id) + " sent a version.ini of another size";
+        continue;
+      }
+      std::string bytes(header->length, '\0');
+      co_await read_exactly(reply.stream, std::as_writable_bytes(std::span(bytes)));
+      if (!entry->block_hashes.empty() &&
+          sha256(std::as_bytes(std::span(bytes))) != entry->block_hashes.front()) {
+        failure = "peer " + short_id(peer_id) + " sent a version.ini that does not verify";
+        continue;
+      }
+      co_return bytes;
+    } catch (const std::exception& e) {
+      failure = "peer " + short_id(peer_id) + ": " + e.what();
+    }
+  }
+  if (failure.empty())
+    failure = "no source peer is connected";
+  co_return std::nullopt;
+}
+
+asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
+  // Transfers still running would write into what is being settled.
+  state->abandon_all();
+  while (!state->transfers.empty())
+    co_await state->wakeup.wait();
+  auto transaction = state->transaction;
+  if (outcome.kind == JobOutcome::Kind::Cancelled) {
+    auto discard = [transaction] {
+      transaction->cancel();
+      return true;
+    };
+    co_await on_pool(state->disk, discard);
+  } else if (outcome.kind == JobOutcome::Kind::Failed) {
+    auto sweep = [transaction] {
+      transaction->fail();
+      return true;
+    };
+    co_await on_pool(state->disk, sweep);
+  }
+  state->end(outcome);
+}
+
+asio::awaitable<void> run(std::shared_ptr<State> state) {
+  struct Prepared {
+    BlockPlan plan;
+    std::vector<bool> verified;
+    SentinelTransaction::Begun begun;
+  };
+  auto prepare = [state] {
+    Prepared prepared{.plan = plan_blocks(state->setup.manifest)};
+    if (prepared.plan.error)
+      return prepared;
+    prepared.verified =
+        resume_scan(state->setup.game_root, state->setup.manifest, prepared.plan);
+    prepared.begun = SentinelTransaction::begin(state->setup.game_root, state->setup.manifest);
+    return prepared;
+  };
+  auto prepared = co_await on_pool(state->disk, prepare);
+  if (prepared.plan.error) {
+    state->end({JobOutcome::Kind::Failed, "the peers' manifest is unusable: " + *prepared.plan.error});
+    co_return;
+  }
+  if (!prepared.begun.transaction) {
+    state->end({JobOutcome::Kind::Failed, prepared.begun.error});
+    co_return;
+  }
+  state->plan = std::move(prepared.plan);
+  state->transaction = std::make_shared<SentinelTransaction>(std::move(*prepared.begun.transaction));
+  state->scheduler.emplace(state->plan.blocks);
+  std::size_t resumed = 0;
+  for (std::size_t i = 0; i < prepared.verified.size(); ++i) {
+    if (prepared.verified[i]) {
+      state->scheduler->mark_done(i);
+      ++resumed;
+    }
+  }
+  for (std::size_t i = 0; i < state->setup.sources.size(); ++i)
+    state->scheduler->add_peer(static_cast<Scheduler::PeerId>(i));
+  spdlog::info("{}: downloading {} blocks from {} peer(s); {} already on disk",
+               state->setup.game_id, state->plan.blocks.size() - resumed,
+               state->setup.sources.size(), resumed);
+  state->reports.begun();
+  state->report_progress(true);
+  asio::co_spawn(state->io, tick(state), asio::detached);
+
+  auto& scheduler = *state->scheduler;
+  for (;;) {
+    if (state->cancelled) {
+      co_await settle(state, {JobOutcome::Kind::Cancelled, {}});
+      co_return;
+    }
+    if (state->local_failure) {
+      co_await settle(state, {JobOutcome::Kind::Failed, *state->local_failure});
+      co_return;
+    }
+    if (scheduler.failure()) {
+      co_await settle(state, {JobOutcome::Kind::Failed, *scheduler.failure()});
+      co_return;
+    }
+    if (scheduler.finished() && state->transfers.empty())
+      break;
+    for (const auto& assignment : scheduler.next_assignments(Clock::now())) {
+      const auto id = state->next_transfer++;
+      state->transfers.emplace(
+          id, std::make_shared<Transfer>(Transfer{.block = assignment.block, .peer = assignment.peer}));
+      asio::co_spawn(state->io, transfer(state, id), asio::detached);
+    }
+    if (state->transfers.empty() && !scheduler.finished() && !scheduler.has_usable_peers()) {
+      co_await settle(state, {JobOutcome::Kind::Failed,
+                              "every peer that had the game is gone or failing"});
+      co_return;
+    }
+    state->report_progress(false);
+    co_await state->wakeup.wait();
+  }
+
+  state->report_progress(true);
+  std::string failure;
+  const auto sentinel = co_await fetch_sentinel(state, failure);
+  if (state->cancelled) {
+    co_await settle(state, {JobOutcome::Kind::Cancelled, {}});
+    co_return;
+  }
+  if (!sentinel) {
+    co_await settle(state, {JobOutcome::Kind::Failed, "cannot get version.ini: " + failure});
+    co_return;
+  }
+  auto transaction = state->transaction;
+  auto commit = [transaction, bytes = *sentinel] { return transaction->commit(bytes); };
+  const auto commit_error = co_await on_pool(state->disk, commit);
+  if (commit_error) {
+    co_await settle(state, {JobOutcome::Kind::Failed, *commit_error});
+    co_return;
+  }
+  state->end({JobOutcome::Kind::Finished, {}});
+}
+
+}  // namespace
+
+DownloadJob::DownloadJob(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+std::shared_ptr<DownloadJob> DownloadJob::start(asio::io_context& io, asio::thread_pool& disk,
+                                                asio::thread_pool& blocks, Setup setup,
+                                                ConnectionFor connection_for, Reports reports) {
+  auto state = std::make_shared<State>(io, disk, blocks, std::move(setup),
+                                       std::move(connection_for), std::move(reports));
+  asio::co_spawn(io, run(state), asio::detached);
+  return std::make_shared<DownloadJob>(std::move(state));
+}
+
+void DownloadJob::source_lost(const std::string& peer_id) {
+  if (!state_->scheduler || state_->ended)
+    return;
+  if (const auto index = state_->peer_index(peer_id)) {
+    state_->scheduler->remove_peer(*index);
+    for (auto& [id, transfer] : state_->transfers) {
+      if (transfer->peer == *index)
+        transfer->abandon();
+    }
+    state_->wakeup.notify();
+  }
+}
+
+void DownloadJob::cancel() {
+  state_->cancelled = true;
+  state_->abandon_all();
+  state_->wakeup.notify();
+}
+
+}  // namespace lanspread::peer::download

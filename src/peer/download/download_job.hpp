@@ -1,0 +1,72 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/thread_pool.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/file_description.hpp"
+#include "transport/connection.hpp"
+
+namespace lanspread::peer::download {
+
+struct JobProgress {
+  std::uint64_t bytes_done = 0;  // verified and written, including resumed blocks
+  std::uint64_t bytes_total = 0;
+  std::uint64_t bytes_per_second = 0;
+  std::size_t peers_streaming = 0;
+};
+
+struct JobOutcome {
+  enum class Kind { Finished, Failed, Cancelled };
+  Kind kind = Kind::Failed;
+  std::string reason;  // why it failed
+};
+
+// One game's download, from the version-sentinel transaction's begin to its
+// commit (DESIGN.md §4): blocks already on disk that verify are kept, the
+// rest is fetched in parallel from every source peer, one QUIC stream per
+// block, verified against the manifest's SHA-256 before it counts, and
+// written in place; version.ini is fetched last, kept in memory and
+// committed through the transaction. Which block goes to which peer is the
+// Scheduler's decision. Runs on `io`; hashing and writing run on `blocks`,
+// the transaction's steps on `disk`.
+class DownloadJob {
+ public:
+  // The live connection to a peer, or nothing once it is gone.
+  using ConnectionFor = std::function<std::optional<transport::Connection>(const std::string&)>;
+  struct Reports {
+    std::function<void()> begun;
+    std::function<void(const JobProgress&)> progress;  // a few times per second
+    std::function<void(const JobOutcome&)> ended;      // exactly once
+  };
+  struct Setup {
+    std::filesystem::path game_root;
+    std::string game_id;
+    std::vector<proto::GameFileDescription> manifest;  // the agreed one, sentinel included
+    std::vector<std::string> sources;                  // peers that sent exactly that manifest
+  };
+
+  static std::shared_ptr<DownloadJob> start(asio::io_context& io, asio::thread_pool& disk,
+                                            asio::thread_pool& blocks, Setup setup,
+                                            ConnectionFor connection_for, Reports reports);
+
+  // A source left the network: its blocks go to the others.
+  void source_lost(const std::string& peer_id);
+  // Stops the transfer; the job discards the payload it owned and ends
+  // Cancelled (never Failed).
+  void cancel();
+
+  struct State;  // shared with the coroutines doing the work
+  explicit DownloadJob(std::shared_ptr<State> state);
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace lanspread::peer::download
