@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash_cache.hpp"
 #include "peer/library/library_index.hpp"
 #include "peer/library/scan.hpp"
 #include "peer/services/game_client.hpp"
@@ -100,7 +102,12 @@ class GameServerTest : public ::testing::Test {
   transport::Identity identity_ = transport::load_or_create_identity(state_.path());
   asio::io_context io_;
   asio::thread_pool disk_{1};
-  GameServer server_{catalog_, [this] { return GameServer::Library{games(), announced_}; }, disk_};
+  BlockHashCache hashes_{state_.path()};
+  GameServer server_{catalog_,
+                     [this] {
+                       return GameServer::Library{games(), announced_};
+                     },
+                     disk_, &hashes_};
   transport::Endpoint server_endpoint_{
       io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
       [this](transport::Connection c, transport::Stream s) {
@@ -129,6 +136,29 @@ TEST_F(GameServerTest, ServesTheManifestWithoutLocalOrLinks) {
   std::sort(paths.begin(), paths.end());
   EXPECT_EQ(paths,
             (std::vector<std::string>{"cs16.rar", "maps", "maps/de_dust2.bsp", "version.ini"}));
+}
+
+TEST_F(GameServerTest, TheManifestCarriesTheHashOfEveryMebibyteBlock) {
+  const auto files =
+      std::get<proto::GameFilesResponse>(ask(make(proto::GetGameRequest{"cs16"}))).files;
+  const auto contents = [&](const std::string& path) {
+    return path == "cs16.rar" ? payload_ : path == "version.ini" ? "20240315" : "dust";
+  };
+  std::size_t hashed = 0;
+  for (const auto& file : files) {
+    if (file.is_dir)
+      continue;
+    EXPECT_EQ(file.block_size, 1024u * 1024) << file.relative_path;
+    const auto data = contents(file.relative_path);
+    ASSERT_EQ(file.block_hashes.size(), (data.size() + file.block_size - 1) / file.block_size);
+    for (std::size_t i = 0; i < file.block_hashes.size(); ++i) {
+      const auto block = std::string_view(data).substr(i * file.block_size, file.block_size);
+      EXPECT_EQ(file.block_hashes[i], download::sha256(std::as_bytes(std::span(block))))
+          << file.relative_path << " block " << i;
+      ++hashed;
+    }
+  }
+  EXPECT_EQ(hashed, 4u + 1 + 1);
 }
 
 TEST_F(GameServerTest, ServesWholeFilesAndRanges) {

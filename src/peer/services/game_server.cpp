@@ -7,6 +7,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/services/served_file.hpp"
 #include "proto/codec.hpp"
@@ -33,8 +34,8 @@ auto on_pool(asio::thread_pool& pool, Work work) -> asio::awaitable<decltype(wor
 }  // namespace
 
 GameServer::GameServer(const Catalog& catalog, std::function<Library()> library,
-                       asio::thread_pool& disk)
-    : catalog_(catalog), library_(std::move(library)), disk_(disk) {}
+                       asio::thread_pool& disk, BlockHashCache* hashes)
+    : catalog_(catalog), library_(std::move(library)), disk_(disk), hashes_(hashes) {}
 
 // What to send back: a response frame, and for file data the open file and
 // the range whose bytes follow it.
@@ -137,7 +138,12 @@ asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& reques
 
   const auto& game_dir = library.game_dir;
   if (std::holds_alternative<proto::GetGameRequest>(request.body)) {
-    auto files = co_await on_pool(disk_, [&] { return list_served_files(game_dir, game_id); });
+    auto files = co_await on_pool(disk_, [&] {
+      auto listed = list_served_files(game_dir, game_id);
+      if (hashes_ != nullptr)
+        hashes_->fill(game_dir, game_id, listed);
+      return listed;
+    });
     co_return Answer{proto::GameFilesResponse{game_id, std::move(files)}, std::nullopt};
   }
 

@@ -13,6 +13,7 @@
 
 namespace lanspread::peer {
 
+class BlockHashCache;
 class Catalog;
 
 // Answers peers' requests from the local game folder: Ping, ListGames,
@@ -31,7 +32,10 @@ class GameServer {
     std::uint64_t revision = 0;
   };
 
-  GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk);
+  // With `hashes`, manifests carry block hashes (from the cache, computed on
+  // the disk pool when missing); without, they carry none.
+  GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
+             BlockHashCache* hashes = nullptr);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
@@ -43,6 +47,7 @@ class GameServer {
   const Catalog& catalog_;
   std::function<Library()> library_;
   asio::thread_pool& disk_;
+  BlockHashCache* hashes_;
 };
 
 }  // namespace lanspread::peer

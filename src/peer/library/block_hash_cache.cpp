@@ -1,0 +1,284 @@
+#include "peer/library/block_hash_cache.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "peer/disk/atomic_file.hpp"
+#include "peer/download/block_hash.hpp"
+#include "peer/library/game_root_walk.hpp"
+#include "platform/directory_handle.hpp"
+
+namespace lanspread::peer {
+namespace {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr int kFormat = 1;
+
+struct FileKey {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileKey&) const = default;
+};
+
+std::int64_t to_ns(const timespec& time) {
+  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+}
+
+std::uint64_t block_count(std::uint64_t size, std::uint32_t block_size) {
+  return size / block_size + (size % block_size != 0);
+}
+
+std::string to_hex(const std::vector<proto::Sha256Digest>& hashes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(hashes.size() * 64);
+  for (const auto& digest : hashes) {
+    for (const auto byte : digest) {
+      out += kDigits[byte >> 4];
+      out += kDigits[byte & 15];
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<proto::Sha256Digest>> from_hex(std::string_view text) {
+  if (text.size() % 64 != 0)
+    return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    return -1;
+  };
+  std::vector<proto::Sha256Digest> hashes(text.size() / 64);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = nibble(text[i]);
+    const int low = nibble(text[i + 1]);
+    if (high < 0 || low < 0)
+      return std::nullopt;
+    hashes[i / 64][(i % 64) / 2] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return hashes;
+}
+
+// The parent folder of `relative_path` inside `root`, opened without
+// following symlinks, and the file's name in it.
+std::optional<platform::DirectoryHandle> open_parent(const platform::DirectoryHandle& root,
+                                                     std::string_view relative_path,
+                                                     std::string& name) {
+  int error = 0;
+  auto dir = root.open_child(".", error);
+  while (dir) {
+    const auto slash = relative_path.find('/');
+    if (slash == std::string_view::npos) {
+      name = relative_path;
+      return dir;
+    }
+    dir = dir->open_child(relative_path.substr(0, slash), error);
+    relative_path.remove_prefix(slash + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<FileKey> key_of(const platform::DirectoryHandle& dir, const std::string& name) {
+  struct stat info {};
+  if (::fstatat(dir.native_handle(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(info.st_mode)) {
+    return std::nullopt;
+  }
+  return FileKey{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino),
+                 static_cast<std::uint64_t>(info.st_size), to_ns(info.st_mtim),
+                 to_ns(info.st_ctim)};
+}
+
+// File timestamps come from the real-time clock.
+bool is_racy(const FileKey& key, std::chrono::nanoseconds window) {
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto horizon = now - window.count();
+  return key.mtime_ns >= horizon || key.ctime_ns >= horizon;
+}
+
+struct CachedFile {
+  FileKey key;
+  std::vector<proto::Sha256Digest> hashes;
+};
+using CachedFiles = std::map<std::string, CachedFile>;  // by relative path
+
+}  // namespace
+
+struct BlockHashCache::Game {
+  std::mutex mutex;  // one fill at a time per game: a second request waits and hits
+  bool loaded = false;
+  CachedFiles files;
+};
+
+BlockHashCache::BlockHashCache(fs::path state_dir, std::uint32_t block_size,
+                               std::chrono::nanoseconds racy_window)
+    : dir_(std::move(state_dir) / "block_hashes"),
+      block_size_(block_size),
+      racy_window_(racy_window) {}
+
+BlockHashCache::~BlockHashCache() = default;
+
+std::shared_ptr<BlockHashCache::Game> BlockHashCache::game(std::string_view game_id) {
+  const std::lock_guard lock(mutex_);
+  auto it = games_.find(game_id);
+  if (it == games_.end())
+    it = games_.emplace(std::string(game_id), std::make_shared<Game>()).first;
+  return it->second;
+}
+
+namespace {
+
+// Reads the saved cache of one game; anything malformed throws it all away.
+CachedFiles load_cache(const fs::path& file, std::uint32_t block_size) {
+  CachedFiles files;
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return files;
+  try {
+    const auto doc = json::parse(in);
+    if (doc.at("format").get<int>() != kFormat ||
+        doc.at("block_size").get<std::uint32_t>() != block_size) {
+      return files;
+    }
+    for (const auto& [path, entry] : doc.at("files").items()) {
+      CachedFile cached;
+      cached.key = {entry.at("device").get<std::uint64_t>(), entry.at("inode").get<std::uint64_t>(),
+                    entry.at("size").get<std::uint64_t>(), entry.at("mtime_ns").get<std::int64_t>(),
+                    entry.at("ctime_ns").get<std::int64_t>()};
+      auto hashes = from_hex(entry.at("hashes").get<std::string>());
+      if (!hashes || hashes->size() != block_count(cached.key.size, block_size))
+        throw std::runtime_error("wrong number of hashes for " + path);
+      cached.hashes = std::move(*hashes);
+      files.emplace(path, std::move(cached));
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("block hash cache {} is unreadable ({}); rebuilding it", file.string(), e.what());
+    files.clear();
+  }
+  return files;
+}
+
+void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFiles& files) {
+  json entries = json::object();
+  for (const auto& [path, cached] : files) {
+    entries[path] = {{"device", cached.key.device},     {"inode", cached.key.inode},
+                     {"size", cached.key.size},         {"mtime_ns", cached.key.mtime_ns},
+                     {"ctime_ns", cached.key.ctime_ns}, {"hashes", to_hex(cached.hashes)}};
+  }
+  const json doc = {{"format", kFormat}, {"block_size", block_size}, {"files", std::move(entries)}};
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  if (const auto error = write_file_atomically(file, doc.dump()))
+    spdlog::warn("cannot save the block hash cache {}: {}", file.string(), *error);
+}
+
+}  // namespace
+
+void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
+                          std::vector<proto::GameFileDescription>& files, std::stop_token stop) {
+  const auto state = game(game_id);
+  const std::lock_guard lock(state->mutex);
+  // Catalog ids are plain names; anything else is never saved under dir_.
+  const bool savable = is_servable_name(game_id);
+  const auto cache_file = dir_ / (std::string(game_id) + ".json");
+  if (!state->loaded) {
+    if (savable)
+      state->files = load_cache(cache_file, block_size_);
+    state->loaded = true;
+  }
+
+  int error = 0;
+  const auto root = platform::DirectoryHandle::open(game_dir / game_id, error);
+  if (!root) {
+    spdlog::warn("{}: cannot hash: {}", game_id, std::strerror(error));
+    return;
+  }
+  CachedFiles seen;
+  bool changed = false;
+  std::vector<std::byte> buffer(std::min<std::size_t>(download::kHashReadSize, block_size_));
+  for (auto& file : files) {
+    if (file.is_dir)
+      continue;
+    if (stop.stop_requested())
+      break;
+    std::string name;
+    const auto dir = open_parent(*root, file.relative_path, name);
+    const auto key = dir ? key_of(*dir, name) : std::nullopt;
+    if (!key) {
+      spdlog::warn("{}: cannot hash {}: not a readable regular file", game_id, file.relative_path);
+      continue;
+    }
+    const auto cached = state->files.find(file.relative_path);
+    if (cached != state->files.end() && cached->second.key == *key) {
+      file.block_size = block_size_;
+      file.block_hashes = cached->second.hashes;
+      seen.insert(*cached);
+      continue;
+    }
+    auto opened = platform::ReadOnlyFile::open_in(*dir, name, error);
+    std::vector<proto::Sha256Digest> hashes;
+    std::string reason;
+    bool complete = opened.has_value();
+    for (std::uint64_t offset = 0; complete && offset < key->size; offset += block_size_) {
+      if (stop.stop_requested())
+        return;
+      const auto length = std::min<std::uint64_t>(block_size_, key->size - offset);
+      const auto digest = download::hash_range(*opened, offset, length, buffer, reason);
+      complete = digest.has_value();
+      if (complete)
+        hashes.push_back(*digest);
+      bytes_hashed_ += length;
+    }
+    if (!complete || key_of(*dir, name) != key) {
+      spdlog::warn("{}: cannot hash {}: {}", game_id, file.relative_path,
+                   reason.empty() ? "it changed while being read" : reason);
+      continue;
+    }
+    file.block_size = block_size_;
+    file.block_hashes = hashes;
+    if (!is_racy(*key, racy_window_)) {
+      seen[file.relative_path] = {*key, std::move(hashes)};
+      changed = true;
+    }
+  }
+  if (stop.stop_requested()) {
+    // Only part of the game was visited: keep what was known of the rest.
+    seen.merge(state->files);
+  } else {
+    changed = changed || seen.size() != state->files.size();  // files that went away
+  }
+  state->files = std::move(seen);
+  if (changed && savable)
+    save_cache(cache_file, block_size_, state->files);
+}
+
+void BlockHashCache::hash_games(const fs::path& game_dir, const std::vector<std::string>& game_ids,
+                                std::stop_token stop) {
+  for (const auto& id : game_ids) {
+    if (stop.stop_requested())
+      return;
+    auto files = list_served_files(game_dir, id);
+    const auto before = bytes_hashed();
+    fill(game_dir, id, files, stop);
+    if (bytes_hashed() != before)
+      spdlog::info("{}: hashed {} bytes for peers to verify", id, bytes_hashed() - before);
+  }
+}
+
+}  // namespace lanspread::peer
