@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
-#include <algorithm>
 #include <map>
 
 #include "peer/download/block_hash.hpp"
@@ -154,11 +154,11 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
       me->stream = stream;
       if (me->abandoned)
         stream.reset();
-      const proto::Request request{.body = proto::GetGameFileChunkRequest{
-                                       .game_id = state->setup.game_id,
-                                       .relative_path = file.relative_path,
-                                       .offset = block.offset,
-                                       .length = block.length}};
+      const proto::Request request{
+          .body = proto::GetGameFileChunkRequest{.game_id = state->setup.game_id,
+                                                 .relative_path = file.relative_path,
+                                                 .offset = block.offset,
+                                                 .length = block.length}};
       const auto encoded = proto::encode(request);
       co_await stream.write(encoded);
       stream.finish();
@@ -240,9 +240,9 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
     if (!connection)
       continue;
     try {
-      const proto::Request request{.body = proto::GetGameFileDataRequest{
-                                       .game_id = state->setup.game_id,
-                                       .relative_path = std::string(layout::kVersionFile)}};
+      const proto::Request request{
+          .body = proto::GetGameFileDataRequest{
+              .game_id = state->setup.game_id, .relative_path = std::string(layout::kVersionFile)}};
       auto reply = co_await send_request(*connection, request);
       const auto* header = std::get_if<proto::FileDataResponse>(&reply.response);
       if (header == nullptr || header->length != entry->size) {
@@ -298,14 +298,14 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
     Prepared prepared{.plan = plan_blocks(state->setup.manifest)};
     if (prepared.plan.error)
       return prepared;
-    prepared.verified =
-        resume_scan(state->setup.game_root, state->setup.manifest, prepared.plan);
+    prepared.verified = resume_scan(state->setup.game_root, state->setup.manifest, prepared.plan);
     prepared.begun = SentinelTransaction::begin(state->setup.game_root, state->setup.manifest);
     return prepared;
   };
   auto prepared = co_await on_pool(state->disk, prepare);
   if (prepared.plan.error) {
-    state->end({JobOutcome::Kind::Failed, "the peers' manifest is unusable: " + *prepared.plan.error});
+    state->end(
+        {JobOutcome::Kind::Failed, "the peers' manifest is unusable: " + *prepared.plan.error});
     co_return;
   }
   if (!prepared.begun.transaction) {
@@ -313,7 +313,8 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
     co_return;
   }
   state->plan = std::move(prepared.plan);
-  state->transaction = std::make_shared<SentinelTransaction>(std::move(*prepared.begun.transaction));
+  state->transaction =
+      std::make_shared<SentinelTransaction>(std::move(*prepared.begun.transaction));
   state->scheduler.emplace(state->plan.blocks);
   std::size_t resumed = 0;
   for (std::size_t i = 0; i < prepared.verified.size(); ++i) {
@@ -334,28 +335,32 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   auto& scheduler = *state->scheduler;
   for (;;) {
     if (state->cancelled) {
-      co_await settle(state, {JobOutcome::Kind::Cancelled, {}});
+      JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
+      co_await settle(state, std::move(outcome));
       co_return;
     }
     if (state->local_failure) {
-      co_await settle(state, {JobOutcome::Kind::Failed, *state->local_failure});
+      JobOutcome outcome{JobOutcome::Kind::Failed, *state->local_failure};
+      co_await settle(state, std::move(outcome));
       co_return;
     }
     if (scheduler.failure()) {
-      co_await settle(state, {JobOutcome::Kind::Failed, *scheduler.failure()});
+      JobOutcome outcome{JobOutcome::Kind::Failed, *scheduler.failure()};
+      co_await settle(state, std::move(outcome));
       co_return;
     }
     if (scheduler.finished() && state->transfers.empty())
       break;
     for (const auto& assignment : scheduler.next_assignments(Clock::now())) {
       const auto id = state->next_transfer++;
-      state->transfers.emplace(
-          id, std::make_shared<Transfer>(Transfer{.block = assignment.block, .peer = assignment.peer}));
+      state->transfers.emplace(id, std::make_shared<Transfer>(Transfer{.block = assignment.block,
+                                                                       .peer = assignment.peer}));
       asio::co_spawn(state->io, transfer(state, id), asio::detached);
     }
     if (state->transfers.empty() && !scheduler.finished() && !scheduler.has_usable_peers()) {
-      co_await settle(state, {JobOutcome::Kind::Failed,
-                              "every peer that had the game is gone or failing"});
+      JobOutcome outcome{JobOutcome::Kind::Failed,
+                         "every peer that had the game is gone or failing"};
+      co_await settle(state, std::move(outcome));
       co_return;
     }
     state->report_progress(false);
@@ -366,18 +371,21 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   std::string failure;
   const auto sentinel = co_await fetch_sentinel(state, failure);
   if (state->cancelled) {
-    co_await settle(state, {JobOutcome::Kind::Cancelled, {}});
+    JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
+    co_await settle(state, std::move(outcome));
     co_return;
   }
   if (!sentinel) {
-    co_await settle(state, {JobOutcome::Kind::Failed, "cannot get version.ini: " + failure});
+    JobOutcome outcome{JobOutcome::Kind::Failed, "cannot get version.ini: " + failure};
+    co_await settle(state, std::move(outcome));
     co_return;
   }
   auto transaction = state->transaction;
   auto commit = [transaction, bytes = *sentinel] { return transaction->commit(bytes); };
   const auto commit_error = co_await on_pool(state->disk, commit);
   if (commit_error) {
-    co_await settle(state, {JobOutcome::Kind::Failed, *commit_error});
+    JobOutcome outcome{JobOutcome::Kind::Failed, *commit_error};
+    co_await settle(state, std::move(outcome));
     co_return;
   }
   state->end({JobOutcome::Kind::Finished, {}});

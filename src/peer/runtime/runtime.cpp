@@ -34,12 +34,13 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
       monitor_(io_, catalog_, options_.fallback_scan_interval, options_.rescan_delay,
                [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
       identity_(transport::load_or_create_identity(options_.state_dir)),
+      hashes_(options_.state_dir),
       server_(
           catalog_,
           [this] {
             return GameServer::Library{game_dir_, announced_, library_revision_};
           },
-          reads_),
+          reads_, &hashes_),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
@@ -101,9 +102,12 @@ void Runtime::shutdown() {
     links_.stop();
     endpoint_.close();
   });
+  hashing_stop_.request_stop();
   io_thread_.join();
   disk_.join();
   reads_.join();
+  blocks_.join();
+  hashing_.join();
 }
 
 template <class Work, class Then>
@@ -196,6 +200,7 @@ void Runtime::apply_rescans(
 void Runtime::publish_library() {
   library_published_ = true;
   ++library_revision_;
+  hash_announced_games();
   announced_ =
       std::make_shared<const std::vector<proto::Game>>(announced_games(library_, catalog_));
   std::vector<LocalGame> games;
@@ -204,6 +209,16 @@ void Runtime::publish_library() {
     games.push_back(game);
   emit_(event::LocalLibraryChanged{std::move(games)});
   handle(command::ListGames{});
+}
+
+void Runtime::hash_announced_games() {
+  std::vector<std::string> ids;
+  for (const auto& game : *announced_)
+    ids.push_back(game.id);
+  asio::post(hashing_,
+             [this, ids = std::move(ids), game_dir = game_dir_, stop = hashing_stop_.get_token()] {
+               hashes_.hash_games(game_dir, ids, stop);
+             });
 }
 
 void Runtime::handle(command::ListGames) {
@@ -323,7 +338,8 @@ asio::awaitable<void> Runtime::get_game(std::string game_id, std::string command
   emit_(event::GotGameFiles{game_id, manifest->files});
 }
 
-asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(std::string game_id) {
+asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(
+    const std::string& game_id) {
   const auto peers = peers_.peers_with_latest(game_id);
   auto all_answered = std::make_shared<std::size_t>(0);
   transport::Wakeup answered(io_.get_executor());

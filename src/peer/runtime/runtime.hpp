@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/download/download_job.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/install/unpacker.hpp"
+#include "peer/library/block_hash_cache.hpp"
 #include "peer/library/library_index.hpp"
 #include "peer/library/local_game_monitor.hpp"
 #include "peer/library/scan.hpp"
@@ -60,7 +62,8 @@ class Runtime {
   void handle(const command::RemoveDownloadedGame& command);
   void handle(const command::CancelDownload& command);
   asio::awaitable<void> get_game(std::string game_id, std::string command);
-  asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(std::string game_id);
+  // Awaited at once by its callers, so `game_id` outlives it.
+  asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
   asio::awaitable<void> fetch_manifest(std::string game_id, std::string peer_id);
   asio::awaitable<void> download(command::DownloadGameFiles command);
   void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
@@ -82,6 +85,8 @@ class Runtime {
   void apply_full_scan(LibraryScan scan);
   void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
   void publish_library();
+  // Hashes what we serve in the background, so a peer's GetGame is a lookup.
+  void hash_announced_games();
 
   LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
 
@@ -96,6 +101,10 @@ class Runtime {
   asio::thread_pool reads_{2};
   // Verifying and writing downloaded blocks.
   asio::thread_pool blocks_{2};
+  // Hashing the games we serve ahead of requests, apart from the disk thread
+  // so a big game never delays an install.
+  asio::thread_pool hashing_{1};
+  std::stop_source hashing_stop_;
   std::thread io_thread_;
   std::atomic<bool> running_{false};
 
@@ -115,6 +124,8 @@ class Runtime {
   ActiveOperations operations_;
   LocalGameMonitor monitor_;
   transport::Identity identity_;
+  // Before the server, which answers manifests from it.
+  BlockHashCache hashes_;
   GameServer server_;
   transport::Endpoint endpoint_;
   PeerLinks links_;

@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "peer/test_peer.hpp"
+#include "support/temp_dir.hpp"
+
+// Downloads between peer runtimes on loopback over real QUIC: several
+// seeders at once, a seeder leaving, one serving corrupt data, every seeder
+// gone, cancel, and resume.
+namespace lanspread::peer {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr auto kDownloadTimeout = 120s;
+
+void write_random(const fs::path& file, std::size_t size, unsigned seed) {
+  fs::create_directories(file.parent_path());
+  std::mt19937_64 random(seed);
+  std::vector<std::uint64_t> words((size + 7) / 8);
+  for (auto& word : words)
+    word = random();
+  std::ofstream out(file, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(size));
+}
+
+// The same game on every seeder: a big archive, a nested small file, an
+// empty file and the sentinel.
+void make_game(const fs::path& games, std::size_t big_size, const std::string& version = "2") {
+  const auto root = games / "cs16";
+  write_random(root / "cs16.part1.rar", big_size, 1);
+  write_random(root / "maps/de_dust2.bsp", 300 * 1024 + 17, 2);
+  test::write_file(root / "empty.txt", "");
+  test::write_file(root / "version.ini", version);
+}
+
+void expect_same_payload(const fs::path& a, const fs::path& b) {
+  for (const char* file : {"cs16.part1.rar", "maps/de_dust2.bsp", "empty.txt", "version.ini"}) {
+    ASSERT_TRUE(fs::exists(b / file)) << file;
+    EXPECT_TRUE(test::read_file(a / file) == test::read_file(b / file)) << file << " differs";
+  }
+}
+
+class DownloadTest : public ::testing::Test {
+ protected:
+  // Starts `count` seeders with the game and the downloader, and waits until
+  // the downloader sees the game on all of them.
+  void start(std::size_t count, std::size_t big_size) {
+    for (std::size_t i = 0; i < count; ++i) {
+      seeders_.push_back(std::make_unique<TestPeer>(dir_ / ("seed" + std::to_string(i))));
+      make_game(seeders_.back()->games(), big_size);
+      seeders_.back()->start();
+    }
+    downloader_.start();
+    for (const auto& seeder : seeders_)
+      downloader_.send(command::AddPeer{seeder->address()});
+    ASSERT_TRUE(downloader_.events.wait_for<event::AggregatedLibraryChanged>(
+        kTimeout, [count](const event::AggregatedLibraryChanged& view) {
+          const auto* game = find_game(view, "cs16");
+          return game != nullptr && game->peer_count == count;
+        }));
+  }
+  fs::path downloaded() const { return downloader_.games() / "cs16"; }
+  fs::path seeded() const { return seeders_.front()->games() / "cs16"; }
+  void download() {
+    downloader_.send(command::DownloadGameFiles{.game_id = "cs16", .install = false});
+  }
+  // The outcome of the download, failing the test on the wrong one.
+  template <class Outcome>
+  std::optional<Outcome> wait_outcome() {
+    for (;;) {
+      auto event = downloader_.events.pop(kDownloadTimeout);
+      if (!event)
+        return std::nullopt;
+      if (auto* wanted = std::get_if<Outcome>(&*event))
+        return *wanted;
+      if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*event))
+        ADD_FAILURE() << "download failed: " << failed->reason;
+      if (std::holds_alternative<event::DownloadGameFilesFailed>(*event) ||
+          std::holds_alternative<event::DownloadGameFilesFinished>(*event) ||
+          std::holds_alternative<event::DownloadGameFilesCancelled>(*event))
+        return std::nullopt;
+    }
+  }
+
+  test::TempDir dir_;
+  std::vector<std::unique_ptr<TestPeer>> seeders_;
+  TestPeer downloader_{dir_ / "downloader"};
+};
+
+TEST_F(DownloadTest, GetGameAnswersTheAgreedManifest) {
+  start(2, 3 * 1024 * 1024);
+  downloader_.send(command::GetGame{"cs16"});
+  const auto files = downloader_.events.wait_for<event::GotGameFiles>(kTimeout);
+  ASSERT_TRUE(files);
+  EXPECT_EQ(files->game_id, "cs16");
+  const auto archive = std::ranges::find(files->files, "cs16.part1.rar",
+                                         &proto::GameFileDescription::relative_path);
+  ASSERT_NE(archive, files->files.end());
+  EXPECT_EQ(archive->size, 3u * 1024 * 1024);
+  EXPECT_EQ(archive->block_hashes.size(), 3u);
+
+  downloader_.send(command::GetGame{"quake3"});
+  const auto none = downloader_.events.wait_for<event::NoPeersHaveGame>(kTimeout);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->game_id, "quake3");
+}
+
+TEST_F(DownloadTest, DownloadsFromEverySeederByteIdentical) {
+  start(2, 24 * 1024 * 1024 + 123);
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  std::size_t most_peers = 0;
+  std::optional<event::DownloadGameFilesFinished> finished;
+  for (;;) {
+    auto next = downloader_.events.pop(kDownloadTimeout);
+    ASSERT_TRUE(next);
+    if (const auto* progress = std::get_if<event::DownloadGameFilesProgress>(&*next))
+      most_peers = std::max(most_peers, progress->peers_streaming);
+    if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*next))
+      FAIL() << failed->reason;
+    if (std::holds_alternative<event::DownloadGameFilesFinished>(*next))
+      break;
+  }
+  expect_same_payload(seeded(), downloaded());
+  EXPECT_EQ(most_peers, 2u) << "both seeders should have been streaming at once";
+  const auto library = downloader_.events.wait_for<event::LocalLibraryChanged>(
+      kTimeout, [](const event::LocalLibraryChanged& e) {
+        return !e.games.empty() && e.games[0].downloaded;
+      });
+  ASSERT_TRUE(library);
+  EXPECT_EQ(library->games[0].version, "2");
+}
+
+TEST_F(DownloadTest, ASeederLeavingMidwayIsReplacedByTheOthers) {
+  start(2, 64 * 1024 * 1024);
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done > 0; }));
+  seeders_.back()->stop();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, ACorruptSeederIsCaughtAndTheBlocksFetchedElsewhere) {
+  start(3, 16 * 1024 * 1024);
+  downloader_.send(command::GetGame{"cs16"});
+  ASSERT_TRUE(downloader_.events.wait_for<event::GotGameFiles>(kTimeout));
+  // After the manifests were agreed: one seeder's archive rots in place.
+  const auto rotten = seeders_.back()->games() / "cs16/cs16.part1.rar";
+  write_random(rotten, 16 * 1024 * 1024, 99);
+  download();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, EverySeederGoneFailsWithAReason) {
+  start(2, 64 * 1024 * 1024);
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  for (auto& seeder : seeders_)
+    seeder->stop();
+  const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->reason.empty());
+  EXPECT_FALSE(fs::exists(downloaded() / "version.ini"));
+  EXPECT_FALSE(fs::exists(downloaded() / ".version.ini.tmp"));
+}
+
+TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
+  test::write_file(downloaded() / "local/save.dat", "my progress");
+  test::write_file(downloaded() / "version.ini", "1");
+  start(1, 128 * 1024 * 1024);
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  downloader_.send(command::CancelDownload{"cs16"});
+  // The transfer task clears the operation itself, then reports.
+  ASSERT_TRUE(downloader_.events.wait_for<event::ActiveOperationsChanged>(
+      kDownloadTimeout, [](const auto& e) { return !e.operations.contains("cs16"); }));
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesCancelled>());
+  EXPECT_EQ(test::read_file(downloaded() / "local/save.dat"), "my progress");
+  EXPECT_FALSE(fs::exists(downloaded() / "cs16.part1.rar"));
+  EXPECT_FALSE(fs::exists(downloaded() / "maps"));
+  EXPECT_FALSE(fs::exists(downloaded() / ".version.ini.discarded"));
+
+  downloader_.send(command::CancelDownload{"cs16"});
+  const auto refused = downloader_.events.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->command, "cancel-download");
+}
+
+TEST_F(DownloadTest, AnUpdateFetchesOnlyTheBlocksThatChanged) {
+  start(1, 8 * 1024 * 1024);
+  download();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+
+  // Version 3 changes one block of the archive.
+  {
+    std::fstream archive(seeded() / "cs16.part1.rar", std::ios::in | std::ios::out | std::ios::binary);
+    archive.seekp(5 * 1024 * 1024 + 10);
+    archive.write("changed", 7);
+  }
+  test::write_file(seeded() / "version.ini", "3");
+  ASSERT_TRUE(downloader_.events.wait_for<event::AggregatedLibraryChanged>(
+      kTimeout, [](const event::AggregatedLibraryChanged& view) {
+        const auto* game = find_game(view, "cs16");
+        return game != nullptr && game->update_available;
+      }));
+  downloader_.send(command::FetchLatestFromPeers{"cs16"});
+  ASSERT_TRUE(downloader_.events.wait_for<event::GotGameFiles>(kTimeout));
+  download();
+  const auto first = downloader_.events.wait_for<event::DownloadGameFilesProgress>(kTimeout);
+  ASSERT_TRUE(first);
+  // Everything but the changed 1 MiB block was already on disk and verified.
+  EXPECT_EQ(first->bytes_total - first->bytes_done, 1024u * 1024);
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+}  // namespace
+}  // namespace lanspread::peer
