@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cli/download_command.hpp"
 #include "cli/global_options.hpp"
 #include "cli/network_commands.hpp"
 #include "cli/serve_command.hpp"
@@ -59,6 +60,17 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand(
       "list", "listen for peers, then print the games on the network with versions and peers");
   auto* peers = app.add_subcommand("peers", "listen for peers, then print the peers found");
+  lanspread::cli::DownloadOptions download_options;
+  bool no_install = false;
+  double look_seconds = 10;
+  auto* download = app.add_subcommand(
+      "download", "download a game from every peer that has it, then install it");
+  download->add_option("ID", download_options.game_id, "catalog id of the game")->required();
+  download->add_flag("--no-install", no_install, "only download; do not unpack the archives");
+  download
+      ->add_option("--wait", look_seconds,
+                   "seconds to look for a peer that has the game (default 10)")
+      ->check(CLI::Range(0.0, 3600.0));
   for (auto* command : {list, peers}) {
     command->add_option("--wait", wait_seconds, "seconds to listen for peers (default 3)")
         ->check(CLI::Range(0.0, 3600.0));
@@ -91,6 +103,11 @@ int main(int argc, char** argv) {
     if (status->parsed())
       return lanspread::cli::run_status(options);
     const auto wait = std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
+    if (download->parsed()) {
+      download_options.install = !no_install;
+      download_options.wait = std::chrono::milliseconds(static_cast<long>(look_seconds * 1000));
+      return lanspread::cli::run_download(options, download_options);
+    }
     if (list->parsed())
       return lanspread::cli::run_list(options, wait);
     if (peers->parsed())

@@ -95,8 +95,8 @@ TEST_F(DownloadTest, GetGameAnswersTheAgreedManifest) {
   const auto files = downloader_.events.wait_for<event::GotGameFiles>(kTimeout);
   ASSERT_TRUE(files);
   EXPECT_EQ(files->game_id, "cs16");
-  const auto archive = std::ranges::find(files->files, "cs16.part1.rar",
-                                         &proto::GameFileDescription::relative_path);
+  const auto archive =
+      std::ranges::find(files->files, "cs16.part1.rar", &proto::GameFileDescription::relative_path);
   ASSERT_NE(archive, files->files.end());
   EXPECT_EQ(archive->size, 3u * 1024 * 1024);
   EXPECT_EQ(archive->block_hashes.size(), 3u);
@@ -197,7 +197,8 @@ TEST_F(DownloadTest, AnUpdateFetchesOnlyTheBlocksThatChanged) {
 
   // Version 3 changes one block of the archive.
   {
-    std::fstream archive(seeded() / "cs16.part1.rar", std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream archive(seeded() / "cs16.part1.rar",
+                         std::ios::in | std::ios::out | std::ios::binary);
     archive.seekp(5 * 1024 * 1024 + 10);
     archive.write("changed", 7);
   }

@@ -19,7 +19,8 @@ using namespace std::chrono_literals;
 inline constexpr auto kTimeout = 10s;
 inline constexpr auto kPeerTimeout = 1500ms;
 
-inline const LibraryGame* find_game(const event::AggregatedLibraryChanged& view, std::string_view id) {
+inline const LibraryGame* find_game(const event::AggregatedLibraryChanged& view,
+                                    std::string_view id) {
   const auto it = std::ranges::find(view.games, id, [](const auto& g) { return g.game.id; });
   return it == view.games.end() ? nullptr : &*it;
 }
@@ -27,7 +28,8 @@ inline const LibraryGame* find_game(const event::AggregatedLibraryChanged& view,
 // One peer with its own folders and event queue.
 class TestPeer {
  public:
-  explicit TestPeer(std::filesystem::path root, std::uint16_t port = 0) : root_(std::move(root)), port_(port) {
+  explicit TestPeer(std::filesystem::path root, std::uint16_t port = 0)
+      : root_(std::move(root)), port_(port) {
     std::filesystem::create_directories(games());
   }
   void add_game(const std::string& id, const std::string& version) {
