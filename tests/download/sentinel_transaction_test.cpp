@@ -84,6 +84,25 @@ TEST_F(SentinelTransactionTest, WritesArePositionedAndStayInsideTheManifestSizes
   transaction.fail();
 }
 
+TEST_F(SentinelTransactionTest, ManyFilesStayWithinTheDescriptorBound) {
+  const auto open_descriptors = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator{});
+  };
+  std::vector<GameFileDescription> manifest;
+  for (int i = 0; i < 300; ++i)
+    manifest.push_back(file("data/f" + std::to_string(i) + ".bin", 2));
+  const auto before = open_descriptors();
+  auto transaction = begin_ok(manifest);
+  for (std::uint32_t i = 0; i < manifest.size(); ++i)
+    ASSERT_FALSE(transaction.files().write(i, 0, bytes_of("ok")));
+  EXPECT_LE(open_descriptors() - before, static_cast<long>(FileSet::kOpenFiles) + 2);
+  // Evicted files reopen on demand.
+  ASSERT_FALSE(transaction.files().write(0, 1, bytes_of("K")));
+  EXPECT_EQ(test::read_file(root() / "data/f0.bin"), "oK");
+  EXPECT_EQ(test::read_file(root() / "data/f299.bin"), "ok");
+  transaction.fail();
+}
+
 TEST_F(SentinelTransactionTest, CommitWritesTheSentinelLastAndDropsTheParkedOne) {
   test::write_file(root() / "version.ini", "20230101");
   auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3)});

@@ -190,11 +190,16 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
       it = retry_.erase(it);
       continue;
     }
-    const auto& failed_on = failures_[block].failed_on;
-    const bool failed_here = std::find(failed_on.begin(), failed_on.end(), peer) != failed_on.end();
-    const bool someone_else = std::any_of(peers_.begin(), peers_.end(), [&](const auto& entry) {
-      return std::find(failed_on.begin(), failed_on.end(), entry.first) == failed_on.end();
-    });
+    const auto record = failures_.find(block);
+    const auto failed_by = [&](PeerId candidate) {
+      if (record == failures_.end())
+        return false;
+      const auto& failed_on = record->second.failed_on;
+      return std::find(failed_on.begin(), failed_on.end(), candidate) != failed_on.end();
+    };
+    const bool failed_here = failed_by(peer);
+    const bool someone_else = std::any_of(
+        peers_.begin(), peers_.end(), [&](const auto& entry) { return !failed_by(entry.first); });
     if (!failed_here || !someone_else) {
       retry_.erase(it);
       return block;
