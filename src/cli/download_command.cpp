@@ -23,15 +23,14 @@ constexpr auto kSignalPoll = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 30;
 
 void draw_progress(const DownloadGameFilesProgress& progress) {
-  const double fraction =
-      progress.bytes_total == 0
-          ? 1.0
-          : static_cast<double>(progress.bytes_done) / static_cast<double>(progress.bytes_total);
+  const double fraction = progress.bytes_total == 0 ? 1.0
+                                                    : static_cast<double>(progress.bytes_done) /
+                                                          static_cast<double>(progress.bytes_total);
   const int filled = static_cast<int>(fraction * kBarWidth);
-  std::cerr << fmt::format("\r[{:#<{}}{:.<{}}] {:5.1f}%  {} of {}  {}/s  {} peer(s)   ", "",
-                           filled, "", kBarWidth - filled, fraction * 100,
-                           human_size(progress.bytes_done), human_size(progress.bytes_total),
-                           human_size(progress.bytes_per_second), progress.peers_streaming)
+  std::cerr << fmt::format("\r[{:#<{}}{:.<{}}] {:5.1f}%  {} of {}  {}/s  {} peer(s)   ", "", filled,
+                           "", kBarWidth - filled, fraction * 100, human_size(progress.bytes_done),
+                           human_size(progress.bytes_total), human_size(progress.bytes_per_second),
+                           progress.peers_streaming)
             << std::flush;
 }
 
@@ -51,9 +50,9 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
     std::cerr << "lanspread: " << download.game_id << " is not a catalog game\n";
     return 1;
   }
+  // Downloading into a folder that does not exist yet is what the user asked for.
   std::error_code ec;
-  if (options.games.empty())
-    std::filesystem::create_directories(game_dir, ec);
+  std::filesystem::create_directories(game_dir, ec);
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -62,13 +61,12 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   peer::EventQueue events;
-  auto runtime = peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
-                                  std::make_shared<peer::install::LibarchiveUnpacker>(),
-                                  std::move(catalog),
-                                  peer::PeerOptions{.state_dir = state_dir,
-                                                    .listen = {asio::ip::address_v4::any(),
-                                                               options.port},
-                                                    .peers = options.peers});
+  auto runtime =
+      peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
+                       std::make_shared<peer::install::LibarchiveUnpacker>(), std::move(catalog),
+                       peer::PeerOptions{.state_dir = state_dir,
+                                         .listen = {asio::ip::address_v4::any(), options.port},
+                                         .peers = options.peers});
   const bool bar = !options.json && isatty(STDERR_FILENO) != 0;
   const auto& id = download.game_id;
   const auto looking_until = std::chrono::steady_clock::now() + download.wait;
