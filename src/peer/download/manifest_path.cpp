@@ -16,9 +16,10 @@ ManifestPath check_manifest_path(std::string_view path) {
     return refuse("is empty");
   if (path.front() == '/')
     return refuse("is absolute");
+  auto rest = path;  // `path` stays whole for the messages
   while (true) {
-    const auto slash = path.find('/');
-    const auto part = path.substr(0, slash);
+    const auto slash = rest.find('/');
+    const auto part = rest.substr(0, slash);
     if (part.empty())
       return refuse("has an empty component");
     if (!is_servable_name(part))
@@ -26,7 +27,7 @@ ManifestPath check_manifest_path(std::string_view path) {
     checked.components.emplace_back(part);
     if (slash == std::string_view::npos)
       break;
-    path.remove_prefix(slash + 1);
+    rest.remove_prefix(slash + 1);
   }
   if (layout::is_unserved_root_entry(checked.components.front()))
     return refuse("is under a reserved root entry (" + checked.components.front() + ")");
