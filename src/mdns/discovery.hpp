@@ -16,8 +16,9 @@ struct Options {
   // When not empty, only these interfaces (by name) are used.
   std::vector<std::string> only_interfaces;
   Timing timing;
-  // Interfaces coming, going or changing address are noticed this often.
-  std::chrono::milliseconds interface_poll_interval{std::chrono::seconds(5)};
+  // Interfaces coming, going or changing address are noticed this often
+  // (one getifaddrs call: cheap).
+  std::chrono::milliseconds interface_poll_interval{std::chrono::seconds(1)};
 };
 
 // Advertises this peer as `_lanspread._udp.local` on every suitable
