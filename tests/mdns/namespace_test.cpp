@@ -134,5 +134,30 @@ TEST_F(MdnsNamespaceTest, InterfacesOutsideOnlyInterfacesAreNotUsed) {
   EXPECT_FALSE(log.wait_found(kOtherId, 2s)) << "found over an interface it was told not to use";
 }
 
+TEST_F(MdnsNamespaceTest, TwoInstancesInOneNamespaceFindEachOtherOverLoopback) {
+  Options options;
+  options.include_loopback = true;
+  options.only_interfaces = {"lo"};
+  EventLog first_log;
+  EventLog second_log;
+  auto start = [&](const std::string& id, std::uint16_t port, EventLog& log) {
+    return NamespacePair::run_in(namespaces_->first(), [&] {
+      return std::make_unique<Discovery>(Advertisement{id, 1, port}, options, log.on_found(),
+                                         log.on_lost());
+    });
+  };
+  auto first = start(kOurId, 7001, first_log);
+  auto second = start(kOtherId, 7002, second_log);
+  const auto found = first_log.wait_found(kOtherId, 5s);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->interface_name, "lo");
+  ASSERT_EQ(found->endpoints.size(), 1u);
+  EXPECT_EQ(found->endpoints[0],
+            asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 7002));
+  ASSERT_TRUE(second_log.wait_found(kOurId, 5s));
+  second->stop();
+  EXPECT_TRUE(first_log.wait_lost(kOtherId, 3s));
+}
+
 }  // namespace
 }  // namespace lanspread::mdns
