@@ -11,7 +11,7 @@ packages=(
   libarchive-dev libarchive-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   # multi-host tests and benchmarks: namespaces, shaping, loss, the tools we compare with
-  iproute2 nftables avahi-daemon avahi-utils aria2 nginx-light rsync
+  iproute2 nftables avahi-daemon avahi-utils dbus aria2 nginx-light rsync
   # the web UI and its browser tests
   nodejs chromium
 )

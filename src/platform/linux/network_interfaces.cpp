@@ -1,0 +1,82 @@
+#include "platform/network_interfaces.hpp"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <system_error>
+
+namespace lanspread::platform {
+namespace {
+
+unsigned prefix_length(const sockaddr* netmask) {
+  if (netmask == nullptr)
+    return 0;
+  unsigned bits = 0;
+  if (netmask->sa_family == AF_INET) {
+    sockaddr_in mask{};
+    std::memcpy(&mask, netmask, sizeof mask);
+    bits = static_cast<unsigned>(std::popcount(mask.sin_addr.s_addr));
+  } else if (netmask->sa_family == AF_INET6) {
+    sockaddr_in6 mask{};
+    std::memcpy(&mask, netmask, sizeof mask);
+    for (const auto byte : mask.sin6_addr.s6_addr)
+      bits += static_cast<unsigned>(std::popcount(byte));
+  }
+  return bits;
+}
+
+std::optional<asio::ip::address> to_address(const sockaddr* address) {
+  if (address == nullptr)
+    return std::nullopt;
+  if (address->sa_family == AF_INET) {
+    sockaddr_in v4{};
+    std::memcpy(&v4, address, sizeof v4);
+    asio::ip::address_v4::bytes_type bytes{};
+    std::memcpy(bytes.data(), &v4.sin_addr, bytes.size());
+    return asio::ip::address_v4(bytes);
+  }
+  if (address->sa_family == AF_INET6) {
+    sockaddr_in6 v6{};
+    std::memcpy(&v6, address, sizeof v6);
+    asio::ip::address_v6::bytes_type bytes{};
+    std::memcpy(bytes.data(), &v6.sin6_addr, bytes.size());
+    return asio::ip::address_v6(bytes, v6.sin6_scope_id);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<NetworkInterface> list_network_interfaces() {
+  ifaddrs* raw = nullptr;
+  if (getifaddrs(&raw) != 0)
+    throw std::system_error(errno, std::generic_category(), "getifaddrs");
+  const std::unique_ptr<ifaddrs, decltype(&freeifaddrs)> list(raw, freeifaddrs);
+
+  std::vector<NetworkInterface> interfaces;
+  for (const ifaddrs* entry = raw; entry != nullptr; entry = entry->ifa_next) {
+    auto found = std::find_if(interfaces.begin(), interfaces.end(),
+                              [&](const NetworkInterface& i) { return i.name == entry->ifa_name; });
+    if (found == interfaces.end()) {
+      NetworkInterface interface;
+      interface.name = entry->ifa_name;
+      interface.index = if_nametoindex(entry->ifa_name);
+      interface.up = (entry->ifa_flags & IFF_UP) != 0 && (entry->ifa_flags & IFF_RUNNING) != 0;
+      interface.loopback = (entry->ifa_flags & IFF_LOOPBACK) != 0;
+      interface.multicast = (entry->ifa_flags & IFF_MULTICAST) != 0;
+      interfaces.push_back(std::move(interface));
+      found = std::prev(interfaces.end());
+    }
+    if (const auto address = to_address(entry->ifa_addr))
+      found->addresses.push_back({*address, prefix_length(entry->ifa_netmask)});
+  }
+  return interfaces;
+}
+
+}  // namespace lanspread::platform
