@@ -60,6 +60,7 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
   std::shared_ptr<ConnectionCore> dispatch(std::span<const std::uint8_t> datagram,
                                            const asio::ip::udp::endpoint& from);
   void touch(std::shared_ptr<ConnectionCore> connection);
+  void flush_touched();
   void send_stateless_reset(std::span<const std::uint8_t> datagram, const ngtcp2_cid& dcid,
                             const asio::ip::udp::endpoint& to);
   void send_version_negotiation(const ngtcp2_version_cid& version_cid,

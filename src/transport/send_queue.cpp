@@ -9,7 +9,13 @@ void SendQueue::push(std::span<const std::uint8_t> bytes) {
     return;
   // Appending within capacity never moves bytes ngtcp2 may still point at.
   if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < bytes.size()) {
-    chunks_.emplace_back().reserve(std::max(bytes.size(), kMinChunk));
+    const auto capacity = std::max(bytes.size(), kMinChunk);
+    if (spare_.capacity() >= capacity) {
+      chunks_.push_back(std::move(spare_));
+      spare_ = {};
+    } else {
+      chunks_.emplace_back().reserve(capacity);
+    }
   }
   chunks_.back().insert(chunks_.back().end(), bytes.begin(), bytes.end());
   queued_ += bytes.size();
@@ -40,8 +46,13 @@ void SendQueue::mark_sent(std::uint64_t count) {
 }
 
 void SendQueue::acknowledge_to(std::uint64_t offset) {
+  acknowledged_ = std::max(acknowledged_, std::min(offset, queued_));
   while (!chunks_.empty() && acked_ + chunks_.front().size() <= offset) {
     acked_ += chunks_.front().size();
+    if (chunks_.front().capacity() > spare_.capacity()) {
+      spare_ = std::move(chunks_.front());
+      spare_.clear();
+    }
     chunks_.pop_front();
     if (send_chunk_ > 0) {
       --send_chunk_;
@@ -53,7 +64,8 @@ void SendQueue::acknowledge_to(std::uint64_t offset) {
 
 void SendQueue::clear() {
   chunks_.clear();
-  acked_ = sent_ = queued_;
+  spare_ = {};
+  acked_ = acknowledged_ = sent_ = queued_;
   send_chunk_ = 0;
   send_chunk_offset_ = queued_;
 }

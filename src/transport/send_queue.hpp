@@ -13,7 +13,8 @@ namespace lanspread::transport {
 // A stream's outgoing bytes from the first unacknowledged one on. ngtcp2 does
 // not copy what it sends (it retransmits from our memory), so bytes stay here,
 // unmoved, until acknowledged. Small writes are appended to the last chunk
-// while it has room, so a stream of small writes does not allocate per write.
+// while it has room, and the largest freed chunk is kept for reuse, so a
+// steady stream of writes does not allocate (nor fault in fresh pages).
 class SendQueue {
  public:
   void push(std::span<const std::uint8_t> bytes);
@@ -28,14 +29,18 @@ class SendQueue {
 
   std::uint64_t queued() const { return queued_; }
   std::uint64_t sent() const { return sent_; }
-  std::uint64_t unacknowledged() const { return queued_ - acked_; }
+  // Counted to the byte (a chunk is freed only once wholly acknowledged), so
+  // limits on it follow the peer's progress smoothly.
+  std::uint64_t unacknowledged() const { return queued_ - acknowledged_; }
   bool has_unsent() const { return sent_ < queued_; }
 
   static constexpr std::size_t kMinChunk = 64 * 1024;
 
  private:
   std::deque<std::vector<std::uint8_t>> chunks_;  // chunks_.front() starts at acked_
-  std::uint64_t acked_ = 0;
+  std::vector<std::uint8_t> spare_;
+  std::uint64_t acked_ = 0;  // where chunks_.front() starts
+  std::uint64_t acknowledged_ = 0;
   std::uint64_t sent_ = 0;
   std::uint64_t queued_ = 0;
   // The chunk holding stream offset sent_ (never past the last chunk, which
