@@ -20,11 +20,6 @@ namespace {
 // Socket buffers large enough to absorb a burst at LAN speed.
 constexpr int kSocketBufferBytes = 8 * 1024 * 1024;
 constexpr std::size_t kShortHeaderCidLength = 18;
-// Datagrams handled between flushes. A whole receive batch (up to ~700
-// datagrams) would hold our ACKs back long enough to inflate the peer's RTT
-// estimate several times over min_rtt, and BBR's window follows min_rtt;
-// flushing per datagram would re-arm timers per packet.
-constexpr std::size_t kFlushEvery = 64;
 
 std::string key_of(const ngtcp2_cid& cid) {
   return {reinterpret_cast<const char*>(cid.data), cid.datalen};
@@ -104,7 +99,6 @@ asio::awaitable<void> EndpointCore::receive_loop() {
         break;
       continue;
     }
-    std::size_t handled = 0;
     for (const auto& datagram : datagrams) {
       if (closed_)
         break;
@@ -114,8 +108,6 @@ asio::awaitable<void> EndpointCore::receive_loop() {
       from.resize(datagram.from_length);
       if (auto connection = dispatch(datagram.bytes, from))
         touch(std::move(connection));
-      if (++handled % kFlushEvery == 0)
-        flush_touched();
     }
     flush_touched();
     // Let the streams and timers run before the next batch; try it without
