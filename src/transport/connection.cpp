@@ -9,13 +9,29 @@
 namespace lanspread::transport {
 namespace {
 
-// How much one stream may have written but unacknowledged before write()
-// waits: enough to keep a LAN link busy, small enough to bound memory.
-constexpr std::uint64_t kMaxUnacknowledged = 4 * 1024 * 1024;
-
 void throw_if_failed(const StreamState& stream) {
   if (stream.error)
     throw std::system_error(stream.error);
+}
+
+// Returns once `state` has bytes to read or has ended (then nothing is
+// buffered); throws when it failed.
+asio::awaitable<void> wait_for_data(std::shared_ptr<StreamState> state) {
+  while (state->received.size() == 0) {
+    if (state->fin_received)
+      co_return;
+    throw_if_failed(*state);
+    if (state->closed)
+      throw std::system_error(TransportError::StreamReset);
+    co_await state->wait_readable();
+  }
+}
+
+// Drops the view the reader was last handed: its bytes were credited to the
+// peer when handed out.
+void release_held(StreamState& state) {
+  state.received.pop(state.held);
+  state.held = 0;
 }
 
 }  // namespace
@@ -28,35 +44,42 @@ std::int64_t Stream::id() const {
 
 asio::awaitable<std::size_t> Stream::read_some(std::span<std::byte> buffer) {
   auto state = state_;
-  for (;;) {
-    const auto available = state->received.size() - state->read_offset;
-    if (available > 0) {
-      const auto n = std::min(available, buffer.size());
-      std::memcpy(buffer.data(), state->received.data() + state->read_offset, n);
-      state->read_offset += n;
-      if (auto connection = state->connection.lock())
-        connection->consume(*state, n);
-      co_return n;
-    }
-    if (state->fin_received)
-      co_return 0;
-    throw_if_failed(*state);
-    if (state->closed)
-      throw std::system_error(TransportError::StreamReset);
-    co_await state->wait_readable();
+  release_held(*state);
+  co_await wait_for_data(state);
+  std::size_t n = 0;
+  while (n < buffer.size()) {
+    const auto piece = state->received.front(buffer.size() - n);
+    if (piece.empty())
+      break;
+    std::memcpy(buffer.data() + n, piece.data(), piece.size());
+    state->received.pop(piece.size());
+    n += piece.size();
   }
+  if (auto connection = state->connection.lock())
+    connection->consume(*state, n);
+  co_return n;
+}
+
+asio::awaitable<std::span<const std::byte>> Stream::read_view(std::size_t max) {
+  auto state = state_;
+  release_held(*state);
+  co_await wait_for_data(state);
+  const auto view = state->received.front(max);
+  state->held = view.size();
+  if (auto connection = state->connection.lock())
+    connection->consume(*state, view.size());
+  co_return std::as_bytes(view);
 }
 
 asio::awaitable<std::string> Stream::read_all(std::size_t limit) {
   std::string result;
-  std::array<std::byte, 16 * 1024> buffer{};
   for (;;) {
-    const auto n = co_await read_some(buffer);
-    if (n == 0)
+    const auto view = co_await read_view();
+    if (view.empty())
       co_return result;
-    if (result.size() + n > limit)
+    if (result.size() + view.size() > limit)
       throw std::system_error(TransportError::TooLarge);
-    result.append(reinterpret_cast<const char*>(buffer.data()), n);
+    result.append(reinterpret_cast<const char*>(view.data()), view.size());
   }
 }
 
@@ -66,11 +89,8 @@ asio::awaitable<void> Stream::write(std::span<const std::byte> data) {
   auto connection = state->connection.lock();
   if (!connection || state->closed)
     throw std::system_error(TransportError::ConnectionClosed);
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(data.data());
-  state->chunks.emplace_back(bytes, bytes + data.size());
-  state->queued += data.size();
-  connection->schedule_flush();
-  while (state->queued - state->acked > kMaxUnacknowledged) {
+  connection->queue(*state, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+  while (connection->must_wait_to_write(*state)) {
     co_await state->wait_writable();
     throw_if_failed(*state);
     if (state->closed)

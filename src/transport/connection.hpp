@@ -22,6 +22,11 @@ class Stream {
   // end of the stream; throws std::system_error when the stream or its
   // connection fails (reset, peer gone, idle timeout).
   asio::awaitable<std::size_t> read_some(std::span<std::byte> buffer);
+  // Like read_some without the copy: a view of up to `max` bytes that arrived
+  // in order, as large as is contiguous here (up to 256 KiB), so a reader can
+  // hand big pieces to the disk. Empty at the end of the stream. The view
+  // stays valid until the next read on this stream or stop_reading().
+  asio::awaitable<std::span<const std::byte>> read_view(std::size_t max = SIZE_MAX);
   // Reads until the end of the stream; throws when more than `limit` bytes
   // arrive, so a peer cannot make us buffer without bound.
   asio::awaitable<std::string> read_all(std::size_t limit);

@@ -9,7 +9,9 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <chrono>
+#include <cstring>
 
+#include "platform/udp_batch.hpp"
 #include "transport/endpoint_core.hpp"
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
@@ -19,6 +21,14 @@ namespace lanspread::transport {
 namespace {
 
 constexpr std::size_t kMaxUdpPayload = 1452;  // fits any 1500-byte-MTU LAN, IPv4 or IPv6
+// Packets are gathered into runs the OS sends with one call (UDP GSO).
+constexpr std::size_t kBatchBytes = platform::UdpBatch::kMaxRunBytes;
+constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
+// How much may be written but unacknowledged before write() waits, per stream
+// and per connection: enough to keep a LAN link busy, small enough to bound
+// memory and to keep what is being sent in the CPU caches.
+constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
+constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
 constexpr std::size_t kCidLength = 18;
 // The application error code of a normal close or a normal stream end.
 constexpr std::uint64_t kNoError = 0;
@@ -92,11 +102,7 @@ struct Callbacks {
     auto* stream = static_cast<StreamState*>(stream_user_data);
     if (stream == nullptr)
       return 0;
-    if (stream->read_offset == stream->received.size()) {
-      stream->received.clear();
-      stream->read_offset = 0;
-    }
-    stream->received.insert(stream->received.end(), data, data + length);
+    stream->received.append({data, length});
     if ((flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0)
       stream->fin_received = true;
     stream->notify_readable();
@@ -104,16 +110,21 @@ struct Callbacks {
   }
 
   static int acked_stream_data_offset(ngtcp2_conn*, std::int64_t, std::uint64_t offset,
-                                      std::uint64_t length, void*, void* stream_user_data) {
+                                      std::uint64_t length, void* user_data,
+                                      void* stream_user_data) {
     auto* stream = static_cast<StreamState*>(stream_user_data);
     if (stream == nullptr)
       return 0;
-    const auto acked_to = offset + length;
-    while (!stream->chunks.empty() && stream->acked + stream->chunks.front().size() <= acked_to) {
-      stream->acked += stream->chunks.front().size();
-      stream->chunks.pop_front();
+    auto* self = core_of(user_data);
+    const auto before = stream->outgoing.unacknowledged();
+    stream->outgoing.acknowledge_to(offset + length);
+    self->unacknowledged_ -= before - stream->outgoing.unacknowledged();
+    if (stream->writer_waiting && !self->must_wait_to_write(*stream)) {
+      stream->writer_waiting = false;
+      stream->notify_writable();
     }
-    stream->notify_writable();
+    if (self->writers_waiting_ && self->unacknowledged_ <= kMaxConnectionUnacknowledged)
+      self->wake_writers();
     return 0;
   }
 
@@ -121,6 +132,7 @@ struct Callbacks {
                           std::uint64_t app_error_code, void* user_data, void* stream_user_data) {
     auto* self = core_of(user_data);
     if (auto* stream = static_cast<StreamState*>(stream_user_data)) {
+      self->forget_unacknowledged(*stream);
       stream->closed = true;
       const bool reset =
           (flags & NGTCP2_STREAM_CLOSE_FLAG_APP_ERROR_CODE_SET) != 0 && app_error_code != kNoError;
@@ -211,7 +223,7 @@ ConnectionCore::ConnectionCore(EndpointCore& endpoint, const asio::ip::udp::endp
       expected_fingerprint_(std::move(expected_fingerprint)),
       timer_(endpoint.executor()),
       state_changed_(endpoint.executor()),
-      packet_(kMaxUdpPayload) {}
+      batch_(std::make_unique_for_overwrite<std::uint8_t[]>(kBatchBytes)) {}
 
 ConnectionCore::~ConnectionCore() {
   if (conn_ != nullptr)
@@ -388,7 +400,7 @@ StreamState* ConnectionCore::stream_with_data() {
     if (it == streams_.end())
       it = streams_.begin();
     auto& stream = *it->second;
-    const bool has_data = stream.sent < stream.queued || (stream.fin_queued && !stream.fin_sent);
+    const bool has_data = stream.outgoing.has_unsent() || (stream.fin_queued && !stream.fin_sent);
     if (has_data && !stream.blocked && !stream.closed) {
       write_cursor_ = it->first;
       return &stream;
@@ -400,10 +412,25 @@ StreamState* ConnectionCore::stream_with_data() {
 
 bool ConnectionCore::write_packets() {
   ngtcp2_pkt_info info{};
+  auto network_path = path();
   std::size_t budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
+  // The run being gathered in batch_: `packets` datagrams of `segment` bytes,
+  // the last possibly shorter (which ends the run).
+  std::size_t used = 0;
+  std::size_t segment = 0;
+  std::size_t packets = 0;
+  bool socket_full = false;
+  const auto send_run = [&] {
+    if (packets > 0 && !send_batch(used, segment))
+      socket_full = true;
+    used = 0;
+    packets = 0;
+  };
   // Keep writing until ngtcp2 has nothing more it may send: with 0.12 a
   // capped burst is not resumed by the timer (docs/transport.md).
-  for (;;) {
+  while (!socket_full) {
+    if (used + kMaxUdpPayload > kBatchBytes || packets == kBatchPackets)
+      send_run();
     auto* stream = stream_with_data();
     std::array<ngtcp2_vec, 16> vectors{};
     std::size_t vector_count = 0;
@@ -411,26 +438,17 @@ bool ConnectionCore::write_packets() {
     std::int64_t stream_id = -1;
     if (stream != nullptr) {
       stream_id = stream->id;
-      std::uint64_t offset = stream->acked;
-      for (auto& chunk : stream->chunks) {
-        const auto end = offset + chunk.size();
-        if (end > stream->sent && vector_count < vectors.size()) {
-          const auto skip = stream->sent > offset ? stream->sent - offset : 0;
-          vectors[vector_count++] = {chunk.data() + skip, chunk.size() - skip};
-        }
-        offset = end;
-      }
+      vector_count = stream->outgoing.unsent(vectors);
       if (stream->fin_queued)
         flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
     }
     ngtcp2_ssize consumed = -1;
-    auto network_path = path();
-    const auto written = ngtcp2_conn_writev_stream(conn_, &network_path, &info, packet_.data(),
-                                                   packet_.size(), &consumed, flags, stream_id,
+    const auto written = ngtcp2_conn_writev_stream(conn_, &network_path, &info, batch_.get() + used,
+                                                   kMaxUdpPayload, &consumed, flags, stream_id,
                                                    vectors.data(), vector_count, now_ns());
     if (stream != nullptr && consumed >= 0) {
-      stream->sent += static_cast<std::uint64_t>(consumed);
-      if (stream->fin_queued && stream->sent == stream->queued &&
+      stream->outgoing.mark_sent(static_cast<std::uint64_t>(consumed));
+      if (stream->fin_queued && !stream->outgoing.has_unsent() &&
           (flags & NGTCP2_WRITE_STREAM_FLAG_FIN) != 0) {
         stream->fin_sent = true;
       }
@@ -444,6 +462,7 @@ bool ConnectionCore::write_packets() {
       continue;
     }
     if (written < 0) {
+      send_run();
       ngtcp2_connection_close_error error{};
       ngtcp2_connection_close_error_set_transport_error_liberr(&error, static_cast<int>(written),
                                                                nullptr, 0);
@@ -454,17 +473,41 @@ bool ConnectionCore::write_packets() {
     }
     if (written == 0)
       break;
-    endpoint_.send(remote_, {packet_.data(), static_cast<std::size_t>(written)});
-    if (budget <= static_cast<std::size_t>(written)) {
+    const auto size = static_cast<std::size_t>(written);
+    if (packets > 0 && size > segment) {
+      // Only the last datagram of a run may differ in size: send the run and
+      // start a new one with this packet.
+      const auto start = used;
+      send_run();
+      std::memmove(batch_.get(), batch_.get() + start, size);
+    }
+    if (packets == 0)
+      segment = size;
+    used += size;
+    ++packets;
+    if (size < segment)
+      send_run();
+    if (budget <= size) {
       // A full quantum went out: let ngtcp2 pace, then continue at once.
       ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
       budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
     } else {
-      budget -= static_cast<std::size_t>(written);
+      budget -= size;
     }
   }
+  if (!socket_full)
+    send_run();
   ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
   return true;
+}
+
+bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
+  if (endpoint_.send(remote_, {batch_.get(), bytes}, segment_size) == platform::SendOutcome::Sent)
+    return true;
+  // What did not fit is lost to the network as far as QUIC knows; it
+  // retransmits. Write again once the socket has room.
+  endpoint_.flush_when_writable(shared_from_this());
+  return false;
 }
 
 void ConnectionCore::arm_timer() {
@@ -513,10 +556,10 @@ void ConnectionCore::send_connection_close(const ngtcp2_connection_close_error& 
   }
   ngtcp2_pkt_info info{};
   auto network_path = path();
-  const auto written = ngtcp2_conn_write_connection_close(
-      conn_, &network_path, &info, packet_.data(), packet_.size(), &error, now_ns());
+  const auto written = ngtcp2_conn_write_connection_close(conn_, &network_path, &info, batch_.get(),
+                                                          kMaxUdpPayload, &error, now_ns());
   if (written > 0)
-    endpoint_.send(remote_, {packet_.data(), static_cast<std::size_t>(written)});
+    send_batch(static_cast<std::size_t>(written), static_cast<std::size_t>(written));
 }
 
 void ConnectionCore::close() {
@@ -541,7 +584,9 @@ void ConnectionCore::terminate(std::error_code error, const std::string& reason)
   failure_reason_ = reason;
   timer_.cancel();
   state_changed_.cancel();
+  unacknowledged_ = 0;
   for (auto& [id, stream] : streams_) {
+    stream->outgoing.clear();
     if (!stream->error)
       stream->error = error_;
     stream->closed = true;
@@ -590,12 +635,50 @@ void ConnectionCore::consume(StreamState& stream, std::size_t bytes) {
   schedule_flush();
 }
 
+void ConnectionCore::queue(StreamState& stream, std::span<const std::uint8_t> bytes) {
+  stream.outgoing.push(bytes);
+  unacknowledged_ += bytes.size();
+  schedule_flush();
+}
+
+bool ConnectionCore::must_wait_to_write(StreamState& stream) {
+  if (terminated_ || stream.closed || stream.error)
+    return false;  // the writer finds the failure itself
+  if (stream.outgoing.unacknowledged() > kMaxStreamUnacknowledged) {
+    stream.writer_waiting = true;
+    return true;
+  }
+  if (unacknowledged_ > kMaxConnectionUnacknowledged) {
+    stream.writer_waiting = true;
+    writers_waiting_ = true;
+    return true;
+  }
+  return false;
+}
+
+void ConnectionCore::wake_writers() {
+  writers_waiting_ = false;
+  for (auto& [id, stream] : streams_) {
+    if (stream->writer_waiting && stream->outgoing.unacknowledged() <= kMaxStreamUnacknowledged) {
+      stream->writer_waiting = false;
+      stream->notify_writable();
+    }
+  }
+}
+
+void ConnectionCore::forget_unacknowledged(StreamState& stream) {
+  unacknowledged_ -= stream.outgoing.unacknowledged();
+  stream.outgoing.clear();
+  if (writers_waiting_ && unacknowledged_ <= kMaxConnectionUnacknowledged)
+    wake_writers();
+}
+
 void ConnectionCore::stop_reading(StreamState& stream) {
   if (terminated_ || stream.closed)
     return;
   ngtcp2_conn_shutdown_stream_read(conn_, stream.id, 1);
   stream.received.clear();
-  stream.read_offset = 0;
+  stream.held = 0;
   schedule_flush();
 }
 

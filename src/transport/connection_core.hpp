@@ -7,7 +7,6 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/udp.hpp>
 #include <asio/steady_timer.hpp>
-#include <deque>
 #include <map>
 #include <memory>
 #include <span>
@@ -15,6 +14,8 @@
 #include <system_error>
 #include <vector>
 
+#include "transport/receive_buffer.hpp"
+#include "transport/send_queue.hpp"
 #include "transport/wakeup.hpp"
 
 namespace lanspread::transport {
@@ -44,20 +45,17 @@ class StreamState {
   const std::int64_t id;
 
   // Received bytes not yet read; flow control bounds their amount.
-  std::vector<std::uint8_t> received;
-  std::size_t read_offset = 0;
+  ReceiveBuffer received;
+  // Bytes at the front of `received` the reader holds a view of; dropped at
+  // its next read.
+  std::size_t held = 0;
   bool fin_received = false;
 
-  // Queued bytes from `acked` (absolute stream offset of chunks.front()) to
-  // `queued`; ngtcp2 got everything before `sent`. Bytes stay here until
-  // acknowledged, because ngtcp2 retransmits from our buffers.
-  std::deque<std::vector<std::uint8_t>> chunks;
-  std::uint64_t acked = 0;
-  std::uint64_t sent = 0;
-  std::uint64_t queued = 0;
+  SendQueue outgoing;
   bool fin_queued = false;
   bool fin_sent = false;
-  bool blocked = false;  // flow-control blocked in the current write pass
+  bool blocked = false;         // flow-control blocked in the current write pass
+  bool writer_waiting = false;  // a write() waits for acknowledgements
 
   bool closed = false;
   std::error_code error;
@@ -102,6 +100,12 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   void fail(std::error_code error, const std::string& reason);
 
   void consume(StreamState& stream, std::size_t bytes);
+  // Queues bytes to send on `stream` (copied).
+  void queue(StreamState& stream, std::span<const std::uint8_t> bytes);
+  // Whether a writer on `stream` must wait for acknowledgements before
+  // queueing more (then its stream is notified writable when it may go on):
+  // this bounds the memory of a stream and of the connection.
+  bool must_wait_to_write(StreamState& stream);
   void shutdown_stream(StreamState& stream);
   void stop_reading(StreamState& stream);
 
@@ -119,6 +123,11 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   std::shared_ptr<StreamState> add_stream(std::int64_t id);
   StreamState* stream_with_data();
   bool write_packets();
+  // Sends `bytes` of batch_ as datagrams of `segment_size`; false when the
+  // socket is full (the endpoint flushes us again once it drains).
+  bool send_batch(std::size_t bytes, std::size_t segment_size);
+  void forget_unacknowledged(StreamState& stream);
+  void wake_writers();
   void send_connection_close(const ngtcp2_connection_close_error& error);
   void handle_timer();
   void arm_timer();
@@ -144,7 +153,11 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   bool flush_scheduled_ = false;
   std::error_code error_;
   std::string failure_reason_;
-  std::vector<std::uint8_t> packet_;
+  // Packets written but not sent yet: a run of equal-size datagrams the
+  // endpoint hands to the OS in one call.
+  std::unique_ptr<std::uint8_t[]> batch_;
+  std::uint64_t unacknowledged_ = 0;  // over all streams
+  bool writers_waiting_ = false;      // some write() waits for the connection's limit
 };
 
 std::uint64_t now_ns();

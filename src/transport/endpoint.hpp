@@ -30,6 +30,9 @@ struct EndpointOptions {
   std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5);
   std::uint64_t max_streams_per_connection = 64;  // concurrent requests a peer may have
   std::size_t max_connections = 512;
+  // UDP segmentation offload (GSO/GRO) where the OS has it; off sends and
+  // receives every datagram on its own (still many per system call).
+  bool segmentation_offload = true;
 };
 
 // Serves one incoming stream; runs as its own coroutine.

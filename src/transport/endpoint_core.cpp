@@ -6,8 +6,10 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cstring>
 
 #include "transport/connection_core.hpp"
 #include "transport/identity.hpp"
@@ -17,11 +19,7 @@ namespace {
 
 // Socket buffers large enough to absorb a burst at LAN speed.
 constexpr int kSocketBufferBytes = 8 * 1024 * 1024;
-constexpr std::size_t kMaxDatagram = 65536;
 constexpr std::size_t kShortHeaderCidLength = 18;
-// Datagrams handled per wake-up before flushing, so replies are not held back
-// for long under a flood.
-constexpr int kMaxBatch = 64;
 
 std::string key_of(const ngtcp2_cid& cid) {
   return {reinterpret_cast<const char*>(cid.data), cid.datalen};
@@ -38,8 +36,10 @@ EndpointCore::EndpointCore(asio::io_context& io, const Identity& identity, Endpo
     : options_(std::move(options)),
       credentials_(identity),
       on_stream_(std::move(on_stream)),
-      socket_(io, options_.bind) {
+      socket_(io, options_.bind),
+      batch_(socket_.native_handle(), options_.segmentation_offload) {
   local_ = socket_.local_endpoint();
+  socket_.non_blocking(true);
   socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes));
   socket_.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes));
   // Reset tokens must survive restarts, so derive the secret from the
@@ -69,6 +69,7 @@ void EndpointCore::close() {
     connection->close();
   closed_ = true;
   routes_.clear();
+  write_blocked_.clear();
   std::error_code ignored;
   socket_.close(ignored);
 }
@@ -85,30 +86,42 @@ std::size_t EndpointCore::connection_count() const {
 
 asio::awaitable<void> EndpointCore::receive_loop() {
   auto self = shared_from_this();
-  std::vector<std::uint8_t> buffer(kMaxDatagram);
   asio::ip::udp::endpoint from;
-  socket_.non_blocking(true);
   while (!closed_) {
     std::error_code ec;
-    co_await socket_.async_wait(asio::ip::udp::socket::wait_read,
-                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || closed_)
-      break;
-    // Drain what is queued, then flush each touched connection once.
-    for (int i = 0; i < kMaxBatch && !closed_; ++i) {
-      const auto size = socket_.receive_from(asio::buffer(buffer), from, 0, ec);
-      if (ec == asio::error::would_block)
+    // One batch (up to ~1 MiB), then flush each touched connection once:
+    // flushing per datagram would re-arm timers and send ACKs per packet.
+    const auto datagrams = batch_.receive(ec);
+    if (datagrams.empty()) {
+      // Nothing queued (or an ICMP error from a vanished peer, which is no
+      // reason to stop): wait until the socket is readable.
+      co_await socket_.async_wait(asio::ip::udp::socket::wait_read,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted)
         break;
-      // ICMP errors from a vanished peer surface here; they are no reason to stop.
-      if (ec)
+      continue;
+    }
+    for (const auto& datagram : datagrams) {
+      if (closed_)
+        break;
+      if (datagram.from_length > from.capacity())
         continue;
-      if (auto connection = dispatch({buffer.data(), size}, from))
+      std::memcpy(from.data(), datagram.from, datagram.from_length);
+      from.resize(datagram.from_length);
+      if (auto connection = dispatch(datagram.bytes, from))
         touch(std::move(connection));
     }
-    for (auto& connection : touched_)
-      connection->flush();
-    touched_.clear();
+    flush_touched();
+    // Let the streams and timers run before the next batch; try it without
+    // a poll first, since under load more is usually queued.
+    co_await asio::post(executor(), asio::use_awaitable);
   }
+}
+
+void EndpointCore::flush_touched() {
+  for (auto& connection : touched_)
+    connection->flush();
+  touched_.clear();
 }
 
 void EndpointCore::touch(std::shared_ptr<ConnectionCore> connection) {
@@ -162,11 +175,39 @@ std::shared_ptr<ConnectionCore> EndpointCore::dispatch(std::span<const std::uint
 }
 
 void EndpointCore::send(const asio::ip::udp::endpoint& to, std::span<const std::uint8_t> datagram) {
-  if (closed_)
-    return;
-  std::error_code ec;
-  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), to, 0, ec);
   // A lost datagram is QUIC's business: it retransmits.
+  send(to, datagram, datagram.size());
+}
+
+platform::SendOutcome EndpointCore::send(const asio::ip::udp::endpoint& to,
+                                         std::span<const std::uint8_t> payload,
+                                         std::size_t segment_size) {
+  if (closed_)
+    return platform::SendOutcome::Sent;
+  const bool offload = batch_.send_offload();
+  const auto outcome =
+      batch_.send(to.data(), static_cast<socklen_t>(to.size()), payload, segment_size);
+  if (offload && !batch_.send_offload())
+    spdlog::info("UDP segmentation offload refused here; sending datagrams one by one");
+  return outcome;
+}
+
+void EndpointCore::flush_when_writable(std::shared_ptr<ConnectionCore> connection) {
+  if (std::find(write_blocked_.begin(), write_blocked_.end(), connection) == write_blocked_.end())
+    write_blocked_.push_back(std::move(connection));
+  if (waiting_writable_ || closed_)
+    return;
+  waiting_writable_ = true;
+  socket_.async_wait(asio::ip::udp::socket::wait_write,
+                     [self = shared_from_this()](const std::error_code& ec) {
+                       self->waiting_writable_ = false;
+                       auto blocked = std::move(self->write_blocked_);
+                       self->write_blocked_.clear();
+                       if (ec || self->closed_)
+                         return;
+                       for (auto& waiting : blocked)
+                         waiting->flush();
+                     });
 }
 
 void EndpointCore::route(const ngtcp2_cid& cid, const std::shared_ptr<ConnectionCore>& connection) {

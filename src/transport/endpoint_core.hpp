@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/udp_batch.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/tls.hpp"
 
@@ -38,6 +39,12 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
   std::size_t connection_count() const;
 
   void send(const asio::ip::udp::endpoint& to, std::span<const std::uint8_t> datagram);
+  // Sends `payload` as datagrams of `segment_size` bytes (the last may be
+  // shorter), as few system calls as the OS allows.
+  platform::SendOutcome send(const asio::ip::udp::endpoint& to,
+                             std::span<const std::uint8_t> payload, std::size_t segment_size);
+  // Flushes `connection` once the socket has room to send again.
+  void flush_when_writable(std::shared_ptr<ConnectionCore> connection);
   void route(const ngtcp2_cid& cid, const std::shared_ptr<ConnectionCore>& connection);
   void unroute(const ngtcp2_cid& cid);
   void forget(const ConnectionCore& connection);
@@ -53,6 +60,7 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
   std::shared_ptr<ConnectionCore> dispatch(std::span<const std::uint8_t> datagram,
                                            const asio::ip::udp::endpoint& from);
   void touch(std::shared_ptr<ConnectionCore> connection);
+  void flush_touched();
   void send_stateless_reset(std::span<const std::uint8_t> datagram, const ngtcp2_cid& dcid,
                             const asio::ip::udp::endpoint& to);
   void send_version_negotiation(const ngtcp2_version_cid& version_cid,
@@ -65,7 +73,10 @@ class EndpointCore : public std::enable_shared_from_this<EndpointCore> {
   asio::ip::udp::endpoint local_;
   std::array<std::uint8_t, 32> reset_secret_{};
   std::map<std::string, std::shared_ptr<ConnectionCore>> routes_;
+  platform::UdpBatch batch_;
   std::vector<std::shared_ptr<ConnectionCore>> touched_;  // in the current batch
+  std::vector<std::shared_ptr<ConnectionCore>> write_blocked_;
+  bool waiting_writable_ = false;
   bool closed_ = false;
 };
 

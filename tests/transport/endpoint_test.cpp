@@ -169,6 +169,38 @@ TEST_F(EndpointTest, LargeTransferIsByteIdentical) {
   EXPECT_EQ(std::memcmp(reply.data(), expected.data(), kSize), 0);
 }
 
+// Both ends without segmentation offload: the fallback path moves the same
+// bytes, and views still span many packets.
+TEST_F(EndpointTest, ViewsAndTheFallbackPathDeliverEveryByteInOrder) {
+  auto without_offload = server_options();
+  without_offload.segmentation_offload = false;
+  Endpoint server(io_, server_identity_, without_offload, serve);
+  without_offload.accept_incoming = false;
+  Endpoint client(io_, client_identity_, without_offload);
+  constexpr std::size_t kSize = 8 * 1024 * 1024 + 777;
+  std::vector<std::byte> received;
+  std::size_t largest_view = 0;
+  test::run_coroutine(io_, [&]() -> awaitable<int> {
+    auto connection = co_await client.connect(server.local_endpoint());
+    auto stream = co_await connection.open_stream();
+    const auto request_text = "send " + std::to_string(kSize);
+    co_await stream.write(request_text);
+    stream.finish();
+    for (;;) {
+      const auto view = co_await stream.read_view();
+      if (view.empty())
+        break;
+      largest_view = std::max(largest_view, view.size());
+      received.insert(received.end(), view.begin(), view.end());
+    }
+    co_return 0;
+  }());
+  ASSERT_EQ(received.size(), kSize);
+  EXPECT_TRUE(received == pattern(kSize, static_cast<std::uint32_t>(kSize)));
+  // Far more than one packet's payload at a time.
+  EXPECT_GT(largest_view, 16u * 1452);
+}
+
 TEST_F(EndpointTest, ClientOfAnotherProtocolVersionIsRefusedQuickly) {
   Endpoint server(io_, server_identity_, server_options(), serve);
   auto options = client_options();
