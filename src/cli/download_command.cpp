@@ -61,12 +61,9 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   peer::EventQueue events;
-  auto runtime =
-      peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
-                       std::make_shared<peer::install::LibarchiveUnpacker>(), std::move(catalog),
-                       peer::PeerOptions{.state_dir = state_dir,
-                                         .listen = {asio::ip::address_v4::any(), options.port},
-                                         .peers = options.peers});
+  auto runtime = peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
+                                  std::make_shared<peer::install::LibarchiveUnpacker>(),
+                                  std::move(catalog), peer_options(options, state_dir));
   const bool bar = !options.json && isatty(STDERR_FILENO) != 0;
   const auto& id = download.game_id;
   const auto looking_until = std::chrono::steady_clock::now() + download.wait;

@@ -38,4 +38,13 @@ fs::path resolve_game_dir(const GlobalOptions& options, const fs::path& state_di
   return default_game_dir();
 }
 
+peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& state_dir) {
+  peer::PeerOptions result{.state_dir = state_dir,
+                           .listen = {asio::ip::address_v4::any(), options.port},
+                           .peers = options.peers};
+  if (options.no_mdns)
+    result.mdns.reset();
+  return result;
+}
+
 }  // namespace lanspread::cli

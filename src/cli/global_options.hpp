@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "peer/runtime/options.hpp"
+
 namespace lanspread::cli {
 
 // Options every subcommand understands (DESIGN.md section 8).
@@ -13,6 +15,7 @@ struct GlobalOptions {
   std::filesystem::path state;     // empty: $XDG_STATE_HOME/lanspread
   std::uint16_t port = 0;          // QUIC port; 0 picks a free one
   std::vector<std::string> peers;  // --peer HOST:PORT, repeatable
+  bool no_mdns = false;            // --no-mdns: no discovery on the local network
   std::string log_level = "info";
   bool json = false;
 };
@@ -25,5 +28,10 @@ std::filesystem::path default_game_dir();
 std::filesystem::path resolve_game_dir(const GlobalOptions& options,
                                        const std::filesystem::path& state_dir);
 std::filesystem::path resolve_state_dir(const GlobalOptions& options);
+
+// The runtime options the global options ask for: state, port, peers by
+// address, mDNS on or off.
+peer::PeerOptions peer_options(const GlobalOptions& options,
+                               const std::filesystem::path& state_dir);
 
 }  // namespace lanspread::cli

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                    ? std::string()
                    : "expected HOST:PORT, A.B.C.D:PORT or [V6]:PORT, got " + text;
       });
+  app.add_flag("--no-mdns", options.no_mdns,
+               "do not advertise or look for peers with mDNS (peers by address still work)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -48,18 +48,17 @@ struct NetworkView {
 
 NetworkView listen_to_network(const GlobalOptions& options, std::chrono::milliseconds wait) {
   const auto state_dir = resolve_state_dir(options);
-  auto peers = peer::load_settings(state_dir).peers;
-  peers.insert(peers.end(), options.peers.begin(), options.peers.end());
-
   const ScratchDirectory scratch;
+  auto runtime_options = peer_options(options, scratch.path() / "state");
+  // The scratch state has no settings: the user's remembered peers count too.
+  const auto remembered = peer::load_settings(state_dir).peers;
+  runtime_options.peers.insert(runtime_options.peers.end(), remembered.begin(), remembered.end());
+
   std::filesystem::create_directories(scratch.path() / "games");
   peer::EventQueue events;
-  auto runtime = peer::start_peer(
-      scratch.path() / "games", events.sink(), peer::PeerGameDB{},
-      std::make_shared<peer::install::LibarchiveUnpacker>(), peer::Catalog::load(state_dir),
-      peer::PeerOptions{.state_dir = scratch.path() / "state",
-                        .listen = {asio::ip::address_v4::any(), options.port},
-                        .peers = std::move(peers)});
+  auto runtime = peer::start_peer(scratch.path() / "games", events.sink(), peer::PeerGameDB{},
+                                  std::make_shared<peer::install::LibarchiveUnpacker>(),
+                                  peer::Catalog::load(state_dir), std::move(runtime_options));
 
   NetworkView view;
   const auto deadline = std::chrono::steady_clock::now() + wait;

@@ -60,12 +60,9 @@ int run_serve(const GlobalOptions& options) {
       log_event(event);
     }
   };
-  auto peer =
-      peer::start_peer(game_dir, sink, peer::PeerGameDB{},
-                       std::make_shared<peer::install::LibarchiveUnpacker>(), std::move(catalog),
-                       peer::PeerOptions{.state_dir = state_dir,
-                                         .listen = {asio::ip::address_v4::any(), options.port},
-                                         .peers = options.peers});
+  auto peer = peer::start_peer(game_dir, sink, peer::PeerGameDB{},
+                               std::make_shared<peer::install::LibarchiveUnpacker>(),
+                               std::move(catalog), peer_options(options, state_dir));
   spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
 
   int signal_number = 0;

@@ -16,8 +16,10 @@ const std::string kProgram = LANSPREAD_BINARY;
 class CliTest : public ::testing::Test {
  protected:
   std::vector<std::string> command(std::initializer_list<std::string> args) const {
-    std::vector<std::string> argv = {kProgram, "--games", (dir_ / "games").string(), "--state",
-                                     (dir_ / "state").string()};
+    // Without mDNS: peers of tests running in parallel must not meet.
+    std::vector<std::string> argv = {kProgram,  "--no-mdns",
+                                     "--games", (dir_ / "games").string(),
+                                     "--state", (dir_ / "state").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }

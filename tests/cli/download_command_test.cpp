@@ -33,8 +33,8 @@ class DownloadCommandTest : public ::testing::Test {
  protected:
   void serve() {
     seeder_ = std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{kProgram, "--games", (dir_ / "seed/games").string(), "--state",
-                                 (dir_ / "seed/state").string(), "serve"});
+        std::vector<std::string>{kProgram, "--no-mdns", "--games", (dir_ / "seed/games").string(),
+                                 "--state", (dir_ / "seed/state").string(), "serve"});
     ASSERT_TRUE(seeder_->wait_for_output("cs16: downloaded", 20s)) << seeder_->err();
     std::smatch match;
     const std::string log = seeder_->err();
@@ -42,9 +42,9 @@ class DownloadCommandTest : public ::testing::Test {
     address_ = "127.0.0.1:" + std::string(match[1]);
   }
   std::vector<std::string> download(std::initializer_list<std::string> args) const {
-    std::vector<std::string> argv = {
-        kProgram, "--games", games().string(), "--state", (dir_ / "state").string(),
-        "--peer", address_};
+    std::vector<std::string> argv = {kProgram,         "--no-mdns", "--games",
+                                     games().string(), "--state",   (dir_ / "state").string(),
+                                     "--peer",         address_};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }

@@ -22,8 +22,8 @@ class NetworkCommandsTest : public ::testing::Test {
     test::write_file(dir_ / "seed/games/cs16/version.ini", "20240315");
     test::write_file(dir_ / "seed/games/cs16/cs16.zip", "payload");
     seeder_ = std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{kProgram, "--games", (dir_ / "seed/games").string(), "--state",
-                                 (dir_ / "seed/state").string(), "serve"});
+        std::vector<std::string>{kProgram, "--no-mdns", "--games", (dir_ / "seed/games").string(),
+                                 "--state", (dir_ / "seed/state").string(), "serve"});
     ASSERT_TRUE(seeder_->wait_for_output("cs16: downloaded", 20s)) << seeder_->err();
     std::smatch match;
     const std::string log = seeder_->err();
@@ -34,8 +34,8 @@ class NetworkCommandsTest : public ::testing::Test {
   }
 
   test::Finished run(std::initializer_list<std::string> args) const {
-    std::vector<std::string> argv = {kProgram, "--state", (dir_ / "look").string(), "--peer",
-                                     seeder_address_};
+    std::vector<std::string> argv = {kProgram, "--no-mdns",    "--state", (dir_ / "look").string(),
+                                     "--peer", seeder_address_};
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run(argv);
   }

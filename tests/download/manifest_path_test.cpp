@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "peer/download/manifest_path.hpp"
+
+#include <gtest/gtest.h>
 
 namespace lanspread::peer::download {
 namespace {
@@ -17,7 +17,8 @@ TEST(ManifestPath, RefusesWhatCouldLeaveTheRootNamingTheWholePath) {
     const auto checked = check_manifest_path(bad);
     ASSERT_TRUE(checked.error) << bad;
     EXPECT_TRUE(checked.components.empty()) << bad;
-    EXPECT_NE(checked.error->find("'" + std::string(bad) + "'"), std::string::npos) << *checked.error;
+    EXPECT_NE(checked.error->find("'" + std::string(bad) + "'"), std::string::npos)
+        << *checked.error;
   }
 }
 

@@ -103,13 +103,10 @@ TEST_F(PeerNetworkTest, AKilledPeerIsDroppedAfterTheTimeoutAndFoundAgainWhenItRe
   TestPeer a(dir_ / "a");
   a.start();
   fs::create_directories(dir_ / "b/games");
-  const std::vector<std::string> serve = {LANSPREAD_BINARY,
-                                          "--games",
-                                          (dir_ / "b/games").string(),
-                                          "--state",
-                                          (dir_ / "b/state").string(),
-                                          "--port",
-                                          "0",
+  const std::vector<std::string> serve = {LANSPREAD_BINARY, "--no-mdns",
+                                          "--games",        (dir_ / "b/games").string(),
+                                          "--state",        (dir_ / "b/state").string(),
+                                          "--port",         "0",
                                           "serve"};
   auto b = std::make_unique<test::ChildProcess>(serve);
   ASSERT_TRUE(b->wait_for_output("listening on UDP port", kTimeout)) << b->err();
@@ -135,7 +132,7 @@ TEST_F(PeerNetworkTest, AKilledPeerIsDroppedAfterTheTimeoutAndFoundAgainWhenItRe
   EXPECT_GE(std::chrono::steady_clock::now() - killed_at, kPeerTimeout - 200ms);
 
   std::vector<std::string> again = serve;
-  again[6] = b_port;  // the address a was given
+  again[7] = b_port;  // the address a was given
   b = std::make_unique<test::ChildProcess>(again);
   ASSERT_TRUE(b->wait_for_output("listening on UDP port", kTimeout)) << b->err();
   const auto back = a.events.wait_for<event::PeerDiscovered>(kTimeout);

@@ -39,7 +39,8 @@ class RuntimeTest : public ::testing::Test {
                       std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
                       PeerOptions{.state_dir = dir_ / "state",
                                   .listen = {asio::ip::address_v4::loopback(), 0},
-                                  .rescan_delay = 10ms});
+                                  .rescan_delay = 10ms,
+                                  .mdns = std::nullopt});
   }
   fs::path games() const { return dir_ / "games"; }
 

@@ -37,13 +37,15 @@ class TestPeer {
     test::write_file(games() / id / (id + ".zip"), "payload of " + id);
   }
   void start() {
-    handle_.emplace(start_peer(
-        games(), events.sink(), PeerGameDB{}, std::make_shared<install::LibarchiveUnpacker>(),
-        Catalog::bundled(),
-        PeerOptions{.state_dir = root_ / "state",
-                    .listen = {asio::ip::address_v4::loopback(), port_},
-                    .rescan_delay = 10ms,
-                    .liveness = {.ping_interval = 100ms, .peer_timeout = kPeerTimeout}}));
+    handle_.emplace(
+        start_peer(games(), events.sink(), PeerGameDB{},
+                   std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
+                   PeerOptions{.state_dir = root_ / "state",
+                               .listen = {asio::ip::address_v4::loopback(), port_},
+                               .rescan_delay = 10ms,
+                               .liveness = {.ping_interval = 100ms, .peer_timeout = kPeerTimeout},
+                               // Peers meet by address here; other tests' peers must stay unseen.
+                               .mdns = std::nullopt}));
     const auto listening = events.wait_for<event::Listening>(kTimeout);
     ASSERT_TRUE(listening);
     port_ = listening->port;

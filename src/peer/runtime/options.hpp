@@ -3,9 +3,11 @@
 #include <asio/ip/udp.hpp>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mdns/discovery.hpp"
 #include "peer/services/peer_links.hpp"
 
 namespace lanspread::peer {
@@ -23,6 +25,10 @@ struct PeerOptions {
   // Peers reached by address ("host:port"), besides those in the settings.
   std::vector<std::string> peers;
   LivenessOptions liveness;
+  // Discovery on the local network; nothing turns it off (peers by address
+  // still work), e.g. where multicast is unwanted or in tests that must not
+  // see each other.
+  std::optional<mdns::Options> mdns = mdns::Options{};
 };
 
 }  // namespace lanspread::peer

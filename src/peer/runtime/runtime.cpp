@@ -65,6 +65,7 @@ void Runtime::start() {
   settle_interrupted_transactions();
   monitor_.watch(game_dir_);
   links_.start();
+  start_discovery();
   auto addresses = load_settings(options_.state_dir).peers;
   addresses.insert(addresses.end(), options_.peers.begin(), options_.peers.end());
   for (const auto& address : addresses)
@@ -94,6 +95,9 @@ bool Runtime::post(PeerCommand command) {
 void Runtime::shutdown() {
   if (!running_.exchange(false))
     return;
+  // Goodbyes first, while the QUIC side still answers.
+  if (discovery_)
+    discovery_->stop();
   // Stopping the monitor cancels the last pending waits, so io_.run()
   // returns once in-flight disk work has posted back.
   asio::post(io_, [this] {
@@ -265,6 +269,41 @@ void Runtime::handle(const command::AddPeer& command) {
       spdlog::warn("cannot remember peer {}: {}", command.address, *error);
   }
   dial_address(command.address);
+}
+
+void Runtime::start_discovery() {
+  if (!options_.mdns)
+    return;
+  const auto local = endpoint_.local_endpoint();
+  try {
+    discovery_ = std::make_unique<mdns::Discovery>(
+        mdns::Advertisement{.peer_id = identity_.fingerprint,
+                            .protocol_version = proto::kProtocolVersion,
+                            .port = local.port()},
+        *options_.mdns,
+        [this, v4 = local.address().is_v4()](mdns::DiscoveredPeer peer) {
+          if (peer.protocol_version != proto::kProtocolVersion) {
+            spdlog::info("ignoring peer {}: it speaks protocol version {}, we speak {}",
+                         peer.peer_id, peer.protocol_version, proto::kProtocolVersion);
+            return;
+          }
+          // Our one socket reaches only its own address family.
+          std::erase_if(peer.endpoints, [v4](const auto& e) { return e.address().is_v4() != v4; });
+          asio::post(io_, [this, peer = std::move(peer)]() mutable {
+            if (!stopping_)
+              links_.discovered(peer.peer_id, std::move(peer.endpoints));
+          });
+        },
+        [this](std::string peer_id) {
+          asio::post(io_, [this, peer_id = std::move(peer_id)] {
+            if (!stopping_)
+              links_.departed(peer_id);
+          });
+        });
+  } catch (const std::exception& e) {
+    // Peers given by address still work.
+    spdlog::warn("mDNS discovery is off: {}", e.what());
+  }
 }
 
 void Runtime::dial_address(const std::string& address) {

@@ -68,6 +68,7 @@ class Runtime {
   asio::awaitable<void> download(command::DownloadGameFiles command);
   void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
                       bool install);
+  void start_discovery();
   void dial_address(const std::string& address);
   void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
   void peer_games(const std::string& id, std::vector<proto::Game> games);
@@ -130,6 +131,8 @@ class Runtime {
   transport::Endpoint endpoint_;
   PeerLinks links_;
   std::map<std::string, std::shared_ptr<download::DownloadJob>, std::less<>> downloads_;
+  // Its own thread; what it finds is posted here.
+  std::unique_ptr<mdns::Discovery> discovery_;
   bool stopping_ = false;
 
   DiskState disk_state_;
