@@ -49,7 +49,8 @@ export function coverText(name: string): { letters: string; number: string } {
   const words = title
     .split(/[\s\-–]+/)
     .filter((w) => w && !/^(the|of|and|a)$/i.test(w));
-  const number = words.length > 1 && numeral.test(words[words.length - 1]) ? words.pop()! : '';
+  const at = words.findIndex((w, i) => i > 0 && numeral.test(w));
+  const number = at > 0 ? words.splice(at, 1)[0] : '';
   if (words.length === 0) return { letters: number || '?', number: '' };
   if (words.length === 1) {
     const word = words[0].replace(/[^\p{L}\p{N}]/gu, '');

@@ -40,10 +40,10 @@ function Progress({ progress }: { progress?: DownloadProgress }) {
         {progress ? (
           <>
             <span>
-              {formatBytes(done)} / {formatBytes(total)} · {Math.round(percent)}%
+              <strong>{Math.round(percent)}%</strong> · {formatBytes(done)} of {formatBytes(total)}
             </span>
             <span>
-              {formatSpeed(progress.bytes_per_second)} · {progress.peers_streaming}{' '}
+              {formatSpeed(progress.bytes_per_second)} from {progress.peers_streaming}{' '}
               {progress.peers_streaming === 1 ? 'peer' : 'peers'}
             </span>
           </>
