@@ -60,7 +60,8 @@ TEST(AccessGuard, RefusalNamesTheFirstProblem) {
   EXPECT_EQ(guard.refusal(no_token), std::nullopt);
 
   auto wrong_token = request;
-  wrong_token.token = std::string(64, 'b');
+  const std::string other_token(64, 'b');
+  wrong_token.token = other_token;
   EXPECT_EQ(guard.refusal(wrong_token), "wrong access token");
 }
 

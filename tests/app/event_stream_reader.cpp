@@ -30,14 +30,20 @@ EventStreamReader::~EventStreamReader() {
   thread_.join();
 }
 
+std::size_t EventStreamReader::mark() {
+  const std::scoped_lock lock(mutex_);
+  return events_.size();
+}
+
 std::optional<nlohmann::json> EventStreamReader::wait_for(
-    const std::function<bool(const nlohmann::json&)>& accept, std::chrono::milliseconds timeout) {
+    const std::function<bool(const nlohmann::json&)>& accept, std::chrono::milliseconds timeout,
+    std::size_t from) {
   std::unique_lock lock(mutex_);
   std::optional<nlohmann::json> found;
   arrived_.wait_for(lock, timeout, [&] {
-    for (const auto& event : events_) {
-      if (accept(event)) {
-        found = event;
+    for (auto i = from; i < events_.size(); ++i) {
+      if (accept(events_[i])) {
+        found = events_[i];
         return true;
       }
     }
@@ -47,8 +53,10 @@ std::optional<nlohmann::json> EventStreamReader::wait_for(
 }
 
 std::optional<nlohmann::json> EventStreamReader::wait_for_event(const std::string& name,
-                                                                std::chrono::milliseconds timeout) {
-  return wait_for([&](const nlohmann::json& event) { return event["event"] == name; }, timeout);
+                                                                std::chrono::milliseconds timeout,
+                                                                std::size_t from) {
+  return wait_for([&](const nlohmann::json& event) { return event["event"] == name; }, timeout,
+                  from);
 }
 
 std::vector<nlohmann::json> EventStreamReader::events() {

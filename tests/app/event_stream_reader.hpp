@@ -21,12 +21,16 @@ class EventStreamReader {
   EventStreamReader(std::uint16_t port, const std::string& token);
   ~EventStreamReader();
 
-  // The first event (in arrival order, from the start) that satisfies
-  // `accept`; nullopt after `timeout`.
+  // How many events arrived so far: pass it as `from` to wait only for
+  // events that come after this moment.
+  std::size_t mark();
+  // The first event from index `from` on that satisfies `accept`; nullopt
+  // after `timeout`.
   std::optional<nlohmann::json> wait_for(const std::function<bool(const nlohmann::json&)>& accept,
-                                         std::chrono::milliseconds timeout);
+                                         std::chrono::milliseconds timeout, std::size_t from = 0);
   std::optional<nlohmann::json> wait_for_event(const std::string& name,
-                                               std::chrono::milliseconds timeout);
+                                               std::chrono::milliseconds timeout,
+                                               std::size_t from = 0);
   std::vector<nlohmann::json> events();
 
  private:

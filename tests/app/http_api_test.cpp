@@ -42,6 +42,8 @@ class HttpApiTest : public ::testing::Test {
     controller_->start(game_dir);
     client_.emplace("127.0.0.1", api_->port());
     events_.emplace(api_->port(), api_->token());
+    // From here on the stream sees every event.
+    ASSERT_TRUE(events_->wait_for_event("snapshot", kTimeout));
   }
 
   void start_with_games() {
@@ -76,21 +78,28 @@ class HttpApiTest : public ::testing::Test {
     return json::parse(result->body);
   }
 
-  // Waits for the stream to report the game list with `id` in the given
-  // local state.
-  bool wait_for_game(const std::string& id, const std::string& field, bool value) {
+  // Waits for the stream (from event index `from` on) to show `id` with the
+  // given local state, in the first snapshot or a later game list.
+  bool wait_for_game(const std::string& id, const std::string& field, bool value,
+                     std::size_t from = 0) {
     return events_
         ->wait_for(
             [&](const json& event) {
-              if (event["event"] != "games-list-updated")
+              const json* games = nullptr;
+              if (event["event"] == "games-list-updated") {
+                games = &event["games"];
+              } else if (event["event"] == "snapshot") {
+                games = &event["state"]["games"];
+              } else {
                 return false;
-              for (const auto& game : event["games"]) {
+              }
+              for (const auto& game : *games) {
                 if (game["id"] == id && game["local"].is_object() && game["local"][field] == value)
                   return true;
               }
               return false;
             },
-            kTimeout)
+            kTimeout, from)
         .has_value();
   }
 
@@ -229,26 +238,29 @@ TEST_F(HttpApiTest, InstallAndUninstallReachTheRuntime) {
   start_with_games();
   ASSERT_TRUE(wait_for_game("openttd", "downloaded", true));
 
+  auto from = events_->mark();
   auto install = post("/api/games/openttd/install");
   ASSERT_TRUE(install);
   EXPECT_EQ(install->status, 202) << install->body;
-  ASSERT_TRUE(events_->wait_for_event("game-install-finished", kTimeout));
-  ASSERT_TRUE(wait_for_game("openttd", "installed", true));
+  ASSERT_TRUE(events_->wait_for_event("game-install-finished", kTimeout, from));
+  ASSERT_TRUE(wait_for_game("openttd", "installed", true, from));
   EXPECT_TRUE(fs::exists(dir_ / "games/openttd/local/README-lanspread-demo.txt"));
   // The operation was reported busy and then idle by snapshots.
   EXPECT_TRUE(events_->wait_for(
       [](const json& e) {
         return e["event"] == "operations-changed" && e["operations"].contains("openttd");
       },
-      kTimeout));
+      kTimeout, from));
 
+  from = events_->mark();
   auto uninstall = post("/api/games/openttd/uninstall");
   ASSERT_TRUE(uninstall);
   EXPECT_EQ(uninstall->status, 202);
-  ASSERT_TRUE(events_->wait_for_event("game-uninstall-finished", kTimeout));
-  ASSERT_TRUE(wait_for_game("openttd", "installed", false));
+  ASSERT_TRUE(events_->wait_for_event("game-uninstall-finished", kTimeout, from));
+  ASSERT_TRUE(wait_for_game("openttd", "installed", false, from));
   EXPECT_FALSE(fs::exists(dir_ / "games/openttd/local"));
 
+  from = events_->mark();
   auto remove = post("/api/games/openttd/remove");
   ASSERT_TRUE(remove);
   EXPECT_EQ(remove->status, 202);
@@ -262,7 +274,7 @@ TEST_F(HttpApiTest, InstallAndUninstallReachTheRuntime) {
         }
         return true;
       },
-      kTimeout));
+      kTimeout, from));
   EXPECT_FALSE(fs::exists(dir_ / "games/openttd/version.ini"));
 }
 
@@ -319,11 +331,12 @@ TEST_F(HttpApiTest, GameFolderIsValidatedBeforeUse) {
   EXPECT_EQ(relative->status, 400);
 
   test::write_file(dir_ / "other/cs16/version.ini", "7");
+  const auto from = events_->mark();
   auto other = post("/api/game-dir", {{"path", (dir_ / "other").string()}});
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 202) << other->body;
-  ASSERT_TRUE(events_->wait_for_event("game-dir-changed", kTimeout));
-  ASSERT_TRUE(wait_for_game("cs16", "downloaded", true));
+  ASSERT_TRUE(events_->wait_for_event("game-dir-changed", kTimeout, from));
+  ASSERT_TRUE(wait_for_game("cs16", "downloaded", true, from));
   EXPECT_EQ(state()["game_dir"], (dir_ / "other").string());
 }
 
@@ -338,10 +351,11 @@ TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
   EXPECT_EQ(install->status, 503);
 
   create_game_dir_with_demo(dir_ / "chosen");
+  const auto from = events_->mark();
   auto chosen = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
   ASSERT_TRUE(chosen);
   EXPECT_EQ(chosen->status, 200) << chosen->body;
-  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true));
+  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
   snapshot = state();
   EXPECT_EQ(snapshot["runtime"]["running"], true);
   EXPECT_TRUE(snapshot["game_dir_problem"].is_null());
