@@ -248,7 +248,7 @@ CommandResult AppController::dismiss_failure(const std::string& game_id) {
 CommandResult AppController::set_game_dir(const std::string& text) {
   const auto path = user_path(text);
   if (!path)
-    return refused(400, "give the folder's full path, e.g. /home/you/Games or ~/Games");
+    return refused(400, "Give the folder's full path, e.g. /home/you/Games or ~/Games");
   if (auto problem = peer::game_dir_problem(*path))
     return refused(400, *problem);
   bool running = false;
