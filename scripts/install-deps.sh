@@ -9,6 +9,8 @@ packages=(
   libasio-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgnutls28-dev libngtcp2-dev libngtcp2-crypto-gnutls-dev
   libarchive-dev libarchive-tools
+  # the app's local HTTP API (docs/app.md)
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # multi-host tests and benchmarks: namespaces, shaping, loss, the tools we compare with
   iproute2 nftables avahi-daemon avahi-utils dbus aria2 nginx-light rsync
@@ -22,6 +24,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Debian's nodejs comes without npm; other builds of nodejs bundle it.
+if ! command -v npm > /dev/null && ! dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed"; then
+  missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the main job: a Lanspread peer sharing the
-# default game folder until Ctrl-C. Extra arguments go to `lanspread`
-# before the subcommand, e.g. scripts/run.sh --games ~/Games.
+# Sets everything up and runs the main job: the Lanspread desktop app (a peer
+# sharing the default game folder, with its web UI on 127.0.0.1, opened in
+# the browser) until Ctrl-C or the UI's Quit button. Extra arguments go to
+# `lanspread` before the subcommand, e.g. scripts/run.sh --games ~/Games.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh release
-exec build/release/src/cli/lanspread "$@" serve
+scripts/build-ui.sh
+exec build/release/src/cli/lanspread "$@" app

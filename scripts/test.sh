@@ -2,9 +2,11 @@
 # Sets everything up and runs every test:
 #   1. formatting check (clang-format)
 #   2. the whole suite (GoogleTest via CTest), optimised build
-#   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   4. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
-# `scripts/test.sh --quick` runs only steps 1 and 2.
+#   3. the web UI: build it and run its browser tests (headless Chromium
+#      against the real app binary)
+#   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   5. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
+# `scripts/test.sh --quick` runs only steps 1 to 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,10 @@ scripts/lint.sh format
 echo "== tests (release build)"
 scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j "$jobs"
+
+echo "== web UI: build and browser tests"
+scripts/build-ui.sh
+(cd ui && npx playwright test)
 
 $quick && exit 0
 

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cli/app_command.hpp"
 #include "cli/download_command.hpp"
 #include "cli/global_options.hpp"
 #include "cli/network_commands.hpp"
@@ -56,6 +57,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");
 
+  lanspread::cli::AppOptions app_options;
+  auto* desktop =
+      app.add_subcommand("app", "the desktop app: the peer and its web UI in the browser");
+  desktop->add_flag("--no-browser", app_options.no_browser,
+                    "print the UI's address instead of opening the browser");
+  desktop->add_option("--ui-port", app_options.ui_port,
+                      "UI port on 127.0.0.1 (default: a free one)");
+  desktop->add_option("--ui-dir", app_options.ui_dir,
+                      "the built UI (default: the source tree's ui/dist)");
+  desktop->add_option("--peer", app_options.peers, "a peer's HOST:PORT (repeatable)");
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
   double wait_seconds = 3;
@@ -100,6 +111,8 @@ int main(int argc, char** argv) {
 
   configure_logging(options.log_level);
   try {
+    if (desktop->parsed())
+      return lanspread::cli::run_app(options, app_options);
     if (serve->parsed())
       return lanspread::cli::run_serve(options);
     if (status->parsed())

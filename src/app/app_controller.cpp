@@ -1,0 +1,280 @@
+#include "app/app_controller.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "peer/install/unpacker.hpp"
+#include "peer/library/game_dir_check.hpp"
+#include "peer/runtime/settings.hpp"
+
+namespace lanspread::app {
+namespace fs = std::filesystem;
+namespace {
+
+using namespace std::chrono_literals;
+
+// How often the dispatcher looks at the stop flag while no event arrives.
+constexpr auto kDispatchPoll = 100ms;
+
+CommandResult refused(int status, std::string error) {
+  return CommandResult{.status = status, .error = std::move(error)};
+}
+
+// "~/Games" means the user's home; everything else must be absolute, since
+// the app's working directory means nothing to the person typing.
+std::optional<fs::path> user_path(const std::string& text) {
+  if (text.starts_with("~/") || text == "~") {
+    const char* home = std::getenv("HOME");
+    if (home == nullptr)
+      return std::nullopt;
+    return fs::path(home) / text.substr(std::min<std::size_t>(2, text.size()));
+  }
+  fs::path path(text);
+  if (!path.is_absolute())
+    return std::nullopt;
+  return path;
+}
+
+bool valid_peer_address(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
+    return false;
+  unsigned port = 0;
+  const auto* first = address.data() + colon + 1;
+  const auto* last = address.data() + address.size();
+  const auto [end, error] = std::from_chars(first, last, port);
+  return error == std::errc() && end == last && port > 0 && port <= 65535;
+}
+
+}  // namespace
+
+AppController::AppController(Options options, peer::Catalog catalog,
+                             std::shared_ptr<peer::install::Unpacker> unpacker)
+    : options_(std::move(options)),
+      catalog_(catalog),
+      unpacker_(std::move(unpacker)),
+      state_(std::move(catalog)) {
+  dispatcher_ = std::thread([this] { dispatch_events(); });
+}
+
+AppController::~AppController() {
+  stop();
+}
+
+void AppController::start(const fs::path& game_dir) {
+  if (const auto problem = start_runtime(game_dir)) {
+    spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", game_dir.string(),
+                 *problem);
+    state_.set_game_dir(game_dir, *problem);
+  }
+  for (const auto& address : options_.peers) {
+    const auto result = add_peer(address);
+    if (!result.ok())
+      spdlog::warn("--peer {}: {}", address, result.error);
+  }
+}
+
+std::optional<std::string> AppController::start_runtime(const fs::path& game_dir) {
+  if (auto problem = peer::game_dir_problem(game_dir))
+    return problem;
+  const std::scoped_lock lock(runtime_mutex_);
+  try {
+    runtime_.emplace(peer::start_peer(
+        game_dir, events_.sink(), unpacker_, catalog_,
+        peer::PeerOptions{.state_dir = options_.state_dir,
+                          .listen = {asio::ip::address_v4::any(), options_.quic_port}}));
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  state_.set_game_dir(fs::absolute(game_dir).lexically_normal(), std::nullopt);
+  state_.set_runtime_running(true);
+  return std::nullopt;
+}
+
+void AppController::stop() {
+  if (stopping_.exchange(true))
+    return;
+  {
+    const std::scoped_lock lock(runtime_mutex_);
+    if (runtime_)
+      runtime_->shutdown();
+  }
+  dispatcher_.join();
+  state_.set_runtime_running(false);
+  hub_.close();
+}
+
+void AppController::dispatch_events() {
+  // The runtime's thread only queues; everything else happens here, so a
+  // slow consumer never stalls the runtime and forwarding a command from an
+  // event cannot deadlock with shutdown.
+  for (;;) {
+    auto event = events_.pop(kDispatchPoll);
+    if (!event) {
+      if (stopping_)
+        return;
+      continue;
+    }
+    if (const auto* files = std::get_if<peer::event::GotGameFiles>(&*event))
+      forward_files(*files);
+    if (const auto* none = std::get_if<peer::event::NoPeersHaveGame>(&*event)) {
+      const std::scoped_lock lock(pending_mutex_);
+      pending_downloads_.erase(none->game_id);
+    }
+    const std::scoped_lock lock(publish_mutex_);
+    for (const auto& ui_event : state_.apply(*event))
+      hub_.publish(ui_event.dump());
+  }
+}
+
+void AppController::forward_files(const peer::event::GotGameFiles& files) {
+  {
+    const std::scoped_lock lock(pending_mutex_);
+    if (pending_downloads_.erase(files.game_id) == 0)
+      return;
+  }
+  // The UI asked for a download: take every file the peers offer, as the
+  // original's UI does.
+  const std::scoped_lock lock(runtime_mutex_);
+  if (runtime_ && !stopping_)
+    runtime_->send(peer::command::DownloadGameFiles{files.game_id, files.files});
+}
+
+std::shared_ptr<EventHub::Subscription> AppController::subscribe() {
+  const std::scoped_lock lock(publish_mutex_);
+  nlohmann::json first = {{"event", "snapshot"}, {"state", state_.snapshot()}};
+  return hub_.subscribe(first.dump());
+}
+
+void AppController::publish(const nlohmann::json& event) {
+  const std::scoped_lock lock(publish_mutex_);
+  hub_.publish(event.dump());
+}
+
+CommandResult AppController::check_game(const std::string& game_id, bool must_be_idle) const {
+  if (!state_.is_catalog_game(game_id))
+    return refused(404, fmt::format("'{}' is not a game in the catalog", game_id));
+  if (must_be_idle) {
+    if (const auto kind = state_.operation(game_id)) {
+      return refused(409, fmt::format("{} is busy ({})", game_id, peer::to_string(*kind)));
+    }
+  }
+  return {};
+}
+
+CommandResult AppController::send(peer::PeerCommand command) {
+  const std::scoped_lock lock(runtime_mutex_);
+  if (!runtime_)
+    return refused(503, "no game folder is set yet: choose one first");
+  if (stopping_ || !runtime_->send(std::move(command)))
+    return refused(503, "the peer is shutting down");
+  return {};
+}
+
+CommandResult AppController::request_files(const std::string& game_id) {
+  if (auto check = check_game(game_id, false); !check.ok())
+    return check;
+  return send(peer::command::GetGame{game_id});
+}
+
+CommandResult AppController::download(const std::string& game_id) {
+  if (auto check = check_game(game_id, true); !check.ok())
+    return check;
+  {
+    const std::scoped_lock lock(pending_mutex_);
+    pending_downloads_.insert(game_id);
+  }
+  auto result = send(peer::command::GetGame{game_id});
+  if (!result.ok()) {
+    const std::scoped_lock lock(pending_mutex_);
+    pending_downloads_.erase(game_id);
+  }
+  return result;
+}
+
+CommandResult AppController::update(const std::string& game_id) {
+  if (auto check = check_game(game_id, true); !check.ok())
+    return check;
+  {
+    const std::scoped_lock lock(pending_mutex_);
+    pending_downloads_.insert(game_id);
+  }
+  auto result = send(peer::command::FetchLatestFromPeers{game_id});
+  if (!result.ok()) {
+    const std::scoped_lock lock(pending_mutex_);
+    pending_downloads_.erase(game_id);
+  }
+  return result;
+}
+
+CommandResult AppController::cancel_download(const std::string& game_id) {
+  if (auto check = check_game(game_id, false); !check.ok())
+    return check;
+  {
+    const std::scoped_lock lock(pending_mutex_);
+    pending_downloads_.erase(game_id);
+  }
+  return send(peer::command::CancelDownload{game_id});
+}
+
+CommandResult AppController::install(const std::string& game_id) {
+  if (auto check = check_game(game_id, true); !check.ok())
+    return check;
+  return send(peer::command::InstallGame{game_id});
+}
+
+CommandResult AppController::uninstall(const std::string& game_id) {
+  if (auto check = check_game(game_id, true); !check.ok())
+    return check;
+  return send(peer::command::UninstallGame{game_id});
+}
+
+CommandResult AppController::remove_download(const std::string& game_id) {
+  if (auto check = check_game(game_id, true); !check.ok())
+    return check;
+  return send(peer::command::RemoveDownloadedGame{game_id});
+}
+
+CommandResult AppController::dismiss_failure(const std::string& game_id) {
+  const std::scoped_lock lock(publish_mutex_);
+  if (auto event = state_.dismiss_failure(game_id))
+    hub_.publish(event->dump());
+  return CommandResult{.status = 200};
+}
+
+CommandResult AppController::set_game_dir(const std::string& text) {
+  const auto path = user_path(text);
+  if (!path)
+    return refused(400, "Give the folder's full path, e.g. /home/you/Games or ~/Games");
+  if (auto problem = peer::game_dir_problem(*path))
+    return refused(400, *problem);
+  bool running = false;
+  {
+    const std::scoped_lock lock(runtime_mutex_);
+    running = runtime_.has_value();
+  }
+  if (running) {
+    // The runtime checks again, remembers the folder and reports
+    // game-dir-changed (or command-failed).
+    return send(peer::command::SetGameDir{*path});
+  }
+  if (const auto error = peer::save_settings(options_.state_dir, peer::Settings{.game_dir = *path}))
+    return refused(500, "cannot remember the game folder: " + *error);
+  if (auto problem = start_runtime(*path))
+    return refused(400, *problem);
+  publish(
+      {{"event", "game-dir-changed"}, {"path", fs::absolute(*path).lexically_normal().string()}});
+  return CommandResult{.status = 200};
+}
+
+CommandResult AppController::add_peer(const std::string& address) {
+  if (!valid_peer_address(address))
+    return refused(400, fmt::format("'{}' is not HOST:PORT (e.g. 192.168.1.20:40000)", address));
+  // The runtime has no command to add a peer by address yet.
+  return refused(501, "adding a peer by address is not available yet in this build");
+}
+
+}  // namespace lanspread::app

@@ -1,0 +1,56 @@
+#include "app/demo_game.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace lanspread::app {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kReadme =
+    "This is not OpenTTD: it is a placeholder Lanspread put into a new game\n"
+    "folder so the library has something to show. Install and uninstall it\n"
+    "to see how Lanspread works, or remove it. Real games come from the\n"
+    "other peers on your network.\n";
+
+void write_zip(const fs::path& zip, std::string_view entry_name, std::string_view contents) {
+  const std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(),
+                                                                       archive_write_free);
+  if (!writer || archive_write_set_format_zip(writer.get()) != ARCHIVE_OK ||
+      archive_write_open_filename(writer.get(), zip.c_str()) != ARCHIVE_OK) {
+    throw std::runtime_error("cannot create " + zip.string());
+  }
+  const std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
+                                                                            archive_entry_free);
+  archive_entry_set_pathname(entry.get(), std::string(entry_name).c_str());
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_perm(entry.get(), 0644);
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(contents.size()));
+  if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK ||
+      archive_write_data(writer.get(), contents.data(), contents.size()) !=
+          static_cast<la_ssize_t>(contents.size()) ||
+      archive_write_close(writer.get()) != ARCHIVE_OK) {
+    throw std::runtime_error("cannot write " + zip.string() + ": " +
+                             archive_error_string(writer.get()));
+  }
+}
+
+}  // namespace
+
+void create_game_dir_with_demo(const fs::path& game_dir) {
+  if (fs::exists(game_dir))
+    return;
+  const auto root = game_dir / kDemoGameId;
+  fs::create_directories(root);
+  write_zip(root / "openttd-lanspread-demo.zip", "README-lanspread-demo.txt", kReadme);
+  // The sentinel last: a game counts as downloaded once version.ini exists.
+  std::ofstream(root / "version.ini") << "demo-1\n";
+}
+
+}  // namespace lanspread::app

@@ -1,0 +1,69 @@
+#include "cli/app_command.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/app_controller.hpp"
+#include "app/browser.hpp"
+#include "app/demo_game.hpp"
+#include "app/http_api.hpp"
+#include "peer/catalog/catalog.hpp"
+#include "peer/install/libarchive_unpacker.hpp"
+#include "peer/runtime/settings.hpp"
+
+namespace lanspread::cli {
+namespace fs = std::filesystem;
+
+int run_app(const GlobalOptions& options, const AppOptions& app_options) {
+  const auto state_dir = resolve_state_dir(options);
+  fs::create_directories(state_dir);
+  // A newcomer (no --games, nothing remembered) gets the default folder,
+  // created with a demo game. A chosen folder is never created: a typo must
+  // not become an empty library.
+  const bool first_run = options.games.empty() && peer::load_settings(state_dir).game_dir.empty();
+  const auto game_dir = resolve_game_dir(options, state_dir);
+  if (first_run)
+    app::create_game_dir_with_demo(game_dir);
+
+  // Blocked before any thread starts, so every thread inherits the mask and
+  // sigwait below is the only receiver; the UI's quit button raises SIGTERM.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto catalog = peer::Catalog::load(state_dir);
+  app::AppController controller(
+      {.state_dir = state_dir, .quic_port = options.port, .peers = app_options.peers},
+      std::move(catalog), std::make_shared<peer::install::LibarchiveUnpacker>());
+  app::HttpApi api(controller, {.ui_dir = app_options.ui_dir.empty() ? fs::path(LANSPREAD_UI_DIST)
+                                                                     : app_options.ui_dir,
+                                .port = app_options.ui_port,
+                                .token = {},
+                                .on_quit = [] { ::kill(::getpid(), SIGTERM); }});
+  controller.start(game_dir);
+
+  const auto url = api.url();
+  if (options.json) {
+    std::cout << nlohmann::json{{"event", "app-ready"}, {"url", url}}.dump() << std::endl;
+  } else {
+    std::cout << "Lanspread is running. Open " << url << std::endl;
+  }
+  if (!app_options.no_browser)
+    app::open_in_browser(url, state_dir);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("stopping ({})", signal_number == SIGINT ? "interrupted" : "quit");
+  api.stop();
+  controller.stop();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace lanspread::cli

@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace lanspread {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kProgram = LANSPREAD_BINARY;
+
+struct AppUrl {
+  std::uint16_t port = 0;
+  std::string token;
+};
+
+std::optional<AppUrl> parse_url(const std::string& out) {
+  static const std::regex kUrl(R"(http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]+))");
+  std::smatch match;
+  if (!std::regex_search(out, match, kUrl))
+    return std::nullopt;
+  return AppUrl{static_cast<std::uint16_t>(std::stoi(match[1])), match[2]};
+}
+
+TEST(AppCommand, ServesTheUiUntilCtrlC) {
+  test::TempDir dir;
+  test::write_file(dir / "games/quake3/version.ini", "1.32");
+  test::write_file(dir / "ui/index.html", "<title>ui</title>");
+  test::ChildProcess app({kProgram, "--games", (dir / "games").string(), "--state",
+                          (dir / "state").string(), "app", "--no-browser", "--ui-dir",
+                          (dir / "ui").string()});
+  ASSERT_TRUE(app.wait_for_output("token=", 20s)) << app.err();
+  ASSERT_TRUE(app.wait_for_output("\n", 5s));
+  const auto url = parse_url(app.out());
+  ASSERT_TRUE(url) << app.out();
+
+  httplib::Client client("127.0.0.1", url->port);
+  auto page = client.Get("/?token=" + url->token);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, "<title>ui</title>");
+  auto refused = client.Get("/");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+
+  app.send_signal(SIGINT);
+  EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
+  EXPECT_NE(app.err().find("stopped cleanly"), std::string::npos);
+}
+
+TEST(AppCommand, QuitFromTheUiStopsTheApp) {
+  test::TempDir dir;
+  test::ChildProcess app({kProgram, "--games", (dir / "games").string(), "--state",
+                          (dir / "state").string(), "--json", "app", "--no-browser"});
+  ASSERT_TRUE(app.wait_for_output("app-ready", 20s)) << app.err();
+  ASSERT_TRUE(app.wait_for_output("\n", 5s));
+  const auto ready = nlohmann::json::parse(app.out().substr(0, app.out().find('\n')));
+  const auto url = parse_url(ready["url"]);
+  ASSERT_TRUE(url);
+  httplib::Client client("127.0.0.1", url->port);
+  auto quit = client.Post("/api/quit", {{"X-Lanspread-Token", url->token}}, "", "text/plain");
+  ASSERT_TRUE(quit);
+  EXPECT_EQ(quit->status, 202);
+  EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
+}
+
+TEST(AppCommand, ANewcomerGetsTheDefaultFolderWithADemoGame) {
+  test::TempDir dir;
+  // The default folder lives under XDG_DATA_HOME; the child inherits it.
+  ASSERT_EQ(::setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1), 0);
+  test::ChildProcess desktop(
+      {kProgram, "--state", (dir / "state").string(), "app", "--no-browser"});
+  ASSERT_TRUE(desktop.wait_for_output("token=", 20s)) << desktop.err();
+  desktop.send_signal(SIGTERM);
+  EXPECT_EQ(desktop.wait_exit(20s), 0) << desktop.err();
+  ::unsetenv("XDG_DATA_HOME");
+  const auto demo = dir / "data/lanspread/games/openttd";
+  EXPECT_EQ(test::read_file(demo / "version.ini"), "demo-1\n");
+  EXPECT_TRUE(fs::is_regular_file(demo / "openttd-lanspread-demo.zip"));
+}
+
+TEST(AppCommand, AChosenFolderIsNeverCreated) {
+  test::TempDir dir;
+  test::ChildProcess app({kProgram, "--games", (dir / "typo").string(), "--state",
+                          (dir / "state").string(), "app", "--no-browser"});
+  ASSERT_TRUE(app.wait_for_output("choose one in the UI", 20s)) << app.err();
+  app.send_signal(SIGINT);
+  EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
+  EXPECT_FALSE(fs::exists(dir / "typo"));
+}
+
+}  // namespace
+}  // namespace lanspread

@@ -1,0 +1,121 @@
+#include "app/app_state.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lanspread::app {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> names(const std::vector<json>& events) {
+  std::vector<std::string> result;
+  for (const auto& event : events)
+    result.push_back(event["event"]);
+  return result;
+}
+
+peer::LocalGame downloaded(const std::string& id, const std::string& version) {
+  return peer::LocalGame{.id = id, .downloaded = true, .version = version, .size = 100};
+}
+
+TEST(AppState, LocalGamesGetCatalogMetadata) {
+  AppState state(peer::Catalog::bundled());
+  const auto events = state.apply(peer::event::LocalLibraryChanged{
+      {downloaded("cs16", "1"), downloaded("not-in-catalog", "1")}});
+  ASSERT_EQ(names(events), std::vector<std::string>{"games-list-updated"});
+  const auto games = state.snapshot()["games"];
+  ASSERT_EQ(games.size(), 1u);
+  EXPECT_EQ(games[0]["name"], "Counter-Strike 1.6");
+  EXPECT_EQ(games[0]["genre"], "Tactical shooter");
+  EXPECT_EQ(games[0]["local"]["downloaded"], true);
+  EXPECT_EQ(games[0]["peer_count"], 0);
+}
+
+TEST(AppState, LocalChangesKeepWhatPeersOffer) {
+  AppState state(peer::Catalog::bundled());
+  peer::event::LibraryGame on_network{.game = {.id = "quake3", .name = "Quake III Arena"},
+                                      .peer_count = 2};
+  state.apply(peer::event::AggregatedLibraryChanged{{on_network}});
+  state.apply(peer::event::LocalLibraryChanged{{downloaded("cs16", "1")}});
+  auto games = state.snapshot()["games"];
+  ASSERT_EQ(games.size(), 2u);
+  // Once this machine no longer has cs16 it leaves the view; quake3 stays.
+  state.apply(peer::event::LocalLibraryChanged{{}});
+  games = state.snapshot()["games"];
+  ASSERT_EQ(games.size(), 1u);
+  EXPECT_EQ(games[0]["id"], "quake3");
+  EXPECT_EQ(games[0]["peer_count"], 2);
+}
+
+TEST(AppState, OnlyOperationSnapshotsMarkAGameBusy) {
+  AppState state(peer::Catalog::bundled());
+  state.apply(peer::event::InstallGameBegin{"cs16"});
+  EXPECT_EQ(state.operation("cs16"), std::nullopt);
+  state.apply(peer::event::ActiveOperationsChanged{{{"cs16", peer::OperationKind::Installing}}});
+  EXPECT_EQ(state.operation("cs16"), peer::OperationKind::Installing);
+  state.apply(peer::event::InstallGameFinished{"cs16"});
+  EXPECT_EQ(state.operation("cs16"), peer::OperationKind::Installing);
+  state.apply(peer::event::ActiveOperationsChanged{{}});
+  EXPECT_EQ(state.operation("cs16"), std::nullopt);
+  EXPECT_EQ(state.snapshot()["operations"], json::object());
+}
+
+TEST(AppState, FailureIsKeptUntilTheNextAttempt) {
+  AppState state(peer::Catalog::bundled());
+  const auto failed = state.apply(peer::event::InstallGameFailed{"cs16", "disk full"});
+  EXPECT_EQ(names(failed), (std::vector<std::string>{"game-install-failed", "failure"}));
+  EXPECT_EQ(failed[1]["operation"], "install");
+  EXPECT_EQ(state.snapshot()["failures"]["cs16"]["reason"], "disk full");
+  const auto retried = state.apply(peer::event::InstallGameBegin{"cs16"});
+  EXPECT_EQ(names(retried), (std::vector<std::string>{"game-install-begin", "failure-dismissed"}));
+  EXPECT_EQ(state.snapshot()["failures"], json::object());
+}
+
+TEST(AppState, CancelledDownloadIsNoFailure) {
+  AppState state(peer::Catalog::bundled());
+  state.apply(peer::event::DownloadGameFilesBegin{"cs16"});
+  state.apply(peer::event::DownloadGameFilesProgress{"cs16", 10, 100, 5, 2});
+  EXPECT_EQ(state.snapshot()["downloads"]["cs16"]["peers_streaming"], 2);
+  const auto cancelled = state.apply(peer::event::DownloadGameFilesCancelled{"cs16"});
+  EXPECT_EQ(names(cancelled), std::vector<std::string>{"game-download-cancelled"});
+  EXPECT_EQ(state.snapshot()["downloads"], json::object());
+  EXPECT_EQ(state.snapshot()["failures"], json::object());
+
+  state.apply(peer::event::DownloadGameFilesBegin{"cs16"});
+  const auto failed = state.apply(peer::event::DownloadGameFilesFailed{"cs16", "peer left"});
+  EXPECT_EQ(names(failed), (std::vector<std::string>{"game-download-failed", "failure"}));
+  EXPECT_EQ(state.snapshot()["failures"]["cs16"]["operation"], "download");
+}
+
+TEST(AppState, CommandFailuresGoToTheGameOrTheNotices) {
+  AppState state(peer::Catalog::bundled());
+  state.apply(peer::event::CommandFailed{"get-game", "cs16", "not available yet"});
+  state.apply(peer::event::CommandFailed{"set-game-dir", "", "not writable"});
+  state.apply(peer::event::NoPeersHaveGame{"quake3"});
+  const auto snapshot = state.snapshot();
+  EXPECT_EQ(snapshot["failures"]["cs16"]["operation"], "get-game");
+  EXPECT_EQ(snapshot["failures"]["quake3"]["operation"], "download");
+  EXPECT_EQ(snapshot["notices"], json::array({"set-game-dir: not writable"}));
+}
+
+TEST(AppState, PeersComeAndGo) {
+  AppState state(peer::Catalog::bundled());
+  state.apply(peer::event::PeerDiscovered{"abc", "10.0.0.2:4000"});
+  state.apply(peer::event::PeerDiscovered{"def", "10.0.0.3:4000"});
+  EXPECT_EQ(state.snapshot()["peer_count"], 2);
+  const auto lost = state.apply(peer::event::PeerLost{"abc"});
+  EXPECT_EQ(names(lost), std::vector<std::string>{"peer-lost"});
+  const auto snapshot = state.snapshot();
+  EXPECT_EQ(snapshot["peer_count"], 1);
+  EXPECT_EQ(snapshot["peers"], json::array({{{"peer_id", "def"}, {"address", "10.0.0.3:4000"}}}));
+}
+
+TEST(AppState, UiEventNames) {
+  EXPECT_EQ(ui_event_name("download-game-files-progress"), "game-download-progress");
+  EXPECT_EQ(ui_event_name("uninstall-game-failed"), "game-uninstall-failed");
+  EXPECT_EQ(ui_event_name("aggregated-library-changed"), "games-list-updated");
+  EXPECT_EQ(ui_event_name("peer-lost"), "peer-lost");
+}
+
+}  // namespace
+}  // namespace lanspread::app

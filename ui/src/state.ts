@@ -1,0 +1,104 @@
+import type { AppEvent, AppSnapshot, DownloadProgress, Failure, Game, OperationKind, Peer } from './types';
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'error' | 'info';
+}
+
+export interface UiState {
+  app: AppSnapshot | null;
+  connected: boolean;
+  stopped: boolean;
+  notices: Notice[];
+}
+
+export const initialState: UiState = { app: null, connected: false, stopped: false, notices: [] };
+
+export type Action =
+  | { type: 'event'; event: AppEvent }
+  | { type: 'connection'; connected: boolean }
+  | { type: 'notice'; text: string; tone?: Notice['tone'] }
+  | { type: 'dismiss-notice'; id: number }
+  | { type: 'stopped' };
+
+let nextNoticeId = 1;
+
+function withNotice(state: UiState, text: string, tone: Notice['tone'] = 'error'): UiState {
+  const notices = [...state.notices, { id: nextNoticeId++, text, tone }].slice(-4);
+  return { ...state, notices };
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+// Applies one event of the stream. Operation state comes from
+// "operations-changed" only; no other event marks a game busy or idle.
+function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
+  const id = typeof event.game_id === 'string' ? event.game_id : '';
+  switch (event.event) {
+    case 'games-list-updated':
+      return { ...app, games: event.games as Game[] };
+    case 'operations-changed':
+      return { ...app, operations: event.operations as Record<string, OperationKind> };
+    case 'game-download-progress':
+      return { ...app, downloads: { ...app.downloads, [id]: event as unknown as DownloadProgress } };
+    case 'game-download-finished':
+    case 'game-download-failed':
+    case 'game-download-cancelled':
+      return { ...app, downloads: without(app.downloads, id) };
+    case 'failure':
+      return { ...app, failures: { ...app.failures, [id]: event as unknown as Failure } };
+    case 'failure-dismissed':
+      return { ...app, failures: without(app.failures, id) };
+    case 'peer-discovered': {
+      const peer = { peer_id: event.peer_id as string, address: event.address as string };
+      const peers = [...app.peers.filter((p) => p.peer_id !== peer.peer_id), peer];
+      return { ...app, peers, peer_count: peers.length };
+    }
+    case 'peer-lost': {
+      const peers = app.peers.filter((p: Peer) => p.peer_id !== event.peer_id);
+      return { ...app, peers, peer_count: peers.length };
+    }
+    case 'peer-count':
+      return { ...app, peer_count: event.count as number };
+    case 'game-dir-changed':
+      return {
+        ...app,
+        game_dir: event.path as string,
+        game_dir_problem: null,
+        runtime: { ...app.runtime, running: true },
+      };
+    case 'peer-listening':
+      return { ...app, runtime: { ...app.runtime, quic_port: event.port as number, peer_id: event.peer_id as string } };
+    default:
+      return app;
+  }
+}
+
+export function reducer(state: UiState, action: Action): UiState {
+  switch (action.type) {
+    case 'connection':
+      return { ...state, connected: action.connected };
+    case 'notice':
+      return withNotice(state, action.text, action.tone);
+    case 'dismiss-notice':
+      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+    case 'stopped':
+      return { ...state, stopped: true, connected: false };
+    case 'event': {
+      const event = action.event;
+      if (event.event === 'snapshot') return { ...state, app: event.state as AppSnapshot, connected: true };
+      if (event.event === 'app-quitting') return { ...state, stopped: true };
+      let next = state;
+      if (event.event === 'command-failed' && !event.game_id)
+        next = withNotice(next, `${String(event.command)}: ${String(event.reason)}`);
+      if (event.event === 'runtime-failure') next = withNotice(next, String(event.reason));
+      return next.app ? { ...next, app: applyEvent(next.app, event) } : next;
+    }
+  }
+}

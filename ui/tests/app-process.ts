@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '../..');
+export const binary = process.env.LANSPREAD_BINARY ?? join(repoRoot, 'build/release/src/cli/lanspread');
+export const uiDist = join(repoRoot, 'ui/dist');
+export const screenshotDir = process.env.UI_SCREENSHOTS ?? join(repoRoot, 'build/ui-screenshots');
+
+// A downloaded game: a tar archive with one file, and its version.ini.
+export function addDownloadedGame(gameDir: string, id: string, version: string, installed = false) {
+  const root = join(gameDir, id);
+  const payload = join(root, '.payload');
+  mkdirSync(payload, { recursive: true });
+  writeFileSync(join(payload, `${id}.txt`), `test payload of ${id}\n`);
+  execFileSync('tar', ['-cf', join(root, `${id}.tar`), '-C', payload, `${id}.txt`]);
+  rmSync(payload, { recursive: true });
+  if (installed) {
+    mkdirSync(join(root, 'local'));
+    writeFileSync(join(root, 'local', `${id}.txt`), `test payload of ${id}\n`);
+  }
+  writeFileSync(join(root, 'version.ini'), `${version}\n`);
+}
+
+// The real app on its own temp folders, with its UI on a free loopback port.
+export class AppProcess {
+  readonly dir: string;
+  readonly gameDir: string;
+  url = '';
+  private child: ChildProcess | null = null;
+  private stderr = '';
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'lanspread-ui-'));
+    this.gameDir = join(this.dir, 'games');
+    mkdirSync(this.gameDir);
+  }
+
+  async start(extraArgs: string[] = []): Promise<void> {
+    const args = ['--games', this.gameDir, '--state', join(this.dir, 'state'), '--json', 'app', '--no-browser', '--ui-dir', uiDist, ...extraArgs];
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.url = await new Promise<string>((resolveUrl, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the app printed no URL:\n${this.stderr}`)), 20_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        for (const line of out.split('\n')) {
+          if (!line.startsWith('{')) continue;
+          try {
+            const event = JSON.parse(line) as { event?: string; url?: string };
+            if (event.event === 'app-ready' && event.url) {
+              clearTimeout(timer);
+              resolveUrl(event.url);
+            }
+          } catch {
+            // a partial line; wait for the rest
+          }
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the app exited with ${code}:\n${this.stderr}`));
+      });
+    });
+  }
+
+  get origin(): string {
+    return new URL(this.url).origin;
+  }
+
+  async stop(): Promise<number | null> {
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null) {
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      child.kill('SIGINT');
+      const code = await exited;
+      rmSync(this.dir, { recursive: true, force: true });
+      return code;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    return child?.exitCode ?? null;
+  }
+}
