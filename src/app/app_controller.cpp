@@ -9,6 +9,7 @@
 #include "peer/install/unpacker.hpp"
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/settings.hpp"
+#include "peer/services/peer_address.hpp"
 
 namespace lanspread::app {
 namespace fs = std::filesystem;
@@ -38,17 +39,6 @@ std::optional<fs::path> user_path(const std::string& text) {
   return path;
 }
 
-bool valid_peer_address(const std::string& address) {
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
-    return false;
-  unsigned port = 0;
-  const auto* first = address.data() + colon + 1;
-  const auto* last = address.data() + address.size();
-  const auto [end, error] = std::from_chars(first, last, port);
-  return error == std::errc() && end == last && port > 0 && port <= 65535;
-}
-
 }  // namespace
 
 AppController::AppController(Options options, peer::Catalog catalog,
@@ -70,11 +60,6 @@ void AppController::start(const fs::path& game_dir) {
                  *problem);
     state_.set_game_dir(game_dir, *problem);
   }
-  for (const auto& address : options_.peers) {
-    const auto result = add_peer(address);
-    if (!result.ok())
-      spdlog::warn("--peer {}: {}", address, result.error);
-  }
 }
 
 std::optional<std::string> AppController::start_runtime(const fs::path& game_dir) {
@@ -82,10 +67,8 @@ std::optional<std::string> AppController::start_runtime(const fs::path& game_dir
     return problem;
   const std::scoped_lock lock(runtime_mutex_);
   try {
-    runtime_.emplace(peer::start_peer(
-        game_dir, events_.sink(), unpacker_, catalog_,
-        peer::PeerOptions{.state_dir = options_.state_dir,
-                          .listen = {asio::ip::address_v4::any(), options_.quic_port}}));
+    runtime_.emplace(peer::start_peer(game_dir, events_.sink(), peer::PeerGameDB{}, unpacker_,
+                                      catalog_, options_));
   } catch (const std::exception& e) {
     return std::string(e.what());
   }
@@ -261,7 +244,9 @@ CommandResult AppController::set_game_dir(const std::string& text) {
     // game-dir-changed (or command-failed).
     return send(peer::command::SetGameDir{*path});
   }
-  if (const auto error = peer::save_settings(options_.state_dir, peer::Settings{.game_dir = *path}))
+  auto settings = peer::load_settings(options_.state_dir);
+  settings.game_dir = *path;
+  if (const auto error = peer::save_settings(options_.state_dir, settings))
     return refused(500, "cannot remember the game folder: " + *error);
   if (auto problem = start_runtime(*path))
     return refused(400, *problem);
@@ -271,10 +256,9 @@ CommandResult AppController::set_game_dir(const std::string& text) {
 }
 
 CommandResult AppController::add_peer(const std::string& address) {
-  if (!valid_peer_address(address))
+  if (!peer::parse_peer_address(address))
     return refused(400, fmt::format("'{}' is not HOST:PORT (e.g. 192.168.1.20:40000)", address));
-  // The runtime has no command to add a peer by address yet.
-  return refused(501, "adding a peer by address is not available yet in this build");
+  return send(peer::command::AddPeer{address});
 }
 
 }  // namespace lanspread::app

@@ -16,6 +16,7 @@
 #include "app/event_hub.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/runtime/event_queue.hpp"
+#include "peer/runtime/options.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 
 namespace lanspread::peer::install {
@@ -38,11 +39,9 @@ struct CommandResult {
 // UI's event streams.
 class AppController {
  public:
-  struct Options {
-    std::filesystem::path state_dir;
-    std::uint16_t quic_port = 0;
-    std::vector<std::string> peers;  // HOST:PORT given on the command line
-  };
+  // How the embedded runtime runs (state directory, port, peers by address,
+  // mDNS); the game folder is chosen separately.
+  using Options = peer::PeerOptions;
 
   AppController(Options options, peer::Catalog catalog,
                 std::shared_ptr<peer::install::Unpacker> unpacker);

@@ -180,7 +180,7 @@ void AppState::merge_local_library(const std::vector<peer::LocalGame>& games) {
     const auto* catalog_entry = catalog_.find(id);
     if (catalog_entry == nullptr)
       continue;
-    library_.push_back(peer::event::LibraryGame{
+    library_.push_back(peer::LibraryGame{
         .game = proto::Game{.id = id,
                             .name = catalog_entry->name,
                             .description = catalog_entry->description,

@@ -62,7 +62,7 @@ class AppState {
 
   peer::Catalog catalog_;
   mutable std::mutex mutex_;
-  std::vector<peer::event::LibraryGame> library_;
+  std::vector<peer::LibraryGame> library_;
   peer::ActiveOperations operations_;
   std::map<std::string, peer::event::DownloadGameFilesProgress, std::less<>> downloads_;
   std::map<std::string, Failure, std::less<>> failures_;

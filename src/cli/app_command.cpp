@@ -38,9 +38,8 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto catalog = peer::Catalog::load(state_dir);
-  app::AppController controller(
-      {.state_dir = state_dir, .quic_port = options.port, .peers = app_options.peers},
-      std::move(catalog), std::make_shared<peer::install::LibarchiveUnpacker>());
+  app::AppController controller(peer_options(options, state_dir), std::move(catalog),
+                                std::make_shared<peer::install::LibarchiveUnpacker>());
   app::HttpApi api(controller, {.ui_dir = app_options.ui_dir.empty() ? fs::path(LANSPREAD_UI_DIST)
                                                                      : app_options.ui_dir,
                                 .port = app_options.ui_port,

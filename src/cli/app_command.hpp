@@ -11,9 +11,8 @@ namespace lanspread::cli {
 
 struct AppOptions {
   bool no_browser = false;
-  std::uint16_t ui_port = 0;       // 0 picks a free one
-  std::filesystem::path ui_dir;    // empty: the source tree's ui/dist
-  std::vector<std::string> peers;  // HOST:PORT
+  std::uint16_t ui_port = 0;     // 0 picks a free one
+  std::filesystem::path ui_dir;  // empty: the source tree's ui/dist
 };
 
 // `lanspread app`: the peer plus the local web UI, until Ctrl-C, SIGTERM or

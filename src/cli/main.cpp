@@ -66,7 +66,6 @@ int main(int argc, char** argv) {
                       "UI port on 127.0.0.1 (default: a free one)");
   desktop->add_option("--ui-dir", app_options.ui_dir,
                       "the built UI (default: the source tree's ui/dist)");
-  desktop->add_option("--peer", app_options.peers, "a peer's HOST:PORT (repeatable)");
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
   double wait_seconds = 3;

@@ -34,7 +34,7 @@ TEST(AppCommand, ServesTheUiUntilCtrlC) {
   test::TempDir dir;
   test::write_file(dir / "games/quake3/version.ini", "1.32");
   test::write_file(dir / "ui/index.html", "<title>ui</title>");
-  test::ChildProcess app({kProgram, "--games", (dir / "games").string(), "--state",
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
                           (dir / "state").string(), "app", "--no-browser", "--ui-dir",
                           (dir / "ui").string()});
   ASSERT_TRUE(app.wait_for_output("token=", 20s)) << app.err();
@@ -58,7 +58,7 @@ TEST(AppCommand, ServesTheUiUntilCtrlC) {
 
 TEST(AppCommand, QuitFromTheUiStopsTheApp) {
   test::TempDir dir;
-  test::ChildProcess app({kProgram, "--games", (dir / "games").string(), "--state",
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
                           (dir / "state").string(), "--json", "app", "--no-browser"});
   ASSERT_TRUE(app.wait_for_output("app-ready", 20s)) << app.err();
   ASSERT_TRUE(app.wait_for_output("\n", 5s));
@@ -77,7 +77,7 @@ TEST(AppCommand, ANewcomerGetsTheDefaultFolderWithADemoGame) {
   // The default folder lives under XDG_DATA_HOME; the child inherits it.
   ASSERT_EQ(::setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1), 0);
   test::ChildProcess desktop(
-      {kProgram, "--state", (dir / "state").string(), "app", "--no-browser"});
+      {kProgram, "--no-mdns", "--state", (dir / "state").string(), "app", "--no-browser"});
   ASSERT_TRUE(desktop.wait_for_output("token=", 20s)) << desktop.err();
   desktop.send_signal(SIGTERM);
   EXPECT_EQ(desktop.wait_exit(20s), 0) << desktop.err();
@@ -89,7 +89,7 @@ TEST(AppCommand, ANewcomerGetsTheDefaultFolderWithADemoGame) {
 
 TEST(AppCommand, AChosenFolderIsNeverCreated) {
   test::TempDir dir;
-  test::ChildProcess app({kProgram, "--games", (dir / "typo").string(), "--state",
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "typo").string(), "--state",
                           (dir / "state").string(), "app", "--no-browser"});
   ASSERT_TRUE(app.wait_for_output("choose one in the UI", 20s)) << app.err();
   app.send_signal(SIGINT);

@@ -32,7 +32,7 @@ class HttpApiTest : public ::testing::Test {
   }
 
   void start(const fs::path& game_dir) {
-    controller_.emplace(AppController::Options{.state_dir = dir_ / "state"},
+    controller_.emplace(AppController::Options{.state_dir = dir_ / "state", .mdns = std::nullopt},
                         peer::Catalog::bundled(),
                         std::make_shared<peer::install::LibarchiveUnpacker>());
     api_.emplace(*controller_,

@@ -41,7 +41,7 @@ export class AppProcess {
   }
 
   async start(extraArgs: string[] = []): Promise<void> {
-    const args = ['--games', this.gameDir, '--state', join(this.dir, 'state'), '--json', 'app', '--no-browser', '--ui-dir', uiDist, ...extraArgs];
+    const args = ['--no-mdns', '--games', this.gameDir, '--state', join(this.dir, 'state'), '--json', ...extraArgs, 'app', '--no-browser', '--ui-dir', uiDist];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
