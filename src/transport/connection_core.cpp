@@ -686,6 +686,11 @@ void ConnectionCore::shutdown_stream(StreamState& stream) {
   if (terminated_ || stream.closed)
     return;
   ngtcp2_conn_shutdown_stream(conn_, stream.id, 1);
+  // Our own reader and writer stop now, not when the peer acknowledges: the
+  // stream was abandoned on purpose (a cancelled or duplicate transfer).
+  if (!stream.error)
+    stream.error = TransportError::StreamReset;
+  stream.notify();
   schedule_flush();
 }
 

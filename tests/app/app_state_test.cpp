@@ -34,7 +34,7 @@ TEST(AppState, LocalGamesGetCatalogMetadata) {
 TEST(AppState, LocalChangesKeepWhatPeersOffer) {
   AppState state(peer::Catalog::bundled());
   peer::LibraryGame on_network{.game = {.id = "quake3", .name = "Quake III Arena"},
-                                      .peer_count = 2};
+                               .peer_count = 2};
   state.apply(peer::event::AggregatedLibraryChanged{{on_network}});
   state.apply(peer::event::LocalLibraryChanged{{downloaded("cs16", "1")}});
   auto games = state.snapshot()["games"];

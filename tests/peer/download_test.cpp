@@ -108,7 +108,7 @@ TEST_F(DownloadTest, GetGameAnswersTheAgreedManifest) {
 }
 
 TEST_F(DownloadTest, DownloadsFromEverySeederByteIdentical) {
-  start(2, 24 * 1024 * 1024 + 123);
+  start(2, 128 * 1024 * 1024 + 123);
   download();
   ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
   std::size_t most_peers = 0;
@@ -171,9 +171,11 @@ TEST_F(DownloadTest, EverySeederGoneFailsWithAReason) {
 TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
   test::write_file(downloaded() / "local/save.dat", "my progress");
   test::write_file(downloaded() / "version.ini", "1");
-  start(1, 128 * 1024 * 1024);
+  start(1, 256 * 1024 * 1024);
   download();
-  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  // Mid-transfer: blocks in flight, some already written.
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done > 0; }));
   downloader_.send(command::CancelDownload{"cs16"});
   // The transfer task clears the operation itself, then reports.
   ASSERT_TRUE(downloader_.events.wait_for<event::ActiveOperationsChanged>(

@@ -148,19 +148,27 @@ TEST_F(RuntimeTest, InstallAndUninstallAreOperationsWithEvents) {
   EXPECT_FALSE(failed->reason.empty());
 }
 
-TEST_F(RuntimeTest, CommandsOfLaterPartsFailClearly) {
+TEST_F(RuntimeTest, NetworkCommandsWithoutPeersAnswerClearly) {
   auto peer = start();
-  const std::vector<PeerCommand> commands = {
-      command::GetGame{"cs16"}, command::FetchLatestFromPeers{"cs16"},
-      command::DownloadGameFiles{"cs16", {}}, command::CancelDownload{"cs16"}};
-  for (const auto& c : commands)
-    ASSERT_TRUE(peer.send(c));
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    const auto failed = events_.wait_for<event::CommandFailed>(kTimeout);
-    ASSERT_TRUE(failed.has_value()) << i;
-    EXPECT_EQ(failed->game_id, "cs16");
-    EXPECT_EQ(failed->reason.rfind("not available yet", 0), 0u) << failed->reason;
-  }
+  ASSERT_TRUE(peer.send(command::GetGame{"cs16"}));
+  const auto nobody = events_.wait_for<event::NoPeersHaveGame>(kTimeout);
+  ASSERT_TRUE(nobody);
+  EXPECT_EQ(nobody->game_id, "cs16");
+
+  ASSERT_TRUE(peer.send(command::DownloadGameFiles{.game_id = "cs16"}));
+  const auto failed = events_.wait_for<event::DownloadGameFilesFailed>(kTimeout);
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("no peer has cs16"), std::string::npos) << failed->reason;
+
+  ASSERT_TRUE(peer.send(command::CancelDownload{"cs16"}));
+  const auto refused = events_.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->command, "cancel-download");
+
+  ASSERT_TRUE(peer.send(command::GetGame{"not-a-game"}));
+  const auto unknown = events_.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(unknown);
+  EXPECT_NE(unknown->reason.find("not a catalog game"), std::string::npos);
 }
 
 TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {

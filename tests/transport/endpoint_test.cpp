@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -16,6 +18,7 @@
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
 #include "transport/run_coroutine.hpp"
+#include "transport/wakeup.hpp"
 
 namespace lanspread::transport {
 namespace {
@@ -256,6 +259,37 @@ TEST_F(EndpointTest, ManyClientsAtOnce) {
 
 // The server runs in a child process that is killed mid-stream: no goodbye
 // reaches the client, which must still fail in bounded time.
+TEST_F(EndpointTest, AbandoningAStreamWakesItsOwnReaderAtOnce) {
+  Endpoint server(io_, server_identity_, server_options(), serve);
+  Endpoint client(io_, client_identity_, client_options());
+  std::error_code error;
+  test::run_coroutine(io_, [&]() -> awaitable<int> {
+    auto connection = co_await client.connect(server.local_endpoint());
+    auto stream = co_await connection.open_stream();
+    co_await stream.write(std::string_view("stall"));
+    stream.finish();
+    std::array<std::byte, 1024> buffer{};
+    co_await stream.read_some(buffer);  // the server now sends nothing more
+    const auto executor = co_await asio::this_coro::executor;
+    Wakeup reader_done(executor);
+    auto reader = [&error, &reader_done](Stream waiting) -> awaitable<void> {
+      std::array<std::byte, 1024> more{};
+      try {
+        co_await waiting.read_some(more);
+      } catch (const std::system_error& e) {
+        error = e.code();
+      }
+      reader_done.notify();
+    };
+    asio::co_spawn(executor, reader(stream), asio::detached);
+    co_await asio::post(executor, asio::use_awaitable);  // the reader is waiting now
+    stream.reset();
+    co_await reader_done.wait();
+    co_return 0;
+  }());
+  EXPECT_EQ(error, std::error_code(TransportError::StreamReset));
+}
+
 TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
   int port_pipe[2];
   ASSERT_EQ(pipe(port_pipe), 0);
