@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "support/child_process.hpp"
 #include "support/simulated_lan.hpp"
@@ -160,6 +161,31 @@ void LanDiscoveryTest::find_each_other_and_notice_departures() {
   }
   std::cout << "[figure] all 3 peers see each other and every game " << seconds_since(started)
             << " s after the first start\n";
+
+  // `lanspread list` and `peers` from a fourth program on host 0.
+  std::vector<std::string> look = {kProgram, "--json", "--state", (dir_ / "look").string()};
+  for (std::size_t other = 0; other < 3 && by_address_; ++other) {
+    look.emplace_back("--peer");
+    look.push_back(lan_->address(other) + ":" + std::to_string(kPort));
+  }
+  auto list = look;
+  list.insert(list.end(), {"list", "--wait", "3"});
+  const auto games = test::run(lan_->on_host(0, list));
+  ASSERT_EQ(games.exit_code, 0) << games.err;
+  std::set<std::string> listed;
+  std::istringstream game_lines(games.out);
+  for (std::string line; std::getline(game_lines, line);)
+    listed.insert(json::parse(line)["id"].get<std::string>());
+  EXPECT_EQ(listed, (std::set<std::string>{kGames[0], kGames[1], kGames[2]})) << games.out;
+  auto peers = look;
+  peers.insert(peers.end(), {"peers", "--wait", "3"});
+  const auto found = test::run(lan_->on_host(0, peers));
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  std::set<std::string> peer_ids;
+  std::istringstream peer_lines(found.out);
+  for (std::string line; std::getline(peer_lines, line);)
+    peer_ids.insert(json::parse(line)["peer_id"].get<std::string>());
+  EXPECT_EQ(peer_ids, (std::set<std::string>(ids_.begin(), ids_.end()))) << found.out;
 
   const auto killed = Clock::now();
   peers_[2]->send_signal(SIGKILL);

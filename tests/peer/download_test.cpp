@@ -133,6 +133,30 @@ TEST_F(DownloadTest, DownloadsFromEverySeederByteIdentical) {
   EXPECT_EQ(library->games[0].version, "2");
 }
 
+TEST_F(DownloadTest, ASeederFoundAfterTheStartJoinsTheDownload) {
+  start(1, 256 * 1024 * 1024);
+  TestPeer late(dir_ / "late");
+  make_game(late.games(), 256 * 1024 * 1024);
+  late.start();
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done > 0; }));
+  downloader_.send(command::AddPeer{late.address()});
+  std::size_t most_peers = 0;
+  for (;;) {
+    auto next = downloader_.events.pop(kDownloadTimeout);
+    ASSERT_TRUE(next);
+    if (const auto* progress = std::get_if<event::DownloadGameFilesProgress>(&*next))
+      most_peers = std::max(most_peers, progress->peers_streaming);
+    if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*next))
+      FAIL() << failed->reason;
+    if (std::holds_alternative<event::DownloadGameFilesFinished>(*next))
+      break;
+  }
+  EXPECT_EQ(most_peers, 2u) << "the late seeder never streamed";
+  expect_same_payload(seeded(), downloaded());
+}
+
 TEST_F(DownloadTest, ASeederLeavingMidwayIsReplacedByTheOthers) {
   start(2, 64 * 1024 * 1024);
   download();

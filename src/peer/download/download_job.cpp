@@ -83,13 +83,15 @@ struct DownloadJob::State {
   Clock::time_point last_progress_at{};
   std::uint64_t last_progress_bytes = 0;
 
-  std::optional<Scheduler::PeerId> peer_index(const std::string& id) const {
+  // A source's scheduler id; a peer that left and came back has a new one.
+  std::optional<Scheduler::PeerId> live_index(const std::string& id) const {
     for (std::size_t i = 0; i < setup.sources.size(); ++i) {
-      if (setup.sources[i] == id)
+      if (setup.sources[i] == id && source_live[i])
         return static_cast<Scheduler::PeerId>(i);
     }
     return std::nullopt;
   }
+  std::vector<bool> source_live;  // by scheduler id
 
   void abandon_all() {
     for (auto& [id, transfer] : transfers)
@@ -141,7 +143,8 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   const auto me = state->transfers.at(id);
   const Block block = state->plan.blocks.at(me->block);
   const auto& file = state->setup.manifest.at(block.file_index);
-  const auto& peer_id = state->setup.sources.at(me->peer);
+  // A copy: sources may grow while this transfer waits.
+  const auto peer_id = state->setup.sources.at(me->peer);
 
   std::string failure;
   std::vector<std::byte> data;
@@ -235,7 +238,8 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
     failure = "the manifest has no usable version.ini";
     co_return std::nullopt;
   }
-  for (const auto& peer_id : state->setup.sources) {
+  const auto sources = state->setup.sources;  // may grow while we wait
+  for (const auto& peer_id : sources) {
     auto connection = state->connection_for(peer_id);
     if (!connection)
       continue;
@@ -323,6 +327,7 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
       ++resumed;
     }
   }
+  state->source_live.assign(state->setup.sources.size(), true);
   for (std::size_t i = 0; i < state->setup.sources.size(); ++i)
     state->scheduler->add_peer(static_cast<Scheduler::PeerId>(i));
   spdlog::info("{}: downloading {} blocks from {} peer(s); {} already on disk",
@@ -407,7 +412,8 @@ std::shared_ptr<DownloadJob> DownloadJob::start(asio::io_context& io, asio::thre
 void DownloadJob::source_lost(const std::string& peer_id) {
   if (!state_->scheduler || state_->ended)
     return;
-  if (const auto index = state_->peer_index(peer_id)) {
+  if (const auto index = state_->live_index(peer_id)) {
+    state_->source_live[*index] = false;
     state_->scheduler->remove_peer(*index);
     for (auto& [id, transfer] : state_->transfers) {
       if (transfer->peer == *index)
@@ -415,6 +421,17 @@ void DownloadJob::source_lost(const std::string& peer_id) {
     }
     state_->wakeup.notify();
   }
+}
+
+void DownloadJob::source_found(const std::string& peer_id) {
+  if (!state_->scheduler || state_->ended || state_->cancelled || state_->live_index(peer_id))
+    return;
+  const auto index = static_cast<Scheduler::PeerId>(state_->setup.sources.size());
+  state_->setup.sources.push_back(peer_id);
+  state_->source_live.push_back(true);
+  state_->scheduler->add_peer(index);
+  spdlog::info("{}: peer {} joins the download", state_->setup.game_id, short_id(peer_id));
+  state_->wakeup.notify();
 }
 
 void DownloadJob::cancel() {

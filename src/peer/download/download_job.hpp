@@ -58,6 +58,10 @@ class DownloadJob {
 
   // A source left the network: its blocks go to the others.
   void source_lost(const std::string& peer_id);
+  // Another peer turned out to have exactly this manifest: it shares the
+  // work from now on (a peer found after the download started, or one that
+  // came back).
+  void source_found(const std::string& peer_id);
   // Stops the transfer; the job discards the payload it owned and ends
   // Cancelled (never Failed).
   void cancel();

@@ -204,9 +204,9 @@ void Runtime::apply_rescans(
 void Runtime::publish_library() {
   library_published_ = true;
   ++library_revision_;
-  hash_announced_games();
   announced_ =
       std::make_shared<const std::vector<proto::Game>>(announced_games(library_, catalog_));
+  hash_announced_games();
   std::vector<LocalGame> games;
   games.reserve(library_.size());
   for (const auto& [id, game] : library_)
@@ -339,11 +339,33 @@ void Runtime::peer_alive(const std::string& id, const asio::ip::udp::endpoint& a
 void Runtime::peer_games(const std::string& id, std::vector<proto::Game> games) {
   peers_.set_games(id, std::move(games));
   handle(command::ListGames{});
+  for (const auto& [game_id, download] : downloads_) {
+    const auto* peer = peers_.find(id);
+    const auto offered = std::ranges::find(peer->games, game_id, &proto::Game::id);
+    if (offered != peer->games.end() && offered->version == download.agreed.version &&
+        std::ranges::find(download.agreed.peers, id) == download.agreed.peers.end())
+      asio::co_spawn(io_, offer_as_source(game_id, id), asio::detached);
+  }
+}
+
+asio::awaitable<void> Runtime::offer_as_source(std::string game_id, std::string peer_id) {
+  co_await fetch_manifest(game_id, peer_id);
+  const auto download = downloads_.find(game_id);
+  const auto* peer = peers_.find(peer_id);
+  if (download == downloads_.end() || peer == nullptr)
+    co_return;
+  const auto manifest = peer->manifests.find(game_id);
+  if (manifest != peer->manifests.end() && manifest->second == download->second.agreed.files) {
+    download->second.agreed.peers.push_back(peer_id);
+    download->second.job->source_found(peer_id);
+  }
 }
 
 void Runtime::peer_lost(const std::string& id) {
-  for (const auto& [game_id, job] : downloads_)
-    job->source_lost(id);
+  for (auto& [game_id, download] : downloads_) {
+    download.job->source_lost(id);
+    std::erase(download.agreed.peers, id);  // may join again when it returns
+  }
   if (!peers_.remove_peer(id))
     return;
   emit_(event::PeerLost{id});
@@ -434,6 +456,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
                    false);
     co_return;
   }
+  const auto agreed = *manifest;
   if (!command.files.empty()) {
     // The selection names files; their sizes and hashes come from the peers.
     std::erase_if(manifest->files, [&](const proto::GameFileDescription& file) {
@@ -469,7 +492,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
               [this, id, install = command.install](const download::JobOutcome& outcome) {
                 download_ended(id, outcome, install);
               }});
-  downloads_.insert_or_assign(id, std::move(job));
+  downloads_.insert_or_assign(id, RunningDownload{std::move(job), agreed});
 }
 
 void Runtime::download_ended(const std::string& game_id, const download::JobOutcome& outcome,
@@ -620,7 +643,7 @@ void Runtime::handle(const command::CancelDownload& c) {
                                "no download of " + c.game_id + " is running"});
     return;
   }
-  job->second->cancel();
+  job->second.job->cancel();
 }
 
 PeerRuntimeHandle::PeerRuntimeHandle(std::unique_ptr<Runtime> runtime)

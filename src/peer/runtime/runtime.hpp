@@ -65,6 +65,8 @@ class Runtime {
   // Awaited at once by its callers, so `game_id` outlives it.
   asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
   asio::awaitable<void> fetch_manifest(std::string game_id, std::string peer_id);
+  // A peer's games changed: it may have what a running download fetches.
+  asio::awaitable<void> offer_as_source(std::string game_id, std::string peer_id);
   asio::awaitable<void> download(command::DownloadGameFiles command);
   void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
                       bool install);
@@ -130,7 +132,11 @@ class Runtime {
   GameServer server_;
   transport::Endpoint endpoint_;
   PeerLinks links_;
-  std::map<std::string, std::shared_ptr<download::DownloadJob>, std::less<>> downloads_;
+  struct RunningDownload {
+    std::shared_ptr<download::DownloadJob> job;
+    AgreedManifest agreed;  // what a peer must have sent to join as a source
+  };
+  std::map<std::string, RunningDownload, std::less<>> downloads_;
   // Its own thread; what it finds is posted here.
   std::unique_ptr<mdns::Discovery> discovery_;
   bool stopping_ = false;
