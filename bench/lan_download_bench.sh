@@ -34,6 +34,9 @@ for tool in ip tc nginx aria2c rsync openssl python3 /usr/bin/time; do
 done
 lanspread=$(realpath "$lanspread")
 [[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+# Peers by address only (the namespaces have no multicast route anyway).
+no_mdns=
+"$lanspread" --help | grep -q -- --no-mdns && no_mdns=--no-mdns
 
 # --- the synthetic game, generated once per size -------------------------
 size_bytes=$(python3 -c "print(int(float('$size_gib') * 2**30))")
@@ -136,7 +139,7 @@ declare -A seeder_pid
 start_lanspread_seeder() { # host
   local host=$1
   mkdir -p "$work/seed$host/state"
-  ip netns exec "$(ns "$host")" "$lanspread" --games "$source_games" --state "$work/seed$host/state" \
+  ip netns exec "$(ns "$host")" "$lanspread" $no_mdns --games "$source_games" --state "$work/seed$host/state" \
     --port $lanspread_port --log-level warn serve >"$work/seed$host/serve.log" 2>&1 &
   seeder_pid[$host]=$!
   pids+=($!)
@@ -189,7 +192,7 @@ wait_for_hashes() {
   until [[ -s $cache ]]; do
     rm -rf "$work/warm"
     mkdir -p "$work/warm/games" "$work/warm/state"
-    ip netns exec "$(ns 0)" "$lanspread" --games "$work/warm/games" --state "$work/warm/state" \
+    ip netns exec "$(ns 0)" "$lanspread" $no_mdns --games "$work/warm/games" --state "$work/warm/state" \
       --peer "$(addr 1):$lanspread_port" --log-level warn download --no-install --wait 600 \
       "$game_id" >"$work/warm.log" 2>&1 &
     probe=$!
@@ -263,7 +266,7 @@ run_lanspread() { # scenario line_mbit kill_host seeders...
   start=$(date +%s.%N)
   set +e
   # shellcheck disable=SC2046
-  on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$lanspread" --games "$dest/games" \
+  on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$lanspread" $no_mdns --games "$dest/games" \
     --state "$dest/state" $(peer_args "$@") --json download --no-install --wait 60 "$game_id" \
     2>"$work/lanspread.err" | python3 -u -c "$watcher" "$kill_pid" >"$work/watch.txt"
   local rc=${PIPESTATUS[0]}
@@ -321,12 +324,13 @@ run_timed() { # tool scenario line_mbit note command...
 # aria2c reads a list: each file's URLs (one per mirror, tab-separated) and its
 # output path.
 aria2_list() { # hosts...
-  (cd "$source_root" && find . -type f -printf '%P\n') | while read -r path; do
-    local urls=()
-    for host in "$@"; do urls+=("http://$(addr "$host"):8080/$game_id/$path"); done
-    (IFS=$'\t'; echo "${urls[*]}")
-    echo "  out=$path"
-  done >"$work/aria2.list"
+  local bases=() host
+  for host in "$@"; do bases+=("http://$(addr "$host"):8080/$game_id/"); done
+  (cd "$source_root" && find . -type f -printf '%P\n') |
+    awk -v bases="${bases[*]}" '{
+      n = split(bases, base, " "); line = ""
+      for (i = 1; i <= n; i++) line = line (i > 1 ? "\t" : "") base[i] $0
+      print line; print "  out=" $0 }' >"$work/aria2.list"
 }
 run_aria2() { # scenario line_mbit hosts...
   local scenario=$1 line=$2; shift 2
