@@ -284,7 +284,8 @@ run_lanspread() { # scenario line_mbit kill_host seeders...
 read -r -d '' watcher <<'EOF' || true
 import json, os, signal, sys, time
 kill_pid, killed, most_peers = int(sys.argv[1]), False, 0
-last_done, last_t, gap, gap_at, start = 0, time.monotonic(), 0.0, 0, time.monotonic()
+# Gaps count from the first progress event (not the start-up before it).
+last_done, last_t, gap, gap_at, start = 0, None, 0.0, 0, time.monotonic()
 for line in sys.stdin:
     try:
         event = json.loads(line)
@@ -295,6 +296,8 @@ for line in sys.stdin:
     done, total = event["bytes_done"], event["bytes_total"]
     most_peers = max(most_peers, event["peers_streaming"])
     now = time.monotonic()
+    if last_t is None:
+        last_t = now
     if done > last_done:
         if now - last_t > gap:
             gap, gap_at = now - last_t, last_done
