@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# Downloads on a simulated LAN (issue 5): the real `lanspread` binary against
+# aria2c (HTTP from nginx) and rsync (daemon) over network namespaces on a
+# bridge, each link shaped with tc tbf. Every download is compared byte for
+# byte with the source; a mismatch fails the run.
+#
+#   sudo bench/lan_download_bench.sh [--size-gib N] [--lanspread PATH] [--data DIR]
+#                                    [--scenarios ABC]
+#
+# Scenario A: one seeder, every link 1 Gbit/s.
+# Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
+# Scenario C: as B, the 600 Mbit/s seeder is SIGKILLed at 50% (lanspread only).
+set -euo pipefail
+
+size_gib=4
+lanspread=build/release/src/cli/lanspread
+data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
+scenarios=ABC
+game_id=cs16
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --size-gib) size_gib=$2; shift 2 ;;
+    --lanspread) lanspread=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+[[ $(id -u) == 0 ]] || { echo "needs root (network namespaces)" >&2; exit 1; }
+for tool in ip tc nginx aria2c rsync openssl python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
+done
+lanspread=$(realpath "$lanspread")
+[[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+# Peers by address only (the namespaces have no multicast route anyway).
+no_mdns=
+"$lanspread" --help | grep -q -- --no-mdns && no_mdns=--no-mdns
+
+# --- the synthetic game, generated once per size -------------------------
+size_bytes=$(python3 -c "print(int(float('$size_gib') * 2**30))")
+source_games=$data/source-$size_gib/games
+source_root=$source_games/$game_id
+generate_game() {
+  rm -rf "$data/source-$size_gib"
+  mkdir -p "$source_root"
+  echo "generating a ${size_gib} GiB game in $source_root" >&2
+  # One seeded AES-CTR stream (fast, incompressible, every block distinct);
+  # file sizes come from a seeded PRNG, so every run builds the same game.
+  local generator
+  # (a heredoc on python3's stdin would replace the pipe)
+  read -r -d '' generator <<'EOF' || true
+import os, random, sys
+root, total = sys.argv[1], int(sys.argv[2])
+rng = random.Random(5)
+stream = sys.stdin.buffer
+def write(path, size):
+    full = os.path.join(root, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "wb") as out:
+        left = size
+        while left:
+            chunk = stream.read(min(left, 8 << 20))
+            out.write(chunk)
+            left -= len(chunk)
+# A few big archives (80%), hundreds of medium files (15%), thousands of small ones.
+archives = [("data/pak0.zip", 0.50), ("data/pak1.zip", 0.20), ("data/maps.7z", 0.10)]
+for path, share in archives:
+    write(path, int(total * share))
+used = sum(int(total * share) for _, share in archives)
+budget, n = used + int(total * 0.15), 0
+while used < budget:
+    size = min(rng.randint(256 << 10, 5 << 20), budget - used)
+    write(f"media/{n % 16:02d}/medium{n:04d}.bin", size); used += size; n += 1
+m = 0
+while used < total:
+    size = min(rng.randint(1, 64 << 10), total - used)
+    write(f"config/{m % 64:02d}/{m % 7}/small{m:05d}.cfg", size); used += size; m += 1
+print(f"{3 + n + m} files: 3 archives, {n} medium, {m} small", file=sys.stderr)
+EOF
+  openssl enc -aes-128-ctr -nosalt -pass pass:lanspread-bench -pbkdf2 </dev/zero 2>/dev/null |
+    python3 -c "$generator" "$source_root" "$size_bytes" || true
+  [[ $(du -sb --apparent-size "$source_root" | cut -f1) -ge $size_bytes ]] ||
+    { echo "generating the game failed" >&2; exit 1; }
+  echo "1.0.$size_gib" >"$source_root/version.ini"
+  touch "$data/source-$size_gib/generated"
+}
+mkdir -p "$data"
+[[ -e $data/source-$size_gib/generated ]] || generate_game
+source_files=$(find "$source_root" -type f | wc -l)
+
+# --- the simulated LAN -----------------------------------------------------
+# Host 0 downloads; hosts 1..3 seed. A bridge, one veth per host, tbf on both
+# ends of each veth (the kernel here has no netem).
+tag=lb$$
+bridge=${tag}br
+subnet=$(($$ % 250 + 1))
+addr() { echo "10.78.$subnet.$(($1 + 1))"; }
+ns() { echo "${tag}-$1"; }
+pids=()
+cleanup() {
+  set +e
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  for host in 0 1 2 3; do
+    ip netns delete "$(ns $host)" 2>/dev/null
+    ip link delete "${tag}v$host" 2>/dev/null
+  done
+  ip link delete "$bridge" 2>/dev/null
+  rm -rf "$work"
+}
+work=$(mktemp -d "$data/run.XXXX")
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip link add "$bridge" type bridge
+ip link set "$bridge" up
+for host in 0 1 2 3; do
+  ip netns add "$(ns $host)"
+  ip link add "${tag}v$host" type veth peer name "${tag}h$host"
+  ip link set "${tag}h$host" netns "$(ns $host)"
+  ip link set "${tag}v$host" master "$bridge" up
+  ip -n "$(ns $host)" addr add "$(addr $host)/24" dev "${tag}h$host"
+  ip -n "$(ns $host)" link set "${tag}h$host" up
+  ip -n "$(ns $host)" link set lo up
+done
+shape() { # host mbit
+  local burst=$(($2 * 1000 / 8 / 100)) # 10 ms worth of bytes, at least 64 KB
+  ((burst < 65536)) && burst=65536
+  ip netns exec "$(ns $1)" tc qdisc replace dev "${tag}h$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
+  tc qdisc replace dev "${tag}v$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
+}
+on() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }
+
+# --- seeders: lanspread, nginx and rsyncd on each seeding host -------------
+lanspread_port=7400
+declare -A seeder_pid
+start_lanspread_seeder() { # host
+  local host=$1
+  mkdir -p "$work/seed$host/state"
+  ip netns exec "$(ns "$host")" "$lanspread" $no_mdns --games "$source_games" --state "$work/seed$host/state" \
+    --port $lanspread_port --log-level warn serve >"$work/seed$host/serve.log" 2>&1 &
+  seeder_pid[$host]=$!
+  pids+=($!)
+}
+for host in 1 2 3; do
+  mkdir -p "$work/nginx$host"
+  cat >"$work/nginx$host/nginx.conf" <<EOF
+worker_processes 2;
+pid $work/nginx$host/nginx.pid;
+error_log $work/nginx$host/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on;
+  client_body_temp_path $work/nginx$host; proxy_temp_path $work/nginx$host;
+  fastcgi_temp_path $work/nginx$host; uwsgi_temp_path $work/nginx$host;
+  scgi_temp_path $work/nginx$host;
+  server { listen $(addr $host):8080; root $source_games; }
+}
+EOF
+  ip netns exec "$(ns "$host")" nginx -p "$work/nginx$host" -c "$work/nginx$host/nginx.conf" -g 'daemon off;' &
+  pids+=($!)
+  cat >"$work/nginx$host/rsyncd.conf" <<EOF
+use chroot = no
+pid file = $work/nginx$host/rsyncd.pid
+[games]
+  path = $source_games
+  read only = yes
+EOF
+  ip netns exec "$(ns "$host")" rsync --daemon --no-detach --port 8730 --config "$work/nginx$host/rsyncd.conf" &
+  pids+=($!)
+done
+
+peer_args() { for host in "$@"; do echo "--peer $(addr "$host"):$lanspread_port"; done; }
+
+# A seeder hashes its files (SHA-256 per 1 MiB block) and caches the hashes
+# in its state dir, keyed by each file's inode, size and times. The runtime's
+# background hashing at start misses the first library (it hashes the
+# previous announcement), so a downloader's request starts it here: seeder 1
+# hashes while a scratch download waits for the manifest (timed until the
+# cache file is written). The other seeders share the same game folder and
+# start with a copy of that cache, so the timed runs measure transfer only.
+wait_for_hashes() {
+  local start end probe cache=$work/seed1/state/block_hashes/$game_id.json
+  start_lanspread_seeder 1
+  start=$(date +%s.%N)
+  local tries=0
+  # A request that outlives the seeder's hashing times out; the seeder keeps
+  # hashing, so ask again until the cache is written.
+  until [[ -s $cache ]]; do
+    rm -rf "$work/warm"
+    mkdir -p "$work/warm/games" "$work/warm/state"
+    ip netns exec "$(ns 0)" "$lanspread" $no_mdns --games "$work/warm/games" --state "$work/warm/state" \
+      --peer "$(addr 1):$lanspread_port" --log-level warn download --no-install --wait 600 \
+      "$game_id" >"$work/warm.log" 2>&1 &
+    probe=$!
+    tries=$((tries + 1))
+    ((tries <= 20)) || { echo "seeder 1 wrote no block hashes:" >&2; cat "$work/warm.log" >&2; exit 1; }
+    while [[ ! -s $cache ]] && kill -0 "$probe" 2>/dev/null; do
+      kill -0 "${seeder_pid[1]}" || { cat "$work/seed1/serve.log" >&2; exit 1; }
+      sleep 0.2
+    done
+    kill -9 "$probe" 2>/dev/null || true
+    wait "$probe" 2>/dev/null || true
+  done
+  end=$(date +%s.%N)
+  rm -rf "$work/warm"
+  for host in 2 3; do
+    mkdir -p "$work/seed$host/state"
+    cp -r "$work/seed1/state/block_hashes" "$work/seed$host/state/"
+    start_lanspread_seeder "$host"
+  done
+  hash_seconds="$(python3 -c "print(f'{$end - $start:.1f}')") s ($tries request(s))"
+}
+
+# --- measuring ---------------------------------------------------------------
+results=$work/results.tsv
+: >"$results"
+verify() { # dir
+  if ! diff -rq -x '.lanspread*' "$source_root" "$1" >"$work/diff.txt" 2>&1; then
+    echo "FAIL: $1 differs from the source:" >&2
+    head -20 "$work/diff.txt" >&2
+    exit 1
+  fi
+}
+# CPU of everything in the seeding namespaces (lanspread, nginx, rsyncd with
+# its waited-for children); a process that dies during the run is left out.
+declare -A seeders_cpu_before
+seeder_ticks() { # prints "pid ticks" per process in the seeding namespaces
+  local pid
+  for host in 1 2 3; do
+    for pid in $(ip netns pids "$(ns $host)"); do
+      awk -v pid="$pid" '{print pid, $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true
+    done
+  done
+}
+mark_seeder_cpu() {
+  seeders_cpu_before=()
+  local pid ticks
+  while read -r pid ticks; do seeders_cpu_before[$pid]=$ticks; done < <(seeder_ticks)
+}
+seeder_cpu_seconds() {
+  local total=0 pid ticks
+  while read -r pid ticks; do
+    [[ -n ${seeders_cpu_before[$pid]:-} ]] && total=$((total + ticks - seeders_cpu_before[$pid]))
+  done < <(seeder_ticks)
+  python3 -c "print(f'{$total / $(getconf CLK_TCK):.1f}')"
+}
+record() { # tool scenario seconds line_mbit peak_rss_kib downloader_cpu seeder_cpu note
+  echo -e "$1\t$2\t$3\t$4\t$5\t$6\t$7\t$8" >>"$results"
+}
+
+# lanspread download with --json; a watcher stamps every progress event, kills
+# a seeder at 50% when asked, and reports the longest gap between increases of
+# bytes_done.
+run_lanspread() { # scenario line_mbit kill_host seeders...
+  local scenario=$1 line=$2 kill_host=$3; shift 3
+  local dest=$work/dl-lanspread
+  rm -rf "$dest"; mkdir -p "$dest/games" "$dest/state"
+  mark_seeder_cpu
+  local kill_pid=0
+  [[ $kill_host != - ]] && kill_pid=${seeder_pid[$kill_host]}
+  local start end
+  start=$(date +%s.%N)
+  set +e
+  # shellcheck disable=SC2046
+  on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$lanspread" $no_mdns --games "$dest/games" \
+    --state "$dest/state" $(peer_args "$@") --json download --no-install --wait 60 "$game_id" \
+    2>"$work/lanspread.err" | python3 -u -c "$watcher" "$kill_pid" >"$work/watch.txt"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  end=$(date +%s.%N)
+  [[ $rc == 0 ]] || { echo "lanspread download failed ($rc):" >&2; tail -20 "$work/lanspread.err" >&2; exit 1; }
+  verify "$dest/games/$game_id"
+  local rss user sys gap most_peers
+  read -r rss user sys <"$work/time.txt"
+  read -r gap most_peers <"$work/watch.txt"
+  record lanspread "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
+    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "longest stall ${gap} s, up to $most_peers peers streaming"
+  rm -rf "$dest"
+}
+read -r -d '' watcher <<'EOF' || true
+import json, os, signal, sys, time
+kill_pid, killed, most_peers = int(sys.argv[1]), False, 0
+# Gaps count from the first progress event (not the start-up before it).
+last_done, last_t, gap, gap_at, start = 0, None, 0.0, 0, time.monotonic()
+for line in sys.stdin:
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue
+    if event.get("event") != "download-game-files-progress":
+        continue
+    done, total = event["bytes_done"], event["bytes_total"]
+    most_peers = max(most_peers, event["peers_streaming"])
+    now = time.monotonic()
+    if last_t is None:
+        last_t = now
+    if done > last_done:
+        if now - last_t > gap:
+            gap, gap_at = now - last_t, last_done
+        last_done, last_t = done, now
+    if kill_pid and not killed and total and done >= total // 2:
+        os.kill(kill_pid, signal.SIGKILL)
+        killed = True
+        print(f"killed seeder pid {kill_pid} at {done}/{total} bytes, "
+              f"{now - start:.1f} s", file=sys.stderr)
+print(f"{gap:.2f} {most_peers}")
+EOF
+
+run_timed() { # tool scenario line_mbit note command...
+  local tool=$1 scenario=$2 line=$3 note=$4; shift 4
+  mark_seeder_cpu
+  local start end
+  start=$(date +%s.%N)
+  on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$@" >"$work/$tool.log" 2>&1 ||
+    { echo "$tool failed:" >&2; tail -20 "$work/$tool.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  local rss user sys
+  read -r rss user sys <"$work/time.txt"
+  record "$tool" "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
+    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "$note"
+}
+
+# aria2c reads a list: each file's URLs (one per mirror, tab-separated) and its
+# output path.
+aria2_list() { # hosts...
+  local bases=() host
+  for host in "$@"; do bases+=("http://$(addr "$host"):8080/$game_id/"); done
+  (cd "$source_root" && find . -type f -printf '%P\n') |
+    awk -v bases="${bases[*]}" '{
+      n = split(bases, base, " "); line = ""
+      for (i = 1; i <= n; i++) line = line (i > 1 ? "\t" : "") base[i] $0
+      print line; print "  out=" $0 }' >"$work/aria2.list"
+}
+run_aria2() { # scenario line_mbit hosts...
+  local scenario=$1 line=$2; shift 2
+  local dest=$work/dl-aria2
+  rm -rf "$dest"; mkdir -p "$dest"
+  aria2_list "$@"
+  # -j: files in parallel; -s/-x: connections per file (one per mirror, more
+  # on one seeder); -k: the smallest piece a connection takes.
+  local split=$(($# == 1 ? 4 : 2 * $#))
+  run_timed aria2c "$scenario" "$line" "$# mirror(s), -s $split" aria2c -i "$work/aria2.list" -d "$dest" -j 8 \
+    -s "$split" -x "$(($# == 1 ? 4 : 2))" -k 4M --uri-selector=adaptive \
+    --file-allocation=none --auto-file-renaming=false --allow-overwrite=true \
+    --summary-interval=0 --console-log-level=warn --download-result=hide
+  verify "$dest"
+  rm -rf "$dest"
+}
+run_rsync() { # scenario line_mbit note host
+  local dest=$work/dl-rsync
+  rm -rf "$dest"; mkdir -p "$dest"
+  run_timed rsync "$1" "$2" "$3" rsync -a -W "rsync://$(addr "$4"):8730/games/$game_id/" "$dest/"
+  verify "$dest"
+  rm -rf "$dest"
+}
+
+echo "waiting for seeder 1 to hash ${size_gib} GiB" >&2
+wait_for_hashes
+echo "hashed in ${hash_seconds}" >&2
+
+if [[ $scenarios == *A* ]]; then
+  echo "scenario A: one seeder, 1 Gbit/s" >&2
+  shape 0 1000; shape 1 1000
+  run_lanspread A 1000 - 1
+  run_aria2 A 1000 1
+  run_rsync A 1000 "daemon" 1
+fi
+if [[ $scenarios == *B* || $scenarios == *C* ]]; then
+  shape 0 1000; shape 1 100; shape 2 300; shape 3 600
+fi
+if [[ $scenarios == *B* ]]; then
+  echo "scenario B: seeders at 100, 300, 600 Mbit/s" >&2
+  run_lanspread B 1000 - 1 2 3
+  run_aria2 B 1000 1 2 3
+  run_rsync B 1000 "the 600 Mbit/s seeder only" 3
+fi
+if [[ $scenarios == *C* ]]; then
+  echo "scenario C: the 600 Mbit/s seeder is killed at 50%" >&2
+  run_lanspread C 1000 3 1 2 3
+fi
+
+# --- the table ---------------------------------------------------------------
+echo
+echo "lanspread download bench: $size_gib GiB game, $source_files files, $(date -u +%F\ %H:%M) UTC"
+echo "load: $(uptime | sed 's/.*load average/load average/')"
+echo "seeder 1 hashing $size_gib GiB on the first request: $hash_seconds"
+python3 - "$results" "$size_bytes" <<'EOF'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+size = int(sys.argv[2])
+base = {r[1]: float(r[2]) for r in rows if r[0] == "lanspread"}
+print("| tool | scenario | seconds | MB/s | % of line rate | time vs lanspread | peak RSS | CPU-s downloader | CPU-s seeders | note |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+for tool, scenario, seconds, line, rss, cpu, seed_cpu, note in rows:
+    seconds = float(seconds)
+    mbs = size / seconds / 1e6
+    pct = 100 * size * 8 / seconds / (int(line) * 1e6)
+    ratio = seconds / base[scenario] if scenario in base else float("nan")
+    print(f"| {tool} | {scenario} | {seconds:.1f} | {mbs:.1f} | {pct:.0f}% of {line} Mbit/s "
+          f"| {ratio:.2f}x | {int(rss) / 1024:.0f} MiB | {cpu} | {seed_cpu} | {note} |")
+EOF
+echo "every download verified byte-identical (diff -r against the source)"
