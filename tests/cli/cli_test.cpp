@@ -72,6 +72,19 @@ TEST_F(CliTest, BadUsageExitsWithTwo) {
   EXPECT_NE(help.out.find("serve"), std::string::npos);
 }
 
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (const char* command : {"app", "serve", "status", "list", "peers", "download", "install",
+                              "uninstall", "remove", "verify"}) {
+    const auto help = test::run({kProgram, command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Usage:"), std::string::npos) << command << ": " << help.out;
+    EXPECT_NE(help.out.find(command), std::string::npos) << command << ": " << help.out;
+  }
+  const auto top = test::run({kProgram, "--help"});
+  for (const char* option : {"--games", "--state", "--port", "--peer", "--no-mdns", "--json"})
+    EXPECT_NE(top.out.find(option), std::string::npos) << option;
+}
+
 TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {
   test::write_file(dir_ / "games/.keep", "");
   test::write_file(dir_ / "state/catalog.jsonl", "# mine\n{\"id\": \"BAD ID\"}\n");
