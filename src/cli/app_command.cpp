@@ -11,6 +11,7 @@
 #include "app/browser.hpp"
 #include "app/demo_game.hpp"
 #include "app/http_api.hpp"
+#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/settings.hpp"
@@ -31,11 +32,7 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
 
   // Blocked before any thread starts, so every thread inherits the mask and
   // sigwait below is the only receiver; the UI's quit button raises SIGTERM.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   auto catalog = peer::Catalog::load(state_dir);
   app::AppController controller(peer_options(options, state_dir), std::move(catalog),

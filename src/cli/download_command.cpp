@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/human_format.hpp"
+#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_json.hpp"
@@ -54,11 +55,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   std::error_code ec;
   std::filesystem::create_directories(game_dir, ec);
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   peer::EventQueue events;
   auto runtime = peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},

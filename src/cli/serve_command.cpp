@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/human_format.hpp"
+#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_json.hpp"
@@ -45,11 +46,7 @@ int run_serve(const GlobalOptions& options) {
 
   // Blocked before any thread starts, so every runtime thread inherits the
   // mask and sigwait below is the only receiver.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   auto catalog = peer::Catalog::load(state_dir);
   spdlog::info("catalog: {} titles; state in {}", catalog.size(), state_dir.string());

@@ -9,6 +9,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/install/migration.hpp"
@@ -75,11 +76,7 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
   }
 
   // Ctrl-C asks the transaction to stop; it then rolls back cleanly.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
   std::stop_source stop;
   std::jthread signal_watcher([&](std::stop_token finished) {
     timespec poll_interval{0, 100'000'000};

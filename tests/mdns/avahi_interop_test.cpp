@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <memory>
-#include <thread>
 
 #include "event_log.hpp"
 #include "mdns/discovery.hpp"
@@ -99,19 +98,13 @@ TEST_F(MdnsAvahiTest, AvahiBrowseResolvesOurService) {
   const std::string expected =
       "=;eth0;IPv4;lanspread-0123456789abcdef;_lanspread._udp;local;"
       "lanspread-0123456789abcdef.local;10.77.0.1;7001;";
-  std::string last_output;
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto browse = lanspread::test::run(
-        in_second_with_bus({"/usr/bin/avahi-browse", "-rpt", "_lanspread._udp"}));
-    last_output = browse.out + browse.err;
-    if (browse.out.find(expected) != std::string::npos)
-      break;
-    std::this_thread::sleep_for(200ms);  // polling an external tool, not synchronisation
-  }
-  ASSERT_NE(last_output.find(expected), std::string::npos) << last_output;
-  EXPECT_NE(last_output.find("\"id=" + kOurId + "\""), std::string::npos) << last_output;
-  EXPECT_NE(last_output.find("\"v=7\""), std::string::npos) << last_output;
+  // Without -t avahi-browse keeps browsing and prints the resolved service
+  // when avahi has it: waiting on its output is the synchronisation.
+  ChildProcess browse(in_second_with_bus({"/usr/bin/avahi-browse", "-rp", "_lanspread._udp"}));
+  ASSERT_TRUE(browse.wait_for_output(expected, 15s)) << browse.out() << browse.err();
+  // The TXT record ends the same line.
+  ASSERT_TRUE(browse.wait_for_output("\"v=7\"", 5s)) << browse.out();
+  EXPECT_NE(browse.out().find("\"id=" + kOurId + "\""), std::string::npos) << browse.out();
 }
 
 TEST_F(MdnsAvahiTest, OurBrowserFindsAServicePublishedByAvahi) {

@@ -84,6 +84,21 @@ class DownloadTest : public ::testing::Test {
     }
   }
 
+  // Reads events until the download finishes (failing the test if it
+  // fails), noting the most peers that streamed at once.
+  void finish_counting_peers(std::size_t& most_peers) {
+    for (;;) {
+      auto next = downloader_.events.pop(kDownloadTimeout);
+      ASSERT_TRUE(next);
+      if (const auto* progress = std::get_if<event::DownloadGameFilesProgress>(&*next))
+        most_peers = std::max(most_peers, progress->peers_streaming);
+      if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*next))
+        FAIL() << failed->reason;
+      if (std::holds_alternative<event::DownloadGameFilesFinished>(*next))
+        return;
+    }
+  }
+
   test::TempDir dir_;
   std::vector<std::unique_ptr<TestPeer>> seeders_;
   TestPeer downloader_{dir_ / "downloader"};
@@ -112,17 +127,7 @@ TEST_F(DownloadTest, DownloadsFromEverySeederByteIdentical) {
   download();
   ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
   std::size_t most_peers = 0;
-  std::optional<event::DownloadGameFilesFinished> finished;
-  for (;;) {
-    auto next = downloader_.events.pop(kDownloadTimeout);
-    ASSERT_TRUE(next);
-    if (const auto* progress = std::get_if<event::DownloadGameFilesProgress>(&*next))
-      most_peers = std::max(most_peers, progress->peers_streaming);
-    if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*next))
-      FAIL() << failed->reason;
-    if (std::holds_alternative<event::DownloadGameFilesFinished>(*next))
-      break;
-  }
+  ASSERT_NO_FATAL_FAILURE(finish_counting_peers(most_peers));
   expect_same_payload(seeded(), downloaded());
   EXPECT_EQ(most_peers, 2u) << "both seeders should have been streaming at once";
   const auto library = downloader_.events.wait_for<event::LocalLibraryChanged>(
@@ -143,16 +148,7 @@ TEST_F(DownloadTest, ASeederFoundAfterTheStartJoinsTheDownload) {
       kDownloadTimeout, [](const auto& p) { return p.bytes_done > 0; }));
   downloader_.send(command::AddPeer{late.address()});
   std::size_t most_peers = 0;
-  for (;;) {
-    auto next = downloader_.events.pop(kDownloadTimeout);
-    ASSERT_TRUE(next);
-    if (const auto* progress = std::get_if<event::DownloadGameFilesProgress>(&*next))
-      most_peers = std::max(most_peers, progress->peers_streaming);
-    if (const auto* failed = std::get_if<event::DownloadGameFilesFailed>(&*next))
-      FAIL() << failed->reason;
-    if (std::holds_alternative<event::DownloadGameFilesFinished>(*next))
-      break;
-  }
+  ASSERT_NO_FATAL_FAILURE(finish_counting_peers(most_peers));
   EXPECT_EQ(most_peers, 2u) << "the late seeder never streamed";
   expect_same_payload(seeded(), downloaded());
 }

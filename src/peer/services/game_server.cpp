@@ -3,12 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <asio/post.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
+#include "peer/services/on_pool.hpp"
 #include "peer/services/served_file.hpp"
 #include "proto/codec.hpp"
 #include "proto/framing.hpp"
@@ -20,16 +19,6 @@ namespace {
 // One read from disk, one write to the stream; large enough to keep the
 // syscall count low, small enough to keep memory flat.
 constexpr std::size_t kReadBlock = 1024 * 1024;
-
-// Runs `work` on `pool` and resumes the coroutine back on its own executor.
-template <class Work>
-auto on_pool(asio::thread_pool& pool, Work work) -> asio::awaitable<decltype(work())> {
-  auto home = co_await asio::this_coro::executor;
-  co_await asio::post(pool, asio::use_awaitable);
-  auto result = work();
-  co_await asio::post(home, asio::use_awaitable);
-  co_return result;
-}
 
 }  // namespace
 
