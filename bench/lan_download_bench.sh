@@ -10,12 +10,15 @@
 # Scenario A: one seeder, every link 1 Gbit/s.
 # Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
 # Scenario C: as B, the 600 Mbit/s seeder is SIGKILLed at 50% (lanspread only).
+# Scenario D: as A with the downloader limited to 400 Mbit/s (lanspread only;
+#             not run unless asked: --scenarios ABCD).
 set -euo pipefail
 
 size_gib=4
 lanspread=build/release/src/cli/lanspread
 data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
 scenarios=ABC
+lanspread_limit=
 game_id=cs16
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -23,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --lanspread) lanspread=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -267,7 +270,7 @@ run_lanspread() { # scenario line_mbit kill_host seeders...
   set +e
   # shellcheck disable=SC2046
   on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$lanspread" $no_mdns --games "$dest/games" \
-    --state "$dest/state" $(peer_args "$@") --json download --no-install --wait 60 "$game_id" \
+    --state "$dest/state" $(peer_args "$@") $lanspread_limit --json download --no-install --wait 60 "$game_id" \
     2>"$work/lanspread.err" | python3 -u -c "$watcher" "$kill_pid" >"$work/watch.txt"
   local rc=${PIPESTATUS[0]}
   set -e
@@ -381,6 +384,14 @@ fi
 if [[ $scenarios == *C* ]]; then
   echo "scenario C: the 600 Mbit/s seeder is killed at 50%" >&2
   run_lanspread C 1000 3 1 2 3
+fi
+if [[ $scenarios == *D* ]]; then
+  # The "line rate" column then reads as the share of the limit reached.
+  echo "scenario D: one seeder at 1 Gbit/s, downloader limited to 400 Mbit/s" >&2
+  shape 0 1000; shape 1 1000
+  lanspread_limit="--download-limit 400"
+  run_lanspread D 400 - 1
+  lanspread_limit=
 fi
 
 # --- the table ---------------------------------------------------------------

@@ -261,4 +261,10 @@ CommandResult AppController::add_peer(const std::string& address) {
   return send(peer::command::AddPeer{address});
 }
 
+CommandResult AppController::set_rate_limits(const peer::RateLimits& limits) {
+  if (!(limits.upload_mbit >= 0) || !(limits.download_mbit >= 0))
+    return refused(400, "a limit is a number of Mbit/s, 0 for none");
+  return send(peer::command::SetRateLimits{limits});
+}
+
 }  // namespace lanspread::app

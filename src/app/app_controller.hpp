@@ -65,6 +65,7 @@ class AppController {
   CommandResult dismiss_failure(const std::string& game_id);
   CommandResult set_game_dir(const std::string& path);
   CommandResult add_peer(const std::string& address);
+  CommandResult set_rate_limits(const peer::RateLimits& limits);
 
   nlohmann::json snapshot() const { return state_.snapshot(); }
   // A stream of UI events that starts with a "snapshot" event, so nothing

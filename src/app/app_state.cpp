@@ -54,8 +54,8 @@ std::string ui_event_name(std::string_view runtime_name) {
     if (from == runtime_name)
       return std::string(to);
   }
-  // peer-discovered, peer-lost, game-dir-changed, command-failed and
-  // runtime-failure keep their names.
+  // peer-discovered, peer-lost, game-dir-changed, rate-limits-changed,
+  // command-failed and runtime-failure keep their names.
   return std::string(runtime_name);
 }
 
@@ -119,6 +119,10 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                         [&](const peer::event::GameDirChanged& e) {
                           game_dir_ = e.path;
                           game_dir_problem_.reset();
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::RateLimitsChanged& e) {
+                          rate_limits_ = e.limits;
                           out.push_back(renamed(event));
                         },
                         [&](const peer::event::GotGameFiles&) { out.push_back(renamed(event)); },
@@ -267,7 +271,10 @@ json AppState::snapshot() const {
           {"game_dir_problem", game_dir_problem_ ? json(*game_dir_problem_) : json(nullptr)},
           {"runtime",
            {{"running", runtime_running_}, {"quic_port", quic_port_}, {"peer_id", peer_id_}}},
-          {"notices", notices_}};
+          {"notices", notices_},
+          {"rate_limits",
+           {{"upload_limit_mbit", rate_limits_.upload_mbit},
+            {"download_limit_mbit", rate_limits_.download_mbit}}}};
 }
 
 }  // namespace lanspread::app

@@ -44,7 +44,7 @@ class AppState {
   std::optional<peer::OperationKind> operation(std::string_view game_id) const;
 
   // Everything at once: {games, operations, downloads, failures, peers,
-  // peer_count, game_dir, game_dir_problem, runtime, notices}.
+  // peer_count, game_dir, game_dir_problem, runtime, notices, rate_limits}.
   nlohmann::json snapshot() const;
 
  private:
@@ -74,6 +74,7 @@ class AppState {
   std::uint16_t quic_port_ = 0;
   std::string peer_id_;
   std::deque<std::string> notices_;  // recent failures that name no game
+  peer::RateLimits rate_limits_;
 };
 
 // The UI's name for a runtime event: "install-game-begin" becomes

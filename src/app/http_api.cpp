@@ -231,6 +231,25 @@ void HttpApi::add_routes() {
     reply(res, controller_.add_peer(*address));
   });
 
+  server_->Post("/api/rate-limits", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto body = json::parse(req.body, nullptr, false);
+    const auto limit = [&body](const char* field) -> std::optional<double> {
+      if (!body.is_object() || !body.contains(field) || !body[field].is_number())
+        return std::nullopt;
+      return body[field].get<double>();
+    };
+    const auto upload = limit("upload_limit_mbit");
+    const auto download = limit("download_limit_mbit");
+    if (!upload || !download) {
+      reply(res, 400,
+            {{"error",
+              "expected {\"upload_limit_mbit\": N, \"download_limit_mbit\": N} "
+              "(Mbit/s, 0 for no limit)"}});
+      return;
+    }
+    reply(res, controller_.set_rate_limits({.upload_mbit = *upload, .download_mbit = *download}));
+  });
+
   server_->Post("/api/quit", [this](const httplib::Request&, httplib::Response& res) {
     reply(res, 202, {{"ok", true}});
     controller_.publish({{"event", "app-quitting"}});

@@ -44,6 +44,12 @@ peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& sta
                            .peers = options.peers};
   if (options.no_mdns)
     result.mdns.reset();
+  if (options.upload_limit_mbit || options.download_limit_mbit) {
+    const auto remembered = peer::load_settings(state_dir).rate_limits;
+    result.rate_limits = peer::RateLimits{
+        .upload_mbit = options.upload_limit_mbit.value_or(remembered.upload_mbit),
+        .download_mbit = options.download_limit_mbit.value_or(remembered.download_mbit)};
+  }
   return result;
 }
 

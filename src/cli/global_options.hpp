@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct GlobalOptions {
   std::uint16_t port = 0;          // QUIC port; 0 picks a free one
   std::vector<std::string> peers;  // --peer HOST:PORT, repeatable
   bool no_mdns = false;            // --no-mdns: no discovery on the local network
+  // --upload-limit / --download-limit in Mbit/s for this run (0: none);
+  // unset: the limits remembered in the settings.
+  std::optional<double> upload_limit_mbit;
+  std::optional<double> download_limit_mbit;
   std::string log_level = "info";
   bool json = false;
 };

@@ -53,6 +53,14 @@ int main(int argc, char** argv) {
       });
   app.add_flag("--no-mdns", options.no_mdns,
                "do not advertise or look for peers with mDNS (peers by address still work)");
+  app.add_option("--upload-limit", options.upload_limit_mbit,
+                 "share at most this many Mbit/s with other peers, this run only "
+                 "(0: no limit; default: the app's setting)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--download-limit", options.download_limit_mbit,
+                 "download at most this many Mbit/s, this run only (0: no limit; default: the "
+                 "app's setting)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

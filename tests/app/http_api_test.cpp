@@ -318,6 +318,26 @@ TEST_F(HttpApiTest, BadCommandsGetClearErrors) {
   EXPECT_EQ(good_peer->status, 202);
 }
 
+TEST_F(HttpApiTest, RateLimitsAreSetAndShown) {
+  start_with_games();
+  EXPECT_EQ(state()["rate_limits"]["upload_limit_mbit"], 0);
+  for (const auto& bad : {json{{"upload_limit_mbit", 10}},
+                          json{{"upload_limit_mbit", -1}, {"download_limit_mbit", 0}},
+                          json{{"upload_limit_mbit", "10"}, {"download_limit_mbit", 0}}}) {
+    auto refused = post("/api/rate-limits", bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad.dump();
+    EXPECT_FALSE(json::parse(refused->body)["error"].get<std::string>().empty());
+  }
+  const auto from = events_->mark();
+  auto set = post("/api/rate-limits", {{"upload_limit_mbit", 50}, {"download_limit_mbit", 200.5}});
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->status, 202) << set->body;
+  ASSERT_TRUE(events_->wait_for_event("rate-limits-changed", kTimeout, from));
+  EXPECT_EQ(state()["rate_limits"]["upload_limit_mbit"], 50);
+  EXPECT_EQ(state()["rate_limits"]["download_limit_mbit"], 200.5);
+}
+
 TEST_F(HttpApiTest, GameFolderIsValidatedBeforeUse) {
   start_with_games();
   auto missing = post("/api/game-dir", {{"path", (dir_ / "nope").string()}});

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -105,7 +106,7 @@ TEST_F(CliTest, ServeLogsWhatItFoundAndStopsCleanlyOnCtrlC) {
 
 TEST_F(CliTest, ServeJsonPrintsEvents) {
   test::write_file(dir_ / "games/quake3/version.ini", "1.32");
-  test::ChildProcess serve(command({"--json", "serve"}));
+  test::ChildProcess serve(command({"--json", "--upload-limit", "5", "serve"}));
   ASSERT_TRUE(serve.wait_for_output("\"event\":\"local-library-changed\"", 20s)) << serve.err();
   serve.send_signal(SIGTERM);
   EXPECT_EQ(serve.wait_exit(20s), 0);
@@ -116,8 +117,20 @@ TEST_F(CliTest, ServeJsonPrintsEvents) {
   ASSERT_GE(events.size(), 2u);
   EXPECT_EQ(events[0]["event"], "listening");
   EXPECT_GT(events[0]["port"].get<int>(), 0);
-  EXPECT_EQ(events[1]["event"], "local-library-changed");
-  EXPECT_EQ(events[1]["games"][0]["id"], "quake3");
+  const auto named = [&events](std::string_view name) {
+    const auto it =
+        std::ranges::find_if(events, [name](const auto& e) { return e["event"] == name; });
+    return it == events.end() ? nlohmann::json() : *it;
+  };
+  EXPECT_EQ(named("local-library-changed")["games"][0]["id"], "quake3");
+  EXPECT_EQ(named("rate-limits-changed")["upload_limit_mbit"], 5);
+  EXPECT_EQ(named("rate-limits-changed")["download_limit_mbit"], 0);
+}
+
+TEST_F(CliTest, ANegativeRateLimitIsBadUsage) {
+  test::ChildProcess serve(command({"--upload-limit", "-3", "serve"}));
+  EXPECT_EQ(serve.wait_exit(20s), 2);
+  EXPECT_NE(serve.err().find("--upload-limit"), std::string::npos) << serve.err();
 }
 
 TEST_F(CliTest, InstallVerifyUninstallRemove) {

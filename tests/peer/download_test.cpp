@@ -212,6 +212,57 @@ TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
   EXPECT_EQ(refused->command, "cancel-download");
 }
 
+TEST_F(DownloadTest, ASeederRestartingWithinTheGraceFinishesTheDownload) {
+  downloader_.source_grace = 60s;
+  start(1, 64 * 1024 * 1024);
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done > 0; }));
+  seeders_.front()->stop();
+  ASSERT_TRUE(downloader_.events.wait_for<event::PeerLost>(kTimeout));
+  // Same state folder and port: the same peer, back.
+  seeders_.front()->start();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, AVerySlowSeederDoesNotHoldTheTail) {
+  start(2, 32 * 1024 * 1024);
+  // 0.8 Mbit/s: each 1 MiB block from this seeder takes 10 s, and it is
+  // given blocks at the start, before anything is measured.
+  seeders_.front()->send(command::SetRateLimits{{.upload_mbit = 0.8}});
+  ASSERT_TRUE(seeders_.front()->events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 0.8; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  const auto begun = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, 8s)
+      << "the download waited for a block from the slow seeder";
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, TheDownloadLimitHoldsAndIsRemembered) {
+  start(1, 16 * 1024 * 1024);
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  const auto begun = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
+  // 16.3 MiB at 5 MB/s is 3.4 s; the limiter lets at most 20 ms through early.
+  const double bytes = 16 * 1024 * 1024 + 300 * 1024 + 17;
+  EXPECT_GE(took.count(), bytes / 5e6 - 0.05);
+  expect_same_payload(seeded(), downloaded());
+
+  downloader_.stop();
+  downloader_.start();
+  EXPECT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+}
+
 TEST_F(DownloadTest, AnUpdateFetchesOnlyTheBlocksThatChanged) {
   start(1, 8 * 1024 * 1024);
   download();

@@ -44,6 +44,7 @@ class TestPeer {
                                .listen = {asio::ip::address_v4::loopback(), port_},
                                .rescan_delay = 10ms,
                                .liveness = {.ping_interval = 100ms, .peer_timeout = kPeerTimeout},
+                               .download_source_grace = source_grace,
                                // Peers meet by address here; other tests' peers must stay unseen.
                                .mdns = std::nullopt}));
     const auto listening = events.wait_for<event::Listening>(kTimeout);
@@ -58,6 +59,8 @@ class TestPeer {
   std::filesystem::path games() const { return root_ / "games"; }
 
   EventQueue events;
+  // Short, so a test of every seeder leaving does not wait long.
+  std::chrono::milliseconds source_grace = 1s;
 
  private:
   std::filesystem::path root_;

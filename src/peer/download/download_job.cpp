@@ -17,6 +17,7 @@
 #include "peer/library/game_root_layout.hpp"
 #include "peer/services/game_client.hpp"
 #include "peer/services/on_pool.hpp"
+#include "peer/services/rate_limiter.hpp"
 #include "proto/codec.hpp"
 #include "transport/wakeup.hpp"
 
@@ -79,6 +80,8 @@ struct DownloadJob::State {
   bool ended = false;
   // A local problem (disk full, unwritable file) that ends the download.
   std::optional<std::string> local_failure;
+  // Since when no source could be asked for a block.
+  std::optional<Clock::time_point> sourceless_since;
 
   Clock::time_point last_progress_at{};
   std::uint64_t last_progress_bytes = 0;
@@ -138,6 +141,20 @@ asio::awaitable<void> tick(std::shared_ptr<State> state) {
   }
 }
 
+asio::awaitable<void> read_paced(RateLimiter* rate, const std::string& peer_id,
+                                 transport::Stream& stream, std::span<std::byte> data) {
+  if (rate == nullptr || rate->rate() == 0) {
+    co_await read_exactly(stream, data);
+    co_return;
+  }
+  while (!data.empty()) {
+    const auto piece = data.first(rate->piece(data.size()));
+    co_await rate->acquire(peer_id, piece.size());
+    co_await read_exactly(stream, piece);
+    data = data.subspan(piece.size());
+  }
+}
+
 // Fetches one block from one peer, verifies it and writes it in place.
 asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   const auto me = state->transfers.at(id);
@@ -174,7 +191,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
         failure = "answered with another range than the one asked for";
       } else {
         data.resize(block.length);
-        co_await read_exactly(stream, data);
+        co_await read_paced(state->setup.download_rate, peer_id, stream, data);
       }
     } catch (const std::exception& e) {
       failure = e.what();
@@ -363,10 +380,19 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
       asio::co_spawn(state->io, transfer(state, id), asio::detached);
     }
     if (state->transfers.empty() && !scheduler.finished() && !scheduler.has_usable_peers()) {
-      JobOutcome outcome{JobOutcome::Kind::Failed,
-                         "every peer that had the game is gone or failing"};
-      co_await settle(state, std::move(outcome));
-      co_return;
+      // A seeder restarting, or a link that dropped for a moment, comes back
+      // within the grace; the tick keeps this loop checking meanwhile.
+      const auto now = Clock::now();
+      if (!state->sourceless_since)
+        state->sourceless_since = now;
+      if (now - *state->sourceless_since >= state->setup.source_grace) {
+        JobOutcome outcome{JobOutcome::Kind::Failed,
+                           "every peer that had the game is gone or failing"};
+        co_await settle(state, std::move(outcome));
+        co_return;
+      }
+    } else {
+      state->sourceless_since.reset();
     }
     state->report_progress(false);
     co_await state->wakeup.wait();

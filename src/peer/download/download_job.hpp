@@ -2,6 +2,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -12,6 +13,10 @@
 
 #include "proto/file_description.hpp"
 #include "transport/connection.hpp"
+
+namespace lanspread::peer {
+class RateLimiter;
+}
 
 namespace lanspread::peer::download {
 
@@ -50,6 +55,12 @@ class DownloadJob {
     std::string game_id;
     std::vector<proto::GameFileDescription> manifest;  // the agreed one, sentinel included
     std::vector<std::string> sources;                  // peers that sent exactly that manifest
+    // Paces the bytes every block brings in (the user's download limit);
+    // shared with the other downloads. None: as fast as the peers send.
+    RateLimiter* download_rate = nullptr;
+    // How long the download waits for a source to come back (or a new one
+    // to appear) once none is left, before it fails.
+    std::chrono::milliseconds source_grace = std::chrono::seconds(10);
   };
 
   static std::shared_ptr<DownloadJob> start(asio::io_context& io, asio::thread_pool& disk,

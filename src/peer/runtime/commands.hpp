@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "peer/runtime/rate_limits.hpp"
 #include "proto/file_description.hpp"
 
 // What the UI layer asks the runtime to do. Commands flow in; everything the
@@ -48,6 +49,10 @@ struct GetPeerCount {};
 struct AddPeer {
   std::string address;
 };
+// Bandwidth limits, applied at once and remembered in the settings.
+struct SetRateLimits {
+  RateLimits limits;
+};
 
 }  // namespace lanspread::peer::command
 
@@ -57,6 +62,6 @@ using PeerCommand =
     std::variant<command::ListGames, command::GetGame, command::FetchLatestFromPeers,
                  command::DownloadGameFiles, command::InstallGame, command::UninstallGame,
                  command::RemoveDownloadedGame, command::CancelDownload, command::SetGameDir,
-                 command::GetPeerCount, command::AddPeer>;
+                 command::GetPeerCount, command::AddPeer, command::SetRateLimits>;
 
 }  // namespace lanspread::peer

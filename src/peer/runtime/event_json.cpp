@@ -70,6 +70,10 @@ json fields(const PeerEvent& event) {
                  [](const event::GameDirChanged& e) -> json {
                    return {{"path", e.path.string()}};
                  },
+                 [](const event::RateLimitsChanged& e) -> json {
+                   return {{"upload_limit_mbit", e.limits.upload_mbit},
+                           {"download_limit_mbit", e.limits.download_mbit}};
+                 },
                  [](const event::CommandFailed& e) -> json {
                    return {{"command", e.command}, {"game_id", e.game_id}, {"reason", e.reason}};
                  },

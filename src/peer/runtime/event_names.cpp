@@ -29,6 +29,7 @@ std::string_view event_name(const PeerEvent& event) {
       "active-operations-changed",
       "listening",
       "game-dir-changed",
+      "rate-limits-changed",
       "command-failed",
       "runtime-failure"};
   return kNames[event.index()];

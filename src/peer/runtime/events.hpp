@@ -11,6 +11,7 @@
 #include "peer/library/local_game.hpp"
 #include "peer/peers/library_game.hpp"
 #include "peer/runtime/active_operations.hpp"
+#include "peer/runtime/rate_limits.hpp"
 #include "proto/file_description.hpp"
 #include "proto/game.hpp"
 
@@ -104,6 +105,11 @@ struct GameDirChanged {
   std::filesystem::path path;
 };
 
+// The bandwidth limits in force (at start and after each change).
+struct RateLimitsChanged {
+  RateLimits limits;
+};
+
 // A command that could not be carried out (bad argument, not available yet).
 struct CommandFailed {
   std::string command;
@@ -120,16 +126,15 @@ struct RuntimeFailure {
 
 namespace lanspread::peer {
 
-using PeerEvent =
-    std::variant<event::LocalLibraryChanged, event::AggregatedLibraryChanged, event::GotGameFiles,
-                 event::NoPeersHaveGame, event::DownloadGameFilesBegin,
-                 event::DownloadGameFilesProgress, event::DownloadGameFilesFinished,
-                 event::DownloadGameFilesFailed, event::DownloadGameFilesCancelled,
-                 event::InstallGameBegin, event::InstallGameFinished, event::InstallGameFailed,
-                 event::UninstallGameBegin, event::UninstallGameFinished,
-                 event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost,
-                 event::PeerCount, event::ActiveOperationsChanged, event::Listening,
-                 event::GameDirChanged, event::CommandFailed, event::RuntimeFailure>;
+using PeerEvent = std::variant<
+    event::LocalLibraryChanged, event::AggregatedLibraryChanged, event::GotGameFiles,
+    event::NoPeersHaveGame, event::DownloadGameFilesBegin, event::DownloadGameFilesProgress,
+    event::DownloadGameFilesFinished, event::DownloadGameFilesFailed,
+    event::DownloadGameFilesCancelled, event::InstallGameBegin, event::InstallGameFinished,
+    event::InstallGameFailed, event::UninstallGameBegin, event::UninstallGameFinished,
+    event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost, event::PeerCount,
+    event::ActiveOperationsChanged, event::Listening, event::GameDirChanged,
+    event::RateLimitsChanged, event::CommandFailed, event::RuntimeFailure>;
 
 // The event's name as the UI and the --json output spell it, e.g.
 // "download-game-files-failed".

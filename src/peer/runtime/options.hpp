@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mdns/discovery.hpp"
+#include "peer/runtime/rate_limits.hpp"
 #include "peer/services/peer_links.hpp"
 
 namespace lanspread::peer {
@@ -25,6 +26,12 @@ struct PeerOptions {
   // Peers reached by address ("host:port"), besides those in the settings.
   std::vector<std::string> peers;
   LivenessOptions liveness;
+  // How long a download whose sources all left waits for one to come back
+  // before it fails (a seeder restarting its app, a cable replugged).
+  std::chrono::milliseconds download_source_grace = std::chrono::seconds(10);
+  // Limits for this run instead of the remembered ones (e.g. from the
+  // command line); SetRateLimits still changes and remembers them.
+  std::optional<RateLimits> rate_limits;
   // Discovery on the local network; nothing turns it off (peers by address
   // still work), e.g. where multicast is unwanted or in tests that must not
   // see each other.

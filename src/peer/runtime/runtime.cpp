@@ -40,7 +40,7 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
           [this] {
             return GameServer::Library{game_dir_, announced_, library_revision_};
           },
-          reads_, &hashes_),
+          reads_, &hashes_, GameServer::Sharing{upload_rate_, upload_slots_}),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
@@ -62,6 +62,7 @@ void Runtime::start() {
   const auto port = endpoint_.local_endpoint().port();
   spdlog::info("peer {} listening on UDP port {}", identity_.fingerprint, port);
   emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
+  apply_rate_limits(options_.rate_limits.value_or(load_settings(options_.state_dir).rate_limits));
   settle_interrupted_transactions();
   monitor_.watch(game_dir_);
   links_.start();
@@ -105,6 +106,10 @@ void Runtime::shutdown() {
     monitor_.stop();
     links_.stop();
     endpoint_.close();
+    // Paced transfers parked in the limiters would otherwise hold the
+    // shutdown for as long as their bytes take at the limit.
+    upload_rate_.set_rate(0);
+    download_rate_.set_rate(0);
   });
   hashing_stop_.request_stop();
   io_thread_.join();
@@ -271,6 +276,28 @@ void Runtime::handle(const command::AddPeer& command) {
   dial_address(command.address);
 }
 
+void Runtime::handle(const command::SetRateLimits& command) {
+  const auto& limits = command.limits;
+  if (!(limits.upload_mbit >= 0) || !(limits.download_mbit >= 0)) {
+    emit_(event::CommandFailed{"set-rate-limits", "", "a limit is a number of Mbit/s, 0 for none"});
+    return;
+  }
+  auto settings = load_settings(options_.state_dir);
+  settings.rate_limits = limits;
+  if (const auto error = save_settings(options_.state_dir, settings))
+    spdlog::warn("cannot remember the rate limits: {}", *error);
+  apply_rate_limits(limits);
+}
+
+void Runtime::apply_rate_limits(const RateLimits& limits) {
+  upload_rate_.set_rate(bytes_per_second(limits.upload_mbit));
+  download_rate_.set_rate(bytes_per_second(limits.download_mbit));
+  spdlog::info("upload limit {}, download limit {}",
+               limits.upload_mbit > 0 ? fmt::format("{} Mbit/s", limits.upload_mbit) : "none",
+               limits.download_mbit > 0 ? fmt::format("{} Mbit/s", limits.download_mbit) : "none");
+  emit_(event::RateLimitsChanged{limits});
+}
+
 void Runtime::start_discovery() {
   if (!options_.mdns)
     return;
@@ -355,8 +382,10 @@ asio::awaitable<void> Runtime::offer_as_source(std::string game_id, std::string 
   if (download == downloads_.end() || peer == nullptr)
     co_return;
   const auto manifest = peer->manifests.find(game_id);
-  if (manifest != peer->manifests.end() && manifest->second == download->second.agreed.files) {
-    download->second.agreed.peers.push_back(peer_id);
+  auto& sources = download->second.agreed.peers;
+  if (manifest != peer->manifests.end() && manifest->second == download->second.agreed.files &&
+      std::ranges::find(sources, peer_id) == sources.end()) {
+    sources.push_back(peer_id);
     download->second.job->source_found(peer_id);
   }
 }
@@ -470,7 +499,9 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
       download::DownloadJob::Setup{.game_root = game_dir_ / id,
                                    .game_id = id,
                                    .manifest = std::move(manifest->files),
-                                   .sources = std::move(manifest->peers)},
+                                   .sources = std::move(manifest->peers),
+                                   .download_rate = &download_rate_,
+                                   .source_grace = options_.download_source_grace},
       [this](const std::string& peer_id) -> std::optional<transport::Connection> {
         try {
           return links_.connection(peer_id);
@@ -493,6 +524,12 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
                 download_ended(id, outcome, install);
               }});
   downloads_.insert_or_assign(id, RunningDownload{std::move(job), agreed});
+  // Peers whose games arrived while the manifests were being fetched were
+  // not asked then; they may share the work too.
+  for (const auto& peer_id : peers_.peers_with_latest(id)) {
+    if (std::ranges::find(agreed.peers, peer_id) == agreed.peers.end())
+      asio::co_spawn(io_, offer_as_source(id, peer_id), asio::detached);
+  }
 }
 
 void Runtime::download_ended(const std::string& game_id, const download::JobOutcome& outcome,

@@ -23,6 +23,8 @@
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/services/game_server.hpp"
 #include "peer/services/peer_links.hpp"
+#include "peer/services/rate_limiter.hpp"
+#include "peer/services/upload_slots.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
 
@@ -44,6 +46,11 @@ class Runtime {
   void shutdown();
 
  private:
+  // Enough parallel blocks for one peer to fill a LAN link (the downloader's
+  // scheduler asks for at most 16 per peer), so the cap only bites on a peer
+  // that asks for more than its share.
+  static constexpr std::size_t kUploadsPerPeer = 16;
+
   // State only the disk thread touches.
   struct DiskState {
     std::filesystem::path game_dir;
@@ -54,6 +61,8 @@ class Runtime {
   void handle(const command::SetGameDir& command);
   void handle(command::GetPeerCount);
   void handle(const command::AddPeer& command);
+  void handle(const command::SetRateLimits& command);
+  void apply_rate_limits(const RateLimits& limits);
   void handle(const command::GetGame& command);
   void handle(const command::FetchLatestFromPeers& command);
   void handle(const command::DownloadGameFiles& command);
@@ -129,6 +138,10 @@ class Runtime {
   transport::Identity identity_;
   // Before the server, which answers manifests from it.
   BlockHashCache hashes_;
+  // Before the server and the downloads, which pace their bytes with them.
+  RateLimiter upload_rate_{io_.get_executor()};
+  RateLimiter download_rate_{io_.get_executor()};
+  UploadSlots upload_slots_{io_.get_executor(), kUploadsPerPeer};
   GameServer server_;
   transport::Endpoint endpoint_;
   PeerLinks links_;

@@ -28,6 +28,13 @@ Settings load_settings(const std::filesystem::path& state_dir) {
           settings.peers.push_back(peer.get<std::string>());
       }
     }
+    const auto limit = [&document](const char* key) {
+      const auto it = document.find(key);
+      return it != document.end() && it->is_number() && it->get<double>() > 0 ? it->get<double>()
+                                                                              : 0.0;
+    };
+    settings.rate_limits = {.upload_mbit = limit("upload_limit_mbit"),
+                            .download_mbit = limit("download_limit_mbit")};
   } catch (const nlohmann::json::exception& e) {
     spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
                  e.what());
@@ -38,7 +45,9 @@ Settings load_settings(const std::filesystem::path& state_dir) {
 std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
                                          const Settings& settings) {
   const nlohmann::json document = {{"game_dir", settings.game_dir.string()},
-                                   {"peers", settings.peers}};
+                                   {"peers", settings.peers},
+                                   {"upload_limit_mbit", settings.rate_limits.upload_mbit},
+                                   {"download_limit_mbit", settings.rate_limits.download_mbit}};
   return write_file_atomically(
       state_dir / kSettingsFile,
       document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

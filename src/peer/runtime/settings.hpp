@@ -5,12 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "peer/runtime/rate_limits.hpp"
+
 namespace lanspread::peer {
 
 // Choices the user made that outlive a run (<state_dir>/settings.json).
 struct Settings {
   std::filesystem::path game_dir;  // empty until chosen
   std::vector<std::string> peers;  // peers added by address ("host:port")
+  RateLimits rate_limits;
 };
 
 // Missing or unreadable settings give defaults; a broken file is logged.

@@ -8,7 +8,9 @@
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/services/on_pool.hpp"
+#include "peer/services/rate_limiter.hpp"
 #include "peer/services/served_file.hpp"
+#include "peer/services/upload_slots.hpp"
 #include "proto/codec.hpp"
 #include "proto/framing.hpp"
 #include "transport/errors.hpp"
@@ -23,8 +25,13 @@ constexpr std::size_t kReadBlock = 1024 * 1024;
 }  // namespace
 
 GameServer::GameServer(const Catalog& catalog, std::function<Library()> library,
-                       asio::thread_pool& disk, BlockHashCache* hashes)
-    : catalog_(catalog), library_(std::move(library)), disk_(disk), hashes_(hashes) {}
+                       asio::thread_pool& disk, BlockHashCache* hashes,
+                       std::optional<Sharing> sharing)
+    : catalog_(catalog),
+      library_(std::move(library)),
+      disk_(disk),
+      hashes_(hashes),
+      sharing_(sharing) {}
 
 // What to send back: a response frame, and for file data the open file and
 // the range whose bytes follow it.
@@ -61,6 +68,9 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
   co_await stream.write(frame);
 
   if (const auto* range = std::get_if<proto::FileDataResponse>(&answer.response)) {
+    std::optional<UploadSlots::Slot> slot;
+    if (sharing_)
+      slot.emplace(co_await sharing_->slots.take(connection.peer_fingerprint()));
     const auto& file = *answer.file;
     std::vector<std::byte> block(
         static_cast<std::size_t>(std::clamp<std::uint64_t>(range->length, 1, kReadBlock)));
@@ -79,11 +89,28 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
         stream.reset();
         co_return;
       }
-      co_await stream.write(std::span(block.data(), static_cast<std::size_t>(got)));
+      co_await send_paced(connection, stream,
+                          std::span(block.data(), static_cast<std::size_t>(got)));
       done += static_cast<std::uint64_t>(got);
     }
   }
   stream.finish();
+}
+
+asio::awaitable<void> GameServer::send_paced(const transport::Connection& connection,
+                                             transport::Stream& stream,
+                                             std::span<const std::byte> bytes) {
+  if (!sharing_ || sharing_->rate.rate() == 0) {
+    co_await stream.write(bytes);
+    co_return;
+  }
+  const auto& peer = connection.peer_fingerprint();
+  while (!bytes.empty()) {
+    const auto piece = bytes.first(sharing_->rate.piece(bytes.size()));
+    co_await sharing_->rate.acquire(peer, piece.size());
+    co_await stream.write(piece);
+    bytes = bytes.subspan(piece.size());
+  }
 }
 
 asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& request_bytes) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,8 @@ namespace lanspread::peer {
 
 class BlockHashCache;
 class Catalog;
+class RateLimiter;
+class UploadSlots;
 
 // Answers peers' requests from the local game folder: Ping, ListGames,
 // GetGame (the manifest), GetGameFileData and GetGameFileChunk. Everything is
@@ -32,10 +36,17 @@ class GameServer {
     std::uint64_t revision = 0;
   };
 
+  // How file bytes are shared: at most `slots` uploads per peer at once, all
+  // uploads paced by `rate`. Without it, uploads are neither capped nor paced.
+  struct Sharing {
+    RateLimiter& rate;
+    UploadSlots& slots;
+  };
+
   // With `hashes`, manifests carry block hashes (from the cache, computed on
   // the disk pool when missing); without, they carry none.
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
-             BlockHashCache* hashes = nullptr);
+             BlockHashCache* hashes = nullptr, std::optional<Sharing> sharing = std::nullopt);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
@@ -43,11 +54,14 @@ class GameServer {
  private:
   struct Answer;
   asio::awaitable<Answer> answer(const std::string& request_bytes);
+  asio::awaitable<void> send_paced(const transport::Connection& connection,
+                                   transport::Stream& stream, std::span<const std::byte> bytes);
 
   const Catalog& catalog_;
   std::function<Library()> library_;
   asio::thread_pool& disk_;
   BlockHashCache* hashes_;
+  std::optional<Sharing> sharing_;
 };
 
 }  // namespace lanspread::peer
