@@ -71,9 +71,8 @@ void RateLimiter::grant_next(Clock::time_point now) {
     waiting_.erase(next);
 
   if (bytes_per_second_ != 0) {
-    const auto cost = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(static_cast<double>(waiter.bytes) /
-                                      static_cast<double>(bytes_per_second_)));
+    const auto cost = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+        static_cast<double>(waiter.bytes) / static_cast<double>(bytes_per_second_)));
     drained_at_ = std::max(drained_at_, now - kTolerance) + cost;
   }
   waiter.wakeup->notify();
