@@ -1,10 +1,12 @@
 #include "peer/services/game_server.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <filesystem>
+#include <random>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/download/block_hash.hpp"
@@ -229,6 +231,69 @@ TEST_F(GameServerTest, AClientThatStopsReadingStallsOnlyItself) {
     co_return bytes;
   }());
   EXPECT_EQ(version, "20240315");
+}
+
+// A hostile client on loopback: 5,000 malformed requests on real QUIC
+// streams and 5,000 garbage datagrams at the server's port, with a
+// well-behaved client served correctly in between and at the end.
+TEST_F(GameServerTest, TenThousandMalformedRequestsAndPacketsLeaveItServingOthers) {
+  std::mt19937 random(2026);
+  const auto garbage = [&random](std::size_t max_size) {
+    std::string bytes(std::uniform_int_distribution<std::size_t>(0, max_size)(random), '\0');
+    for (auto& byte : bytes)
+      byte = static_cast<char>(random());
+    return bytes;
+  };
+  // Near-misses are likelier to reach deep into the decoder than noise.
+  const std::vector<std::string> near_misses = {
+      R"({"protocol":1,"type":"get_game_file_chunk","game_id":"cs16","relative_path":"cs16.rar","offset":-1,"length":8})",
+      R"({"protocol":1,"type":"get_game_file_chunk","game_id":"cs16","relative_path":"../x","offset":0,"length":8})",
+      R"({"protocol":1,"type":"get_game","game_id":{"id":"cs16"}})",
+      R"({"protocol":1,"type":"list_games","extra":[[[[[[[[[[]]]]]]]]]]})",
+      R"({"protocol":1,"type":"get_game_file_data","game_id":"cs16","relative_path":"\u0000"})",
+      R"({"protocol":1,"type":"ping")",
+      "\xff\xfe\xfd",
+  };
+  const auto good_chunk = [&] {
+    return fetch(make(proto::GetGameFileChunkRequest{"cs16", "cs16.rar", 1024 * 1024, 4096}));
+  };
+  const auto expected_chunk = payload_.substr(1024 * 1024, 4096);
+
+  // 5,000 refusals would be 5,000 warning lines.
+  const auto level = spdlog::get_level();
+  spdlog::set_level(spdlog::level::err);
+  const std::shared_ptr<void> restore_level(nullptr, [level](void*) { spdlog::set_level(level); });
+
+  constexpr int kRounds = 10;
+  constexpr int kRequestsPerRound = 500;
+  constexpr int kPacketsPerRound = 500;
+  asio::ip::udp::socket raw(io_, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+  std::size_t refused = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    refused += test::run_coroutine(io_, [&]() -> awaitable<std::size_t> {
+      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      std::size_t errors = 0;
+      for (int i = 0; i < kRequestsPerRound; ++i) {
+        const auto bytes = i % 3 == 0 ? near_misses[i / 3 % near_misses.size()] : garbage(400);
+        auto stream = co_await connection.open_stream();
+        co_await stream.write(bytes);
+        stream.finish();
+        const auto response = co_await read_response(stream);
+        errors += std::holds_alternative<proto::ErrorResponse>(response) ? 1 : 0;
+      }
+      co_return errors;
+    }());
+    for (int i = 0; i < kPacketsPerRound; ++i) {
+      auto packet = garbage(1500);
+      // Every other one looks like a QUIC long or short header.
+      if (!packet.empty() && i % 2 == 0)
+        packet[0] = static_cast<char>(i % 4 == 0 ? 0xc0 : 0x40);
+      raw.send_to(asio::buffer(packet), server_endpoint_.local_endpoint());
+    }
+    ASSERT_EQ(good_chunk(), expected_chunk) << "after round " << round;
+  }
+  EXPECT_EQ(refused, std::size_t{kRounds * kRequestsPerRound});
+  EXPECT_TRUE(std::holds_alternative<proto::PongResponse>(ask(make(proto::PingRequest{}))));
 }
 
 }  // namespace
