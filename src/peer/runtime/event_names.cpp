@@ -30,7 +30,9 @@ std::string_view event_name(const PeerEvent& event) {
       "listening",
       "game-dir-changed",
       "command-failed",
-      "runtime-failure"};
+      "runtime-failure",
+      "install-game-progress",
+      "install-transaction-recovered"};
   return kNames[event.index()];
 }
 
