@@ -3,6 +3,12 @@
 // `bsdtar -xf`, interleaved, several rounds, then prints the median speeds
 // side by side. Not a test: it prints figures.
 //
+// Every timed run starts from the same state: the output folder empty, all
+// dirty pages written back, and (as root) the page cache dropped, so both
+// tools read the archives from the disk. Every timed run ends when syncfs(2)
+// of the output's file system returns, so both are timed to durable files
+// (an install does the same before it publishes local/).
+//
 //   build/release/bench/unpack_bench [--size-mib 2048] [--rounds 3]
 //                                    [--dir /tmp/lanspread-unpack-bench]
 //
@@ -10,6 +16,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -138,10 +146,33 @@ void expect_bytes(const fs::path& out, std::uint64_t expected, const char* who) 
   }
 }
 
-void fresh(const fs::path& out) {
+// Drops clean pages (the archives read last time) once dirty ones are
+// written back; needs root and a writable /proc/sys.
+bool drop_page_cache() {
+  ::sync();
+  std::ofstream control("/proc/sys/vm/drop_caches");
+  control << "3\n";
+  control.flush();
+  return control.good();
+}
+
+void fresh(const fs::path& out, bool drop_caches) {
   fs::remove_all(out);
   fs::create_directories(out);
   ::sync();  // the previous round's dirty pages are not this round's cost
+  if (drop_caches && !drop_page_cache()) {
+    std::fprintf(stderr, "cannot drop the page cache any more\n");
+    std::exit(1);
+  }
+}
+
+void sync_file_system(const fs::path& out) {
+  const int fd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::syncfs(fd) != 0) {
+    std::perror("syncfs");
+    std::exit(1);
+  }
+  ::close(fd);
 }
 
 }  // namespace
@@ -180,12 +211,19 @@ int main(int argc, char** argv) {
               static_cast<double>(total) / (1 << 20),
               std::chrono::duration<double>(Clock::now() - generate_start).count());
 
+  const bool drop_caches = ::geteuid() == 0 && drop_page_cache();
+  std::printf("page cache: %s\n",
+              drop_caches ? "dropped before every timed run (sync; echo 3 > drop_caches)"
+                          : "NOT dropped (needs root and a writable /proc/sys/vm/drop_caches); "
+                            "the archives may be read from the cache");
+  std::printf("timed until syncfs(2) of the output returns, for both tools\n");
+
   LibarchiveUnpacker unpacker;
   std::vector<double> ours;
   std::vector<double> theirs;
   const double mb = static_cast<double>(total) / 1e6;
   auto time_ours = [&] {
-    fresh(out);
+    fresh(out, drop_caches);
     const auto start = Clock::now();
     for (const auto& set : sets) {
       const auto result = unpacker.unpack(set, out, {}, {});
@@ -194,11 +232,12 @@ int main(int argc, char** argv) {
         std::exit(1);
       }
     }
+    sync_file_system(out);
     ours.push_back(mb / std::chrono::duration<double>(Clock::now() - start).count());
     expect_bytes(out, total, "LibarchiveUnpacker");
   };
   auto time_bsdtar = [&] {
-    fresh(out);
+    fresh(out, drop_caches);
     const auto start = Clock::now();
     for (const auto& set : sets) {
       if (!run_bsdtar(set.volumes.front(), out)) {
@@ -206,6 +245,7 @@ int main(int argc, char** argv) {
         std::exit(1);
       }
     }
+    sync_file_system(out);
     theirs.push_back(mb / std::chrono::duration<double>(Clock::now() - start).count());
     expect_bytes(out, total, "bsdtar");
   };

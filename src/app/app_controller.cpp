@@ -225,6 +225,8 @@ CommandResult AppController::dismiss_failure(const std::string& game_id) {
   const std::scoped_lock lock(publish_mutex_);
   if (auto event = state_.dismiss_failure(game_id))
     hub_.publish(event->dump());
+  if (auto event = state_.dismiss_recovery(game_id))
+    hub_.publish(event->dump());
   return CommandResult{.status = 200};
 }
 

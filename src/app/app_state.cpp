@@ -27,10 +27,14 @@ json renamed(const peer::PeerEvent& event) {
   return result;
 }
 
+json recovery_dismissed(std::string_view game_id) {
+  return {{"event", "recovery-dismissed"}, {"game_id", std::string(game_id)}};
+}
+
 }  // namespace
 
 std::string ui_event_name(std::string_view runtime_name) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 18> kNames = {{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kNames = {{
       {"aggregated-library-changed", "games-list-updated"},
       {"local-library-changed", "games-list-updated"},
       {"got-game-files", "game-files"},
@@ -43,6 +47,8 @@ std::string ui_event_name(std::string_view runtime_name) {
       {"install-game-begin", "game-install-begin"},
       {"install-game-finished", "game-install-finished"},
       {"install-game-failed", "game-install-failed"},
+      {"install-game-progress", "game-install-progress"},
+      {"install-transaction-recovered", "game-recovered"},
       {"uninstall-game-begin", "game-uninstall-begin"},
       {"uninstall-game-finished", "game-uninstall-finished"},
       {"uninstall-game-failed", "game-uninstall-failed"},
@@ -78,6 +84,14 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                         },
                         [&](const peer::event::DownloadGameFilesProgress& e) {
                           downloads_.insert_or_assign(e.game_id, e);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::InstallGameProgress& e) {
+                          installs_.insert_or_assign(e.game_id, e);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::InstallTransactionRecovered& e) {
+                          recoveries_.insert_or_assign(e.game_id, e);
                           out.push_back(renamed(event));
                         },
                         [&](const peer::event::NoPeersHaveGame& e) {
@@ -140,9 +154,13 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                           const std::string name = ui["event"];
                           if (is_download && !name.ends_with("-begin"))
                             downloads_.erase(e.game_id);
+                          if (name.starts_with("game-install-"))
+                            installs_.erase(e.game_id);
                           out.push_back(std::move(ui));
                           if (name.ends_with("-begin") && failures_.erase(e.game_id) > 0)
                             out.push_back({{"event", "failure-dismissed"}, {"game_id", e.game_id}});
+                          if (name.ends_with("-begin") && recoveries_.erase(e.game_id) > 0)
+                            out.push_back(recovery_dismissed(e.game_id));
                           if constexpr (requires { e.reason; }) {
                             // "game-install-failed" -> "install"
                             const auto operation = name.substr(5, name.size() - 5 - 7);
@@ -231,6 +249,15 @@ std::optional<json> AppState::dismiss_failure(std::string_view game_id) {
   return json{{"event", "failure-dismissed"}, {"game_id", std::string(game_id)}};
 }
 
+std::optional<json> AppState::dismiss_recovery(std::string_view game_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = recoveries_.find(game_id);
+  if (it == recoveries_.end())
+    return std::nullopt;
+  recoveries_.erase(it);
+  return recovery_dismissed(game_id);
+}
+
 bool AppState::is_catalog_game(std::string_view game_id) const {
   return catalog_.contains(game_id);
 }
@@ -255,6 +282,16 @@ json AppState::snapshot() const {
                      {"bytes_per_second", progress.bytes_per_second},
                      {"peers_streaming", progress.peers_streaming}};
   }
+  json installs = json::object();
+  for (const auto& [id, progress] : installs_)
+    installs[id] = {{"bytes_done", progress.bytes_done}, {"bytes_total", progress.bytes_total}};
+  json recoveries = json::object();
+  for (const auto& [id, recovered] : recoveries_) {
+    auto fields = peer::to_json(recovered);
+    fields.erase("event");
+    fields.erase("game_id");
+    recoveries[id] = std::move(fields);
+  }
   json failures = json::object();
   for (const auto& [id, failure] : failures_)
     failures[id] = {{"operation", failure.operation}, {"reason", failure.reason}};
@@ -264,7 +301,9 @@ json AppState::snapshot() const {
   return {{"games", library_json()},
           {"operations", std::move(operations)},
           {"downloads", std::move(downloads)},
+          {"installs", std::move(installs)},
           {"failures", std::move(failures)},
+          {"recoveries", std::move(recoveries)},
           {"peers", std::move(peers)},
           {"peer_count", peer_count_},
           {"game_dir", game_dir_.string()},

@@ -39,12 +39,15 @@ class AppState {
   // Forgets the failure shown for `game_id`; returns the UI event saying so,
   // or nullopt when there was none.
   std::optional<nlohmann::json> dismiss_failure(std::string_view game_id);
+  // The same for the notice about an interrupted transaction recovery settled.
+  std::optional<nlohmann::json> dismiss_recovery(std::string_view game_id);
 
   bool is_catalog_game(std::string_view game_id) const;
   std::optional<peer::OperationKind> operation(std::string_view game_id) const;
 
-  // Everything at once: {games, operations, downloads, failures, peers,
-  // peer_count, game_dir, game_dir_problem, runtime, notices, rate_limits}.
+  // Everything at once: {games, operations, downloads, installs, failures,
+  // recoveries, peers, peer_count, game_dir, game_dir_problem, runtime,
+  // notices, rate_limits}.
   nlohmann::json snapshot() const;
 
  private:
@@ -66,6 +69,9 @@ class AppState {
   peer::ActiveOperations operations_;
   std::map<std::string, peer::event::DownloadGameFilesProgress, std::less<>> downloads_;
   std::map<std::string, Failure, std::less<>> failures_;
+  std::map<std::string, peer::event::InstallGameProgress, std::less<>> installs_;
+  // Until dismissed or the game's next operation begins.
+  std::map<std::string, peer::event::InstallTransactionRecovered, std::less<>> recoveries_;
   std::map<std::string, std::string> peers_;  // peer id -> address
   std::size_t peer_count_ = 0;
   std::filesystem::path game_dir_;

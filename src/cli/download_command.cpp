@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/human_format.hpp"
+#include "cli/install_progress.hpp"
 #include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
@@ -101,6 +102,9 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
     } else if (const auto* progress = std::get_if<DownloadGameFilesProgress>(&*event)) {
       if (bar && progress->game_id == id)
         draw_progress(*progress);
+    } else if (const auto* installing = std::get_if<InstallGameProgress>(&*event)) {
+      if (bar && installing->game_id == id)
+        draw_install_progress(id, installing->bytes_done, installing->bytes_total);
     } else if (const auto* failed = std::get_if<DownloadGameFilesFailed>(&*event)) {
       if (failed->game_id == id) {
         failure = "download failed: " + failed->reason;
@@ -122,7 +126,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
     } else if (const auto* installed = std::get_if<InstallGameFinished>(&*event)) {
       if (downloaded && installed->game_id == id) {
         if (!options.json)
-          std::cerr << id << ": installed\n";
+          std::cerr << (bar ? "\n" : "") << id << ": installed\n";
         break;
       }
     } else if (const auto* install_failed = std::get_if<InstallGameFailed>(&*event)) {

@@ -9,13 +9,16 @@
 #include <stop_token>
 #include <thread>
 
+#include "cli/install_progress.hpp"
 #include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/install/migration.hpp"
+#include "peer/install/progress_throttle.hpp"
 #include "peer/install/recovery.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/install/verify.hpp"
+#include "peer/runtime/event_json.hpp"
 
 namespace lanspread::cli {
 namespace {
@@ -99,17 +102,21 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
   switch (transaction) {
     case Transaction::Install: {
       const bool terminal = isatty(STDERR_FILENO) != 0 && !options.json;
-      int shown = -1;
+      // As often as the runtime reports it to the UI.
+      peer::install::ProgressThrottle throttle(std::chrono::milliseconds(250));
       const auto result = peer::install::install_game(
           env, game_id,
           [&](const peer::install::InstallProgress& progress) {
-            if (!terminal || progress.total == 0)
+            if ((!terminal && !options.json) || !throttle.due())
               return;
-            const auto percent = static_cast<int>(progress.done * 100 / progress.total);
-            if (percent == shown)
-              return;
-            shown = percent;
-            std::cerr << "\rinstalling " << game_id << ": " << percent << "%" << std::flush;
+            if (options.json) {
+              std::cout << peer::to_json(peer::event::InstallGameProgress{game_id, progress.done,
+                                                                          progress.total})
+                               .dump()
+                        << std::endl;
+            } else {
+              draw_install_progress(game_id, progress.done, progress.total);
+            }
           },
           stop.get_token());
       if (terminal)

@@ -110,11 +110,62 @@ TEST(AppState, PeersComeAndGo) {
   EXPECT_EQ(snapshot["peers"], json::array({{{"peer_id", "def"}, {"address", "10.0.0.3:4000"}}}));
 }
 
+TEST(AppState, InstallProgressLastsUntilTheInstallEnds) {
+  AppState state(peer::Catalog::bundled());
+  state.apply(peer::event::InstallGameBegin{"cs16"});
+  const auto progress = state.apply(peer::event::InstallGameProgress{"cs16", 30, 120});
+  ASSERT_EQ(names(progress), std::vector<std::string>{"game-install-progress"});
+  EXPECT_EQ(progress[0]["bytes_done"], 30);
+  EXPECT_EQ(progress[0]["bytes_total"], 120);
+  state.apply(peer::event::InstallGameProgress{"cs16", 90, 120});
+  EXPECT_EQ(state.snapshot()["installs"]["cs16"], (json{{"bytes_done", 90}, {"bytes_total", 120}}));
+  state.apply(peer::event::InstallGameFinished{"cs16"});
+  EXPECT_EQ(state.snapshot()["installs"], json::object());
+
+  state.apply(peer::event::InstallGameProgress{"cs16", 10, 120});
+  state.apply(peer::event::InstallGameFailed{"cs16", "disk full"});
+  EXPECT_EQ(state.snapshot()["installs"], json::object());
+}
+
+TEST(AppState, RecoveryNoticeStaysUntilDismissedOrTheNextOperation) {
+  AppState state(peer::Catalog::bundled());
+  const auto recovered = state.apply(peer::event::InstallTransactionRecovered{
+      .game_id = "cs16",
+      .operation = peer::install::Operation::Update,
+      .outcome = peer::install::RecoveryAction::Outcome::RolledBack,
+      .description = "restored the previous local/"});
+  ASSERT_EQ(names(recovered), std::vector<std::string>{"game-recovered"});
+  EXPECT_EQ(recovered[0]["operation"], "update");
+  EXPECT_EQ(recovered[0]["outcome"], "rolled-back");
+  EXPECT_EQ(state.snapshot()["recoveries"]["cs16"],
+            (json{{"operation", "update"},
+                  {"outcome", "rolled-back"},
+                  {"description", "restored the previous local/"}}));
+
+  const auto dismissed = state.dismiss_recovery("cs16");
+  ASSERT_TRUE(dismissed.has_value());
+  EXPECT_EQ((*dismissed)["event"], "recovery-dismissed");
+  EXPECT_EQ(state.snapshot()["recoveries"], json::object());
+  EXPECT_FALSE(state.dismiss_recovery("cs16").has_value());
+
+  // Leftovers without an intent name no operation.
+  state.apply(peer::event::InstallTransactionRecovered{
+      .game_id = "quake3",
+      .outcome = peer::install::RecoveryAction::Outcome::CleanedUp,
+      .description = "removed .lanspread.staging"});
+  EXPECT_EQ(state.snapshot()["recoveries"]["quake3"]["operation"], nullptr);
+  const auto begun = state.apply(peer::event::UninstallGameBegin{"quake3"});
+  EXPECT_EQ(names(begun), (std::vector<std::string>{"game-uninstall-begin", "recovery-dismissed"}));
+  EXPECT_EQ(state.snapshot()["recoveries"], json::object());
+}
+
 TEST(AppState, UiEventNames) {
   EXPECT_EQ(ui_event_name("download-game-files-progress"), "game-download-progress");
   EXPECT_EQ(ui_event_name("uninstall-game-failed"), "game-uninstall-failed");
   EXPECT_EQ(ui_event_name("aggregated-library-changed"), "games-list-updated");
   EXPECT_EQ(ui_event_name("peer-lost"), "peer-lost");
+  EXPECT_EQ(ui_event_name("install-game-progress"), "game-install-progress");
+  EXPECT_EQ(ui_event_name("install-transaction-recovered"), "game-recovered");
 }
 
 }  // namespace

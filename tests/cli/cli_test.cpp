@@ -163,6 +163,27 @@ TEST_F(CliTest, InstallVerifyUninstallRemove) {
   EXPECT_FALSE(std::filesystem::exists(root));
 }
 
+TEST_F(CliTest, JsonInstallPrintsProgressEventsThenTheResult) {
+  const auto root = dir_ / "games/cs16";
+  test::write_file(root / "version.ini", "20240315");
+  std::filesystem::copy_file(
+      std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_7zip_lzma2.7z", root / "cs16.7z");
+  const auto result = test::run(command({"--json", "install", "cs16"}));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::vector<nlohmann::json> printed;
+  for (std::string line; std::getline(lines, line);)
+    printed.push_back(nlohmann::json::parse(line));
+  ASSERT_GE(printed.size(), 2u) << result.out;
+  const auto& progress = printed.front();
+  EXPECT_EQ(progress["event"], "install-game-progress");
+  EXPECT_EQ(progress["game_id"], "cs16");
+  EXPECT_EQ(progress["bytes_total"], std::filesystem::file_size(root / "cs16.7z"));
+  EXPECT_LE(progress["bytes_done"].get<std::uint64_t>(), progress["bytes_total"]);
+  EXPECT_EQ(printed.back()["action"], "install");
+  EXPECT_EQ(printed.back()["ok"], true);
+}
+
 TEST_F(CliTest, TransactionsNeedACatalogIdAndAnId) {
   test::write_file(dir_ / "games/.keep", "");
   const auto unknown = test::run(command({"install", "not-a-game"}));

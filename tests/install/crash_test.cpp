@@ -11,6 +11,7 @@
 
 #include "install_fixture.hpp"
 #include "peer/install/install_intent.hpp"
+#include "peer/install/installed_files.hpp"
 #include "peer/install/recovery.hpp"
 #include "test_archives.hpp"
 
@@ -32,11 +33,11 @@ const std::vector<Step> kInstallSteps = {
     Step::ArchiveSetUnpacked, Step::ArchiveSetUnpacked, Step::LooseFilesCopied,
     Step::NewLocalInPlace,    Step::NewLocalUnmarked,   Step::IntentCleared};
 const std::vector<Step> kUpdateSteps = {
-    Step::IntentRecorded,     Step::LocalMarked,           Step::BackupInPlace,
-    Step::StagingCreated,     Step::StagingInPlace,        Step::ArchiveSetUnpacked,
-    Step::ArchiveSetUnpacked, Step::LooseFilesCopied,      Step::NewLocalInPlace,
-    Step::NewLocalUnmarked,   Step::OwnedDirPartlyRemoved, Step::BackupRemoved,
-    Step::IntentCleared};
+    Step::IntentRecorded,     Step::LocalMarked,      Step::BackupInPlace,
+    Step::StagingCreated,     Step::StagingInPlace,   Step::ArchiveSetUnpacked,
+    Step::ArchiveSetUnpacked, Step::LooseFilesCopied, Step::UserFilesCarriedOver,
+    Step::NewLocalInPlace,    Step::NewLocalUnmarked, Step::OwnedDirPartlyRemoved,
+    Step::BackupRemoved,      Step::IntentCleared};
 const std::vector<Step> kUninstallSteps = {Step::IntentRecorded,  Step::LocalMarked,
                                            Step::LocalMovedAside, Step::OwnedDirPartlyRemoved,
                                            Step::AsideRemoved,    Step::IntentCleared};
@@ -69,6 +70,16 @@ std::string point_name(const ::testing::TestParamInfo<CrashPoint>& info) {
   return name + step + "_" + std::to_string(p.occurrence);
 }
 
+// The regular files of a tree as snapshot() describes it.
+FileList files_of(const std::map<std::string, std::string>& tree) {
+  FileList files;
+  for (const auto& [path, what] : tree) {
+    if (what.starts_with("file:"))
+      files.insert(path);
+  }
+  return files;
+}
+
 class CrashTest : public InstallFixture {
  protected:
   CrashTest() {
@@ -83,8 +94,18 @@ class CrashTest : public InstallFixture {
     if (txn == Txn::Install)
       return;
     ASSERT_TRUE(install().ok());
-    if (txn == Txn::Update)
+    if (txn == Txn::Update) {
+      write_file(local() / "saves/slot1.sav", "my progress");
       write_payload(2);
+    }
+  }
+
+  // Version 2 with the save a user made in version 1.
+  static std::map<std::string, std::string> updated_with_save() {
+    auto expected = expected_local(2);
+    expected["saves"] = "dir";
+    expected["saves/slot1.sav"] = "file:my progress";
+    return expected;
   }
 
   Result run(Txn txn, const StepHook& hook, const InstallProgressFn& progress = {}) {
@@ -157,17 +178,23 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
   }
   const bool committed = crash_at >= commit_at;
   const auto now = fs::exists(local()) ? std::optional(snapshot(local())) : std::nullopt;
+  const auto listed = read_installed_files(state(), "cs16");
   switch (point.txn) {
     case Txn::Install:
       EXPECT_EQ(now, committed ? std::optional(expected_local(1)) : std::nullopt);
+      EXPECT_EQ(listed, committed ? std::optional(files_of(expected_local(1))) : std::nullopt);
       break;
     case Txn::Update:
-      EXPECT_EQ(now, committed ? expected_local(2) : *old_state);
+      EXPECT_EQ(now, committed ? updated_with_save() : *old_state);
+      EXPECT_EQ(listed, files_of(expected_local(committed ? 2 : 1)));
       break;
     case Txn::Uninstall:
       EXPECT_EQ(now, committed ? std::nullopt : old_state);
+      EXPECT_EQ(listed, committed ? std::nullopt : std::optional(files_of(expected_local(1))));
       break;
   }
+  EXPECT_FALSE(
+      fs::exists(game_state_dir(state(), "cs16") / std::string(kPendingInstalledFilesFile)));
   // And the game can be worked on again.
   const auto again =
       point.txn == Txn::Uninstall && !committed ? uninstall_game(env(), "cs16") : install();
@@ -217,7 +244,7 @@ TEST_F(CrashTest, CrashDuringRecoveryIsRecoveredNextTime) {
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_TRUE(fs::exists(root() / ".local.backup/.lanspread_owned"));
   recover_interrupted_transactions(games(), state());
-  EXPECT_EQ(snapshot(local()), expected_local(2));
+  EXPECT_EQ(snapshot(local()), updated_with_save());
   expect_settled();
 }
 

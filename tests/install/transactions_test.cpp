@@ -5,6 +5,7 @@
 #include "install_fixture.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/install_intent.hpp"
+#include "peer/install/installed_files.hpp"
 #include "test_archives.hpp"
 
 namespace lanspread::test {
@@ -47,12 +48,70 @@ TEST_F(TransactionsTest, InstallUnpacksEverySetAndCopiesLooseFiles) {
 TEST_F(TransactionsTest, SecondInstallIsAnUpdate) {
   write_payload(1);
   ASSERT_TRUE(install().ok());
-  write_file(local() / "saves/slot1.sav", "my progress");
   write_payload(2);
   const auto result = install();
   ASSERT_TRUE(result.ok()) << result.reason();
+  // data/v1.txt, which only version 1 shipped, is gone.
   EXPECT_EQ(snapshot(local()), expected_local(2));
   expect_only_payload_and_local();
+}
+
+TEST_F(TransactionsTest, UpdateKeepsTheFilesTheUserAdded) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  write_file(local() / "saves/slot1.sav", "my progress");
+  write_file(local() / "bin/user.cfg", "sensitivity 3");
+  write_file(local() / "data/v2.txt", "mine");  // a name version 2 ships: the new file wins
+  write_file(local() / "data/v1.txt",
+             "edited");  // the old version's file, edited: still the game's
+  write_payload(2);
+  ASSERT_TRUE(install().ok());
+  auto expected = expected_local(2);
+  expected["saves"] = "dir";
+  expected["saves/slot1.sav"] = "file:my progress";
+  expected["bin/user.cfg"] = "file:sensitivity 3";
+  EXPECT_EQ(snapshot(local()), expected);
+  expect_only_payload_and_local();
+
+  // Kept files stay the user's in the next update too.
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  EXPECT_EQ(read_file(local() / "saves/slot1.sav"), "my progress");
+  EXPECT_FALSE(fs::exists(local() / "data/v2.txt"));
+}
+
+TEST_F(TransactionsTest, UpdateDoesNotFollowSymlinksOutOfLocal) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  write_file(temp_ / "elsewhere/secret.txt", "not the game's");
+  fs::create_directory_symlink(temp_ / "elsewhere", local() / "linked_dir");
+  fs::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
+  write_payload(2);
+  ASSERT_TRUE(install().ok());
+  EXPECT_EQ(snapshot(local()), expected_local(2));
+  EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
+}
+
+TEST_F(TransactionsTest, UpdateOfAnInstallWithoutFileListKeepsNothing) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  // As an earlier Lanspread left it.
+  fs::remove(game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile));
+  write_file(local() / "saves/slot1.sav", "my progress");
+  write_payload(2);
+  ASSERT_TRUE(install().ok());
+  EXPECT_EQ(snapshot(local()), expected_local(2));
+}
+
+TEST_F(TransactionsTest, UninstallForgetsTheInstalledFiles) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  const auto list = game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile);
+  ASSERT_TRUE(fs::exists(list));
+  EXPECT_EQ(read_installed_files(state(), "cs16"),
+            (FileList{"bin/game.exe", "data/map.dat", "data/v1.txt", "readme.txt"}));
+  ASSERT_TRUE(uninstall_game(env(), "cs16").ok());
+  EXPECT_FALSE(fs::exists(list));
 }
 
 TEST_F(TransactionsTest, FailedUpdateRestoresThePreviousInstall) {

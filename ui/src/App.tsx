@@ -185,6 +185,7 @@ export function App() {
                   key={view.game.id}
                   view={view}
                   progress={app.downloads[view.game.id]}
+                  installProgress={app.installs[view.game.id]}
                   onAction={onAction}
                   onDismissFailure={(v) =>
                     gameAction(v.game.id, 'dismiss').catch((e: Error) => notify(e.message))

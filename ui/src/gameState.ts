@@ -1,4 +1,4 @@
-import type { AppSnapshot, Game, OperationKind } from './types';
+import type { AppSnapshot, Game, OperationKind, Recovery } from './types';
 
 export type StateKind =
   | OperationKind
@@ -19,6 +19,7 @@ export interface GameView {
   updateAvailable: boolean;
   actions: ActionName[];
   failure: { operation: string; reason: string } | null;
+  recovery: Recovery | null; // shown until dismissed or the next operation begins
 }
 
 const busyLabels: Record<OperationKind, string> = {
@@ -77,7 +78,29 @@ export function viewOf(game: Game, app: AppSnapshot): GameView {
     updateAvailable,
     actions,
     failure: app.failures[game.id] ?? null,
+    recovery: app.recoveries[game.id] ?? null,
   };
+}
+
+// What the user needs to know about a transaction a crash interrupted.
+export function recoveryText(recovery: Recovery): string {
+  const what = recovery.operation ?? 'operation';
+  switch (recovery.outcome) {
+    case 'failed':
+      return `An interrupted ${what} could not be settled: ${recovery.description}. Lanspread tries again at the next start.`;
+    case 'cleaned-up':
+      return 'Leftovers of an interrupted operation were cleaned up.';
+    case 'rolled-back':
+      if (what === 'update') return 'An interrupted update was rolled back; the previous version is installed.';
+      if (what === 'install') return 'An interrupted install was undone; the game is not installed.';
+      if (what === 'uninstall') return 'An interrupted uninstall was undone; the game is still installed.';
+      return 'An interrupted operation was undone.';
+    case 'completed':
+      if (what === 'update') return 'An interrupted update was finished; the new version is installed.';
+      if (what === 'install') return 'An interrupted install was finished; the game is installed.';
+      if (what === 'uninstall') return 'An interrupted uninstall was finished; the game is not installed.';
+      return 'An interrupted operation was finished.';
+  }
 }
 
 export const sortOrders = {

@@ -1,4 +1,14 @@
-import type { AppEvent, AppSnapshot, DownloadProgress, Failure, Game, OperationKind, Peer } from './types';
+import type {
+  AppEvent,
+  AppSnapshot,
+  DownloadProgress,
+  Failure,
+  Game,
+  InstallProgress,
+  OperationKind,
+  Peer,
+  Recovery,
+} from './types';
 
 export interface Notice {
   id: number;
@@ -51,6 +61,16 @@ function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
     case 'game-download-failed':
     case 'game-download-cancelled':
       return { ...app, downloads: without(app.downloads, id) };
+    case 'game-install-progress':
+      return { ...app, installs: { ...app.installs, [id]: event as unknown as InstallProgress } };
+    case 'game-install-begin':
+    case 'game-install-finished':
+    case 'game-install-failed':
+      return { ...app, installs: without(app.installs, id) };
+    case 'game-recovered':
+      return { ...app, recoveries: { ...app.recoveries, [id]: event as unknown as Recovery } };
+    case 'recovery-dismissed':
+      return { ...app, recoveries: without(app.recoveries, id) };
     case 'failure':
       return { ...app, failures: { ...app.failures, [id]: event as unknown as Failure } };
     case 'failure-dismissed':

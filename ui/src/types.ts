@@ -31,6 +31,18 @@ export interface DownloadProgress {
   peers_streaming: number;
 }
 
+export interface InstallProgress {
+  bytes_done: number;
+  bytes_total: number;
+}
+
+// What startup recovery did with a transaction a crash interrupted.
+export interface Recovery {
+  operation: 'install' | 'update' | 'uninstall' | null; // null: leftovers without an intent
+  outcome: 'completed' | 'rolled-back' | 'cleaned-up' | 'failed';
+  description: string;
+}
+
 export interface Failure {
   operation: string;
   reason: string;
@@ -45,7 +57,9 @@ export interface AppSnapshot {
   games: Game[];
   operations: Record<string, OperationKind>;
   downloads: Record<string, DownloadProgress>;
+  installs: Record<string, InstallProgress>;
   failures: Record<string, Failure>;
+  recoveries: Record<string, Recovery>;
   peers: Peer[];
   peer_count: number;
   game_dir: string;

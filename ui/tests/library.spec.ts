@@ -84,6 +84,37 @@ test('install and then uninstall a local game', async ({ page }) => {
   expect(existsSync(join(app.gameDir, 'cs16', 'local'))).toBe(false);
 });
 
+test('an update a crash interrupted is rolled back at start and the card says so', async ({ page }) => {
+  // What a crash in the middle of an update leaves: the old local/ set aside
+  // as a marked .local.backup/, no local/, and the intent in the state folder.
+  addDownloadedGame(app.gameDir, 'cs16', '2');
+  const root = join(app.gameDir, 'cs16');
+  mkdirSync(join(root, '.local.backup'));
+  writeFileSync(join(root, '.local.backup', 'cs16.txt'), 'version 1\n');
+  writeFileSync(join(root, '.local.backup', '.lanspread_owned'), '');
+  mkdirSync(join(root, '.local.installing'));
+  writeFileSync(join(root, '.local.installing', '.lanspread_owned'), '');
+  const state = join(app.dir, 'state', 'games', 'cs16');
+  mkdirSync(state, { recursive: true });
+  writeFileSync(
+    join(state, 'install_intent.json'),
+    JSON.stringify({ format: 1, operation: 'update', game_id: 'cs16', game_root: root }),
+  );
+
+  await app.start();
+  await page.goto(app.url);
+  const cs16 = card(page, 'cs16');
+  await expect(cs16).toHaveAttribute('data-state', 'installed');
+  await expect(cs16.getByTestId('recovery')).toContainText(
+    'An interrupted update was rolled back; the previous version is installed.',
+  );
+  expect(existsSync(join(root, 'local', 'cs16.txt'))).toBe(true);
+  expect(existsSync(join(root, '.local.installing'))).toBe(false);
+  await shoot(page, 'update-rolled-back');
+  await cs16.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(cs16.getByTestId('recovery')).toBeHidden();
+});
+
 test('a failed install says why', async ({ page }) => {
   mkdirSync(join(app.gameDir, 'cs16'));
   writeFileSync(join(app.gameDir, 'cs16', 'cs16.zip'), 'this is not a zip archive');

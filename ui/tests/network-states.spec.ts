@@ -40,7 +40,11 @@ const snapshot = {
   ],
   operations: { tf2: 'downloading', aoe2: 'installing' },
   downloads: { tf2: { bytes_done: 1_400_000_000, bytes_total: 3_500_000_000, bytes_per_second: 86_000_000, peers_streaming: 2 } },
+  installs: { aoe2: { bytes_done: 1_190_000_000, bytes_total: 3_400_000_000 } },
   failures: {},
+  recoveries: {
+    ut2004: { operation: 'update', outcome: 'rolled-back', description: 'restored .local.backup to local/' },
+  },
   peers: [
     { peer_id: 'a1b2c3d4e5f60718', address: '192.168.1.20:40000' },
     { peer_id: 'f0e1d2c3b4a59687', address: '192.168.1.31:40000' },
@@ -84,6 +88,9 @@ test('downloading, installing, update available and peers are shown', async ({ p
   await expect(aoe2).toHaveAttribute('data-state', 'installing');
   await expect(aoe2.getByRole('button', { name: 'Install' })).toBeDisabled();
   await expect(aoe2.getByRole('button', { name: 'Remove files' })).toBeDisabled();
+  await expect(aoe2.getByTestId('install-progress')).toContainText('35%');
+  await expect(aoe2.getByTestId('install-progress')).toContainText('unpacked 1.1 GB of 3.2 GB');
+  await expect(aoe2.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '35');
 
   const cs16 = page.getByTestId('game-cs16');
   await expect(cs16).toHaveAttribute('data-state', 'update-available');
@@ -92,6 +99,9 @@ test('downloading, installing, update available and peers are shown', async ({ p
 
   await expect(page.getByTestId('game-quake3').getByTestId('badge')).toHaveText('On 3 peers');
   await expect(page.getByTestId('game-ut2004')).toHaveAttribute('data-state', 'installed');
+  await expect(page.getByTestId('game-ut2004').getByTestId('recovery')).toHaveText(
+    'An interrupted update was rolled back; the previous version is installed.×',
+  );
   await expect(page.getByTestId('peer-count')).toHaveText('3 peers');
   await expect(page.getByText('192.168.1.31:40000')).toBeVisible();
 

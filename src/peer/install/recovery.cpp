@@ -5,6 +5,7 @@
 #include <set>
 
 #include "peer/catalog/game_id.hpp"
+#include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
 
@@ -55,6 +56,20 @@ bool has_leftovers(const fs::path& root) {
          exists_no_follow(root / std::string(layout::kBackupDir)) ||
          exists_no_follow(root / std::string(kStagingTemp)) ||
          exists_no_follow(root / std::string(kRemovingDir)) || is_marked_owned(local);
+}
+
+// The list of installed files follows local/: the one the transaction built
+// when its local/ is in place, none once local/ is gone.
+std::optional<std::string> settle_installed_files(const fs::path& state_dir,
+                                                  std::string_view game_id, Operation operation,
+                                                  RecoveryAction::Outcome outcome) {
+  if (operation == Operation::Uninstall)
+    return outcome == RecoveryAction::Outcome::Completed
+               ? forget_installed_files(state_dir, game_id)
+               : std::nullopt;
+  return outcome == RecoveryAction::Outcome::Completed
+             ? commit_pending_installed_files(state_dir, game_id)
+             : drop_pending_installed_files(state_dir, game_id);
 }
 
 }  // namespace
@@ -148,6 +163,12 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
     notes.add(installed ? "the game is installed" : "the game is not installed");
   }
 
+  if (!notes.failure() && intent) {
+    if (auto error = settle_installed_files(state_dir, game_id, *intent, action.outcome)) {
+      notes.failed(*error);
+      action.outcome = RecoveryAction::Outcome::Failed;
+    }
+  }
   if (!notes.failure() && intent) {
     if (auto error = clear_intent(state_dir, game_id)) {
       notes.failed(*error);

@@ -18,6 +18,8 @@ std::string_view to_string(Step step) {
       return "archive-set-unpacked";
     case Step::LooseFilesCopied:
       return "loose-files-copied";
+    case Step::UserFilesCarriedOver:
+      return "user-files-carried-over";
     case Step::NewLocalInPlace:
       return "new-local-in-place";
     case Step::NewLocalUnmarked:

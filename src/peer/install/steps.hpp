@@ -12,7 +12,8 @@ namespace lanspread::peer::install {
 //              NewLocalInPlace, NewLocalUnmarked, IntentCleared
 //   update:    IntentRecorded, LocalMarked, BackupInPlace, StagingCreated,
 //              StagingInPlace, ArchiveSetUnpacked..., LooseFilesCopied,
-//              NewLocalInPlace, NewLocalUnmarked, OwnedDirPartlyRemoved,
+//              UserFilesCarriedOver, NewLocalInPlace, NewLocalUnmarked,
+//              OwnedDirPartlyRemoved,
 //              BackupRemoved, IntentCleared
 //   uninstall: IntentRecorded, LocalMarked, LocalMovedAside,
 //              OwnedDirPartlyRemoved, AsideRemoved, IntentCleared
@@ -24,6 +25,7 @@ enum class Step {
   StagingInPlace,         // renamed to .local.installing/
   ArchiveSetUnpacked,     // one more archive set is in .local.installing/
   LooseFilesCopied,       // loose root files are in .local.installing/
+  UserFilesCarriedOver,   // update: the user's files of the old local/ copied in too
   NewLocalInPlace,        // .local.installing/ renamed to local/
   NewLocalUnmarked,       // the marker inside the new local/ removed
   OwnedDirPartlyRemoved,  // an owned folder is being removed, marker still there

@@ -10,6 +10,7 @@
 #include "peer/catalog/game_id.hpp"
 #include "peer/install/archive_set.hpp"
 #include "peer/install/install_intent.hpp"
+#include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/install/recovery.hpp"
 #include "peer/library/game_root_layout.hpp"
@@ -144,6 +145,28 @@ class Filler {
   InstallProgress state_;
 };
 
+// An update keeps the files a user or the game made in the old local/ (saves,
+// configs): whatever the previous install did not unpack and the new one
+// does not ship.
+Result keep_user_files(const TransactionEnv& env, std::string_view game_id,
+                       const fs::path& previous, const fs::path& target,
+                       const std::stop_token& stop) {
+  const auto produced = read_installed_files(env.state_dir, game_id);
+  if (!produced) {
+    spdlog::info(
+        "update {}: no record of what the previous install unpacked (installed by an earlier "
+        "Lanspread), so files added to local/ are not kept",
+        game_id);
+    return Result::success();
+  }
+  CarriedOver carried;
+  auto result = carry_over_user_files(previous, target, *produced, stop, carried);
+  if (result.ok() && carried.files > 0)
+    spdlog::info("update {}: kept {} file(s) ({} bytes) you or the game added to local/", game_id,
+                 carried.files, carried.bytes);
+  return result;
+}
+
 }  // namespace
 
 Result install_game(const TransactionEnv& env, std::string_view game_id,
@@ -200,6 +223,16 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
 
   if (auto result = Filler(env, plan, staging, progress, stop).run(); !result.ok())
     return fail(std::move(result));
+  // Recorded before anything else lands in staging, so that files kept from
+  // the old local/ stay the user's in the next update too.
+  if (auto error =
+          record_pending_installed_files(env.state_dir, game_id, list_regular_files(staging)))
+    return fail(Result::failure("cannot record the installed files: " + *error));
+  if (update) {
+    if (auto result = keep_user_files(env, game_id, backup, staging, stop); !result.ok())
+      return fail(std::move(result));
+    step(env, Step::UserFilesCarriedOver);
+  }
   // Unpacked files are not fsynced one by one; one syncfs before the rename
   // keeps a power cut from publishing a local/ whose files are still empty.
   if (auto error = flush_file_system(staging))
@@ -208,6 +241,8 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
   if (auto error = rename_durably(staging, local))
     return fail(Result::failure(*error));
   step(env, Step::NewLocalInPlace);
+  if (auto error = commit_pending_installed_files(env.state_dir, game_id))
+    return fail(Result::failure(*error));
   if (auto error = unmark_owned(local))
     return fail(Result::failure(*error));
   step(env, Step::NewLocalUnmarked);
@@ -255,6 +290,8 @@ Result uninstall_game(const TransactionEnv& env, std::string_view game_id) {
   if (auto error = remove_owned_dir(aside, env.on_step))
     return fail(Result::failure(*error));
   step(env, Step::AsideRemoved);
+  if (auto error = forget_installed_files(env.state_dir, game_id))
+    return fail(Result::failure(*error));
   if (auto error = clear_intent(env.state_dir, game_id))
     return Result::failure(*error);
   step(env, Step::IntentCleared);

@@ -23,6 +23,20 @@ json games_json(const std::vector<LocalGame>& games) {
   return list;
 }
 
+std::string_view recovery_outcome_name(install::RecoveryAction::Outcome outcome) {
+  switch (outcome) {
+    case install::RecoveryAction::Outcome::Completed:
+      return "completed";
+    case install::RecoveryAction::Outcome::RolledBack:
+      return "rolled-back";
+    case install::RecoveryAction::Outcome::CleanedUp:
+      return "cleaned-up";
+    case install::RecoveryAction::Outcome::Failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
 json fields(const PeerEvent& event) {
   return std::visit(
       Overloaded{[](const event::LocalLibraryChanged& e) -> json {
@@ -79,6 +93,18 @@ json fields(const PeerEvent& event) {
                  },
                  [](const event::RuntimeFailure& e) -> json {
                    return {{"reason", e.reason}};
+                 },
+                 [](const event::InstallGameProgress& e) -> json {
+                   return {{"game_id", e.game_id},
+                           {"bytes_done", e.bytes_done},
+                           {"bytes_total", e.bytes_total}};
+                 },
+                 [](const event::InstallTransactionRecovered& e) -> json {
+                   return {{"game_id", e.game_id},
+                           {"operation",
+                            e.operation ? json(install::to_string(*e.operation)) : json(nullptr)},
+                           {"outcome", recovery_outcome_name(e.outcome)},
+                           {"description", e.description}};
                  },
                  // The remaining events carry a game id and, for failures, a reason.
                  [](const auto& e) -> json {

@@ -31,7 +31,9 @@ std::string_view event_name(const PeerEvent& event) {
       "game-dir-changed",
       "rate-limits-changed",
       "command-failed",
-      "runtime-failure"};
+      "runtime-failure",
+      "install-game-progress",
+      "install-transaction-recovered"};
   return kNames[event.index()];
 }
 

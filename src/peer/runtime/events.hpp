@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "peer/install/recovery.hpp"
 #include "peer/library/local_game.hpp"
 #include "peer/peers/library_game.hpp"
 #include "peer/runtime/active_operations.hpp"
@@ -68,6 +69,13 @@ struct InstallGameFailed {
   std::string game_id;
   std::string reason;
 };
+// At most a few per second while archives are unpacked; bytes count archive
+// bytes read plus loose bytes copied, of the whole payload.
+struct InstallGameProgress {
+  std::string game_id;
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+};
 struct UninstallGameBegin {
   std::string game_id;
 };
@@ -77,6 +85,14 @@ struct UninstallGameFinished {
 struct UninstallGameFailed {
   std::string game_id;
   std::string reason;
+};
+// Startup recovery settled a transaction a crash or power cut interrupted
+// (one per game it touched, after start).
+struct InstallTransactionRecovered {
+  std::string game_id;
+  std::optional<install::Operation> operation;  // empty: leftovers without an intent
+  install::RecoveryAction::Outcome outcome = install::RecoveryAction::Outcome::Completed;
+  std::string description;  // what was found and done, in words
 };
 
 struct PeerDiscovered {
@@ -134,7 +150,8 @@ using PeerEvent = std::variant<
     event::InstallGameFailed, event::UninstallGameBegin, event::UninstallGameFinished,
     event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost, event::PeerCount,
     event::ActiveOperationsChanged, event::Listening, event::GameDirChanged,
-    event::RateLimitsChanged, event::CommandFailed, event::RuntimeFailure>;
+    event::RateLimitsChanged, event::CommandFailed, event::RuntimeFailure,
+    event::InstallGameProgress, event::InstallTransactionRecovered>;
 
 // The event's name as the UI and the --json output spell it, e.g.
 // "download-game-files-failed".

@@ -11,6 +11,7 @@
 
 #include "peer/download/sentinel_transaction.hpp"
 #include "peer/install/migration.hpp"
+#include "peer/install/progress_throttle.hpp"
 #include "peer/install/recovery.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/library/game_dir_check.hpp"
@@ -22,6 +23,12 @@
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
+namespace {
+
+// Four a second are plenty for a progress bar.
+constexpr auto kInstallProgressInterval = std::chrono::milliseconds(250);
+
+}  // namespace
 
 Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
                  std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options)
@@ -569,7 +576,18 @@ void Runtime::handle(const command::InstallGame& c) {
   run_operation(
       id, kind,
       [this, id, game_dir = game_dir_] {
-        return install::install_game(transaction_env(game_dir), id, {}, {});
+        install::ProgressThrottle throttle(kInstallProgressInterval);
+        const auto report = [&](const install::InstallProgress& progress) {
+          if (!throttle.due())
+            return;
+          // Posted like the result, so no progress arrives after Finished.
+          asio::post(io_, [this, progress_event = event::InstallGameProgress{id, progress.done,
+                                                                             progress.total}] {
+            if (!stopping_)
+              emit_(progress_event);
+          });
+        };
+        return install::install_game(transaction_env(game_dir), id, report, {});
       },
       [this, id](const install::Result& result) {
         if (result.ok()) {
@@ -666,6 +684,10 @@ void Runtime::settle_interrupted_transactions() {
         for (const auto& action : actions) {
           spdlog::info("{}: settled an interrupted transaction: {}", action.game_id,
                        action.description);
+          emit_(event::InstallTransactionRecovered{.game_id = action.game_id,
+                                                   .operation = action.operation,
+                                                   .outcome = action.outcome,
+                                                   .description = action.description});
           if (action.outcome == install::RecoveryAction::Outcome::Failed) {
             emit_(event::RuntimeFailure{action.game_id + ": " + action.description});
           }

@@ -1,6 +1,6 @@
-import type { ActionName, GameView } from '../gameState';
+import { recoveryText, type ActionName, type GameView } from '../gameState';
 import { formatBytes, formatSpeed } from '../format';
-import type { DownloadProgress } from '../types';
+import type { DownloadProgress, InstallProgress as InstallProgressData } from '../types';
 import { Cover } from './Cover';
 
 const actionLabels: Record<ActionName, string> = {
@@ -17,7 +17,9 @@ const primary: ActionName[] = ['download', 'install', 'update'];
 interface Props {
   view: GameView;
   progress?: DownloadProgress;
+  installProgress?: InstallProgressData;
   onAction: (view: GameView, action: ActionName) => void;
+  // Dismisses the card's failure and recovery notices.
   onDismissFailure: (view: GameView) => void;
 }
 
@@ -55,8 +57,31 @@ function Progress({ progress }: { progress?: DownloadProgress }) {
   );
 }
 
-export function GameCard({ view, progress, onAction, onDismissFailure }: Props) {
-  const { game, state, label, busy, actions, failure } = view;
+// Archive bytes read of the payload's size while an install or update unpacks.
+function InstallProgress({ progress }: { progress?: InstallProgressData }) {
+  const total = progress?.bytes_total ?? 0;
+  const done = progress?.bytes_done ?? 0;
+  const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+  return (
+    <div className="progress" data-testid="install-progress">
+      <div className="progress-bar" role="progressbar" aria-valuenow={Math.round(percent)} aria-valuemin={0} aria-valuemax={100}>
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="progress-text">
+        {progress ? (
+          <span>
+            <strong>{Math.round(percent)}%</strong> · unpacked {formatBytes(done)} of {formatBytes(total)}
+          </span>
+        ) : (
+          <span>Preparing…</span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function GameCard({ view, progress, installProgress, onAction, onDismissFailure }: Props) {
+  const { game, state, label, busy, actions, failure, recovery } = view;
   const version = game.local?.version || game.version;
   return (
     <article className={`card state-${state}`} data-testid={`game-${game.id}`} data-state={state}>
@@ -90,6 +115,15 @@ export function GameCard({ view, progress, onAction, onDismissFailure }: Props) 
           </div>
         )}
         {state === 'downloading' && <Progress progress={progress} />}
+        {(state === 'installing' || state === 'updating') && <InstallProgress progress={installProgress} />}
+        {recovery && (
+          <div className={`recovery recovery-${recovery.outcome}`} role="status" data-testid="recovery" title={recovery.description}>
+            <span>{recoveryText(recovery)}</span>
+            <button className="link" aria-label="Dismiss" onClick={() => onDismissFailure(view)}>
+              ×
+            </button>
+          </div>
+        )}
         {failure && (
           <div className="failure" role="alert" data-testid="failure">
             <span>
