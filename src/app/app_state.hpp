@@ -66,7 +66,9 @@ class AppState {
   peer::ActiveOperations operations_;
   std::map<std::string, peer::event::DownloadGameFilesProgress, std::less<>> downloads_;
   std::map<std::string, Failure, std::less<>> failures_;
-  std::map<std::string, std::string> peers_;  // peer id -> address
+  std::map<std::string, std::string> peers_;             // peer id -> address
+  std::map<std::string, std::string> peer_names_;        // peer id -> the name it gave
+  std::map<std::string, std::string> identity_changes_;  // name -> the peer id it had before
   std::size_t peer_count_ = 0;
   std::filesystem::path game_dir_;
   std::optional<std::string> game_dir_problem_;

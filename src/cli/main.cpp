@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
       });
   app.add_flag("--no-mdns", options.no_mdns,
                "do not advertise or look for peers with mDNS (peers by address still work)");
+  app.add_option("--passphrase-file", options.passphrase_file,
+                 "the party passphrase: the first line of FILE (or set LANSPREAD_PASSPHRASE); "
+                 "peers without it can neither list nor download");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -49,6 +50,12 @@ struct AddPeer {
   std::string address;
 };
 
+// Sets the party passphrase (nullopt: none): its key is remembered in the
+// settings and every peer is checked again. Answered by PassphraseChanged.
+struct SetPassphrase {
+  std::optional<std::string> passphrase;
+};
+
 }  // namespace lanspread::peer::command
 
 namespace lanspread::peer {
@@ -57,6 +64,6 @@ using PeerCommand =
     std::variant<command::ListGames, command::GetGame, command::FetchLatestFromPeers,
                  command::DownloadGameFiles, command::InstallGame, command::UninstallGame,
                  command::RemoveDownloadedGame, command::CancelDownload, command::SetGameDir,
-                 command::GetPeerCount, command::AddPeer>;
+                 command::GetPeerCount, command::AddPeer, command::SetPassphrase>;
 
 }  // namespace lanspread::peer

@@ -50,7 +50,7 @@ json fields(const PeerEvent& event) {
                            {"peers_streaming", e.peers_streaming}};
                  },
                  [](const event::PeerDiscovered& e) -> json {
-                   return {{"peer_id", e.peer_id}, {"address", e.address}};
+                   return {{"peer_id", e.peer_id}, {"address", e.address}, {"name", e.name}};
                  },
                  [](const event::PeerLost& e) -> json {
                    return {{"peer_id", e.peer_id}};
@@ -75,6 +75,17 @@ json fields(const PeerEvent& event) {
                  },
                  [](const event::RuntimeFailure& e) -> json {
                    return {{"reason", e.reason}};
+                 },
+                 [](const event::PeerIdentityChanged& e) -> json {
+                   return {{"name", e.name},
+                           {"old_peer_id", e.old_peer_id},
+                           {"new_peer_id", e.new_peer_id}};
+                 },
+                 [](const event::PeerAuthenticationFailed& e) -> json {
+                   return {{"peer_id", e.peer_id}, {"reason", e.reason}};
+                 },
+                 [](const event::PassphraseChanged& e) -> json {
+                   return {{"set", e.set}};
                  },
                  // The remaining events carry a game id and, for failures, a reason.
                  [](const auto& e) -> json {

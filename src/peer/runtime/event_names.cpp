@@ -30,7 +30,10 @@ std::string_view event_name(const PeerEvent& event) {
       "listening",
       "game-dir-changed",
       "command-failed",
-      "runtime-failure"};
+      "runtime-failure",
+      "peer-identity-changed",
+      "peer-authentication-failed",
+      "passphrase-changed"};
   return kNames[event.index()];
 }
 

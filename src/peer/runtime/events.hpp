@@ -81,6 +81,7 @@ struct UninstallGameFailed {
 struct PeerDiscovered {
   std::string peer_id;
   std::string address;
+  std::string name;  // what the peer calls itself (its host name); may be empty
 };
 struct PeerLost {
   std::string peer_id;
@@ -116,20 +117,41 @@ struct RuntimeFailure {
   std::string reason;
 };
 
+// A peer went by `name` with another key before (known_peers.json): a
+// reinstall, a lost state folder, another machine with the same name, or
+// someone posing as it.
+struct PeerIdentityChanged {
+  std::string name;
+  std::string old_peer_id;
+  std::string new_peer_id;
+};
+
+// A peer failed the party passphrase check, or refused ours; reported once
+// per peer and reason until it passes or the passphrase changes.
+struct PeerAuthenticationFailed {
+  std::string peer_id;
+  std::string reason;  // starts with "wrong or missing passphrase"
+};
+
+// The party passphrase was set or cleared (SetPassphrase). Never carries it.
+struct PassphraseChanged {
+  bool set = false;
+};
+
 }  // namespace lanspread::peer::event
 
 namespace lanspread::peer {
 
-using PeerEvent =
-    std::variant<event::LocalLibraryChanged, event::AggregatedLibraryChanged, event::GotGameFiles,
-                 event::NoPeersHaveGame, event::DownloadGameFilesBegin,
-                 event::DownloadGameFilesProgress, event::DownloadGameFilesFinished,
-                 event::DownloadGameFilesFailed, event::DownloadGameFilesCancelled,
-                 event::InstallGameBegin, event::InstallGameFinished, event::InstallGameFailed,
-                 event::UninstallGameBegin, event::UninstallGameFinished,
-                 event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost,
-                 event::PeerCount, event::ActiveOperationsChanged, event::Listening,
-                 event::GameDirChanged, event::CommandFailed, event::RuntimeFailure>;
+using PeerEvent = std::variant<
+    event::LocalLibraryChanged, event::AggregatedLibraryChanged, event::GotGameFiles,
+    event::NoPeersHaveGame, event::DownloadGameFilesBegin, event::DownloadGameFilesProgress,
+    event::DownloadGameFilesFinished, event::DownloadGameFilesFailed,
+    event::DownloadGameFilesCancelled, event::InstallGameBegin, event::InstallGameFinished,
+    event::InstallGameFailed, event::UninstallGameBegin, event::UninstallGameFinished,
+    event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost, event::PeerCount,
+    event::ActiveOperationsChanged, event::Listening, event::GameDirChanged, event::CommandFailed,
+    event::RuntimeFailure, event::PeerIdentityChanged, event::PeerAuthenticationFailed,
+    event::PassphraseChanged>;
 
 // The event's name as the UI and the --json output spell it, e.g.
 // "download-game-files-failed".

@@ -5,12 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "peer/services/party_proof.hpp"
+
 namespace lanspread::peer {
 
 // Choices the user made that outlive a run (<state_dir>/settings.json).
 struct Settings {
   std::filesystem::path game_dir;  // empty until chosen
   std::vector<std::string> peers;  // peers added by address ("host:port")
+  // The party passphrase's key (never the passphrase itself); the file is
+  // written with mode 0600.
+  std::optional<PartyKey> party_key;
 };
 
 // Missing or unreadable settings give defaults; a broken file is logged.

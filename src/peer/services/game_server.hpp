@@ -15,6 +15,7 @@ namespace lanspread::peer {
 
 class BlockHashCache;
 class Catalog;
+class PartyAuth;
 
 // Answers peers' requests from the local game folder: Ping, ListGames,
 // GetGame (the manifest), GetGameFileData and GetGameFileChunk. Everything is
@@ -33,21 +34,25 @@ class GameServer {
   };
 
   // With `hashes`, manifests carry block hashes (from the cache, computed on
-  // the disk pool when missing); without, they carry none.
+  // the disk pool when missing); without, they carry none. With `auth`, a
+  // connection is served only once its peer passed the party check
+  // (PartyAuth); without, Authenticate is answered without a proof.
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
-             BlockHashCache* hashes = nullptr);
+             BlockHashCache* hashes = nullptr, PartyAuth* auth = nullptr);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
 
  private:
   struct Answer;
-  asio::awaitable<Answer> answer(const std::string& request_bytes);
+  asio::awaitable<Answer> answer(transport::Connection& connection,
+                                 const std::string& request_bytes);
 
   const Catalog& catalog_;
   std::function<Library()> library_;
   asio::thread_pool& disk_;
   BlockHashCache* hashes_;
+  PartyAuth* auth_;
 };
 
 }  // namespace lanspread::peer
