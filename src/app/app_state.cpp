@@ -64,99 +64,103 @@ AppState::AppState(peer::Catalog catalog) : catalog_(std::move(catalog)) {}
 std::vector<json> AppState::apply(const peer::PeerEvent& event) {
   const std::scoped_lock lock(mutex_);
   std::vector<json> out;
-  std::visit(
-      Overloaded{[&](const peer::event::AggregatedLibraryChanged& e) {
-                   library_ = e.games;
-                   out.push_back(games_list_event());
-                 },
-                 [&](const peer::event::LocalLibraryChanged& e) {
-                   merge_local_library(e.games);
-                   out.push_back(games_list_event());
-                 },
-                 [&](const peer::event::ActiveOperationsChanged& e) {
-                   operations_ = e.operations;
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::DownloadGameFilesProgress& e) {
-                   downloads_.insert_or_assign(e.game_id, e);
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::NoPeersHaveGame& e) {
-                   out.push_back(renamed(event));
-                   record_failure(e.game_id, "download", "no peer on the network has this game",
-                                  out);
-                 },
-                 [&](const peer::event::CommandFailed& e) {
-                   out.push_back(renamed(event));
-                   if (e.game_id.empty()) {
-                     add_notice(e.command + ": " + e.reason);
-                   } else {
-                     record_failure(e.game_id, e.command, e.reason, out);
-                   }
-                 },
-                 [&](const peer::event::RuntimeFailure& e) {
-                   add_notice(e.reason);
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::PeerDiscovered& e) {
-                   peers_.insert_or_assign(e.peer_id, e.address);
-                   peer_names_.insert_or_assign(e.peer_id, e.name);
-                   peer_count_ = peers_.size();
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::PeerLost& e) {
-                   peers_.erase(e.peer_id);
-                   peer_count_ = peers_.size();
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::PeerCount& e) {
-                   peer_count_ = e.count;
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::Listening& e) {
-                   quic_port_ = e.port;
-                   peer_id_ = e.peer_id;
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::GameDirChanged& e) {
-                   game_dir_ = e.path;
-                   game_dir_problem_.reset();
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::GotGameFiles&) { out.push_back(renamed(event)); },
-                 [&](const peer::event::PeerIdentityChanged& e) {
-                   identity_changes_.insert_or_assign(e.name, e.old_peer_id);
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::PeerAuthenticationFailed& e) {
-                   add_notice("peer " + e.peer_id.substr(0, 12) + ": " + e.reason);
-                   out.push_back(renamed(event));
-                 },
-                 [&](const peer::event::PassphraseChanged&) { out.push_back(renamed(event)); },
-                 [&](const auto& e) {
-                   // The lifecycle events: begin clears the game's last failure,
-                   // failed records it, and the end of a download clears its
-                   // progress.
-                   using Event = std::decay_t<decltype(e)>;
-                   constexpr bool is_download =
-                       std::is_same_v<Event, peer::event::DownloadGameFilesBegin> ||
-                       std::is_same_v<Event, peer::event::DownloadGameFilesFinished> ||
-                       std::is_same_v<Event, peer::event::DownloadGameFilesFailed> ||
-                       std::is_same_v<Event, peer::event::DownloadGameFilesCancelled>;
-                   json ui = renamed(event);
-                   const std::string name = ui["event"];
-                   if (is_download && !name.ends_with("-begin"))
-                     downloads_.erase(e.game_id);
-                   out.push_back(std::move(ui));
-                   if (name.ends_with("-begin") && failures_.erase(e.game_id) > 0)
-                     out.push_back({{"event", "failure-dismissed"}, {"game_id", e.game_id}});
-                   if constexpr (requires { e.reason; }) {
-                     // "game-install-failed" -> "install"
-                     const auto operation = name.substr(5, name.size() - 5 - 7);
-                     record_failure(e.game_id, operation, e.reason, out);
-                   }
-                 }},
-      event);
+  std::visit(Overloaded{[&](const peer::event::AggregatedLibraryChanged& e) {
+                          library_ = e.games;
+                          out.push_back(games_list_event());
+                        },
+                        [&](const peer::event::LocalLibraryChanged& e) {
+                          merge_local_library(e.games);
+                          out.push_back(games_list_event());
+                        },
+                        [&](const peer::event::ActiveOperationsChanged& e) {
+                          operations_ = e.operations;
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::DownloadGameFilesProgress& e) {
+                          downloads_.insert_or_assign(e.game_id, e);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::NoPeersHaveGame& e) {
+                          out.push_back(renamed(event));
+                          record_failure(e.game_id, "download",
+                                         "no peer on the network has this game", out);
+                        },
+                        [&](const peer::event::CommandFailed& e) {
+                          out.push_back(renamed(event));
+                          if (e.game_id.empty()) {
+                            add_notice(e.command + ": " + e.reason);
+                          } else {
+                            record_failure(e.game_id, e.command, e.reason, out);
+                          }
+                        },
+                        [&](const peer::event::RuntimeFailure& e) {
+                          add_notice(e.reason);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PeerDiscovered& e) {
+                          peers_.insert_or_assign(e.peer_id, e.address);
+                          peer_names_.insert_or_assign(e.peer_id, e.name);
+                          peer_count_ = peers_.size();
+                          json ui = renamed(event);
+                          ui["previous_peer_id"] = previous_peer_id(e.peer_id);
+                          out.push_back(std::move(ui));
+                        },
+                        [&](const peer::event::PeerLost& e) {
+                          peers_.erase(e.peer_id);
+                          peer_count_ = peers_.size();
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PeerCount& e) {
+                          peer_count_ = e.count;
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::Listening& e) {
+                          quic_port_ = e.port;
+                          peer_id_ = e.peer_id;
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::GameDirChanged& e) {
+                          game_dir_ = e.path;
+                          game_dir_problem_.reset();
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::GotGameFiles&) { out.push_back(renamed(event)); },
+                        [&](const peer::event::PeerIdentityChanged& e) {
+                          identity_changes_.insert_or_assign(e.name, e.old_peer_id);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PeerAuthenticationFailed& e) {
+                          add_notice("peer " + e.peer_id.substr(0, 12) + ": " + e.reason);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PassphraseChanged&) {
+                          // Says only whether one is set (the controller keeps that).
+                          out.push_back(renamed(event));
+                        },
+                        [&](const auto& e) {
+                          // The lifecycle events: begin clears the game's last failure,
+                          // failed records it, and the end of a download clears its
+                          // progress.
+                          using Event = std::decay_t<decltype(e)>;
+                          constexpr bool is_download =
+                              std::is_same_v<Event, peer::event::DownloadGameFilesBegin> ||
+                              std::is_same_v<Event, peer::event::DownloadGameFilesFinished> ||
+                              std::is_same_v<Event, peer::event::DownloadGameFilesFailed> ||
+                              std::is_same_v<Event, peer::event::DownloadGameFilesCancelled>;
+                          json ui = renamed(event);
+                          const std::string name = ui["event"];
+                          if (is_download && !name.ends_with("-begin"))
+                            downloads_.erase(e.game_id);
+                          out.push_back(std::move(ui));
+                          if (name.ends_with("-begin") && failures_.erase(e.game_id) > 0)
+                            out.push_back({{"event", "failure-dismissed"}, {"game_id", e.game_id}});
+                          if constexpr (requires { e.reason; }) {
+                            // "game-install-failed" -> "install"
+                            const auto operation = name.substr(5, name.size() - 5 - 7);
+                            record_failure(e.game_id, operation, e.reason, out);
+                          }
+                        }},
+             event);
   return out;
 }
 
@@ -203,6 +207,16 @@ void AppState::merge_local_library(const std::vector<peer::LocalGame>& games) {
         .local = *game,
         .peer_count = 0});
   }
+}
+
+json AppState::previous_peer_id(const std::string& peer_id) const {
+  const auto name = peer_names_.find(peer_id);
+  if (name == peer_names_.end())
+    return nullptr;
+  const auto change = identity_changes_.find(name->second);
+  if (change == identity_changes_.end() || change->second == peer_id)
+    return nullptr;
+  return change->second;
 }
 
 json AppState::library_json() const {
@@ -268,14 +282,10 @@ json AppState::snapshot() const {
   json peers = json::array();
   for (const auto& [id, address] : peers_) {
     const auto name = peer_names_.find(id);
-    json peer = {{"peer_id", id},
-                 {"address", address},
-                 {"name", name == peer_names_.end() ? "" : name->second}};
-    const auto change =
-        name == peer_names_.end() ? identity_changes_.end() : identity_changes_.find(name->second);
-    const bool changed = change != identity_changes_.end() && change->second != id;
-    peer["previous_peer_id"] = changed ? json(change->second) : json(nullptr);
-    peers.push_back(std::move(peer));
+    peers.push_back({{"peer_id", id},
+                     {"address", address},
+                     {"name", name == peer_names_.end() ? "" : name->second},
+                     {"previous_peer_id", previous_peer_id(id)}});
   }
   return {{"games", library_json()},
           {"operations", std::move(operations)},

@@ -55,6 +55,8 @@ class AppState {
 
   void merge_local_library(const std::vector<peer::LocalGame>& games);
   nlohmann::json library_json() const;
+  // The id a peer's name went by before it changed keys, or null.
+  nlohmann::json previous_peer_id(const std::string& peer_id) const;
   nlohmann::json games_list_event() const;
   void record_failure(const std::string& game_id, std::string operation, std::string reason,
                       std::vector<nlohmann::json>& out);

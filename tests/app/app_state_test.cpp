@@ -117,7 +117,9 @@ TEST(AppState, APeerWhoseNameChangedKeysIsFlagged) {
   AppState state(peer::Catalog::bundled());
   const auto changed = state.apply(peer::event::PeerIdentityChanged{"lan-box", "old", "new"});
   EXPECT_EQ(names(changed), std::vector<std::string>{"peer-identity-changed"});
-  state.apply(peer::event::PeerDiscovered{"new", "10.0.0.3:4000", "lan-box"});
+  const auto found = state.apply(peer::event::PeerDiscovered{"new", "10.0.0.3:4000", "lan-box"});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["previous_peer_id"], "old");
   state.apply(peer::event::PeerDiscovered{"other", "10.0.0.4:4000", "other-box"});
   const auto peers = state.snapshot()["peers"];
   ASSERT_EQ(peers.size(), 2u);

@@ -60,7 +60,7 @@ function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
         peer_id: event.peer_id as string,
         address: event.address as string,
         name: (event.name as string | undefined) ?? '',
-        previous_peer_id: null,
+        previous_peer_id: (event.previous_peer_id as string | null | undefined) ?? null,
       };
       const peers = [...app.peers.filter((p) => p.peer_id !== peer.peer_id), peer];
       return { ...app, peers, peer_count: peers.length };
