@@ -11,7 +11,7 @@
 namespace lanspread::peer {
 
 // The party passphrase turned into a key: PBKDF2-HMAC-SHA256 with a salt
-// fixed by the protocol and kPartyKeyIterations rounds, so each guess of an
+// fixed by the protocol and kIterations rounds, so each guess of an
 // attacker who captured a proof costs as much as ours did once.
 class PartyKey {
  public:
