@@ -47,6 +47,8 @@ AppController::AppController(Options options, peer::Catalog catalog,
       catalog_(catalog),
       unpacker_(std::move(unpacker)),
       state_(std::move(catalog)) {
+  passphrase_set_ =
+      options_.party_key.has_value() || peer::load_settings(options_.state_dir).party_key;
   dispatcher_ = std::thread([this] { dispatch_events(); });
 }
 
@@ -103,6 +105,8 @@ void AppController::dispatch_events() {
     }
     if (const auto* files = std::get_if<peer::event::GotGameFiles>(&*event))
       forward_files(*files);
+    if (const auto* passphrase = std::get_if<peer::event::PassphraseChanged>(&*event))
+      passphrase_set_ = passphrase->set;
     if (const auto* none = std::get_if<peer::event::NoPeersHaveGame>(&*event)) {
       const std::scoped_lock lock(pending_mutex_);
       pending_downloads_.erase(none->game_id);
@@ -126,9 +130,15 @@ void AppController::forward_files(const peer::event::GotGameFiles& files) {
     runtime_->send(peer::command::DownloadGameFiles{files.game_id, files.files});
 }
 
+nlohmann::json AppController::snapshot() const {
+  auto state = state_.snapshot();
+  state["passphrase"] = passphrase_set_ ? "set" : "not set";
+  return state;
+}
+
 std::shared_ptr<EventHub::Subscription> AppController::subscribe() {
   const std::scoped_lock lock(publish_mutex_);
-  nlohmann::json first = {{"event", "snapshot"}, {"state", state_.snapshot()}};
+  nlohmann::json first = {{"event", "snapshot"}, {"state", snapshot()}};
   return hub_.subscribe(first.dump());
 }
 
@@ -267,6 +277,27 @@ CommandResult AppController::set_rate_limits(const peer::RateLimits& limits) {
   if (!(limits.upload_mbit >= 0) || !(limits.download_mbit >= 0))
     return refused(400, "a limit is a number of Mbit/s, 0 for none");
   return send(peer::command::SetRateLimits{limits});
+}
+
+CommandResult AppController::set_passphrase(const std::optional<std::string>& passphrase) {
+  if (passphrase && passphrase->empty())
+    return refused(400, "The passphrase is empty: clear it instead");
+  bool running = false;
+  {
+    const std::scoped_lock lock(runtime_mutex_);
+    running = runtime_.has_value();
+  }
+  // The runtime derives the key, remembers it and reports passphrase-changed.
+  if (running)
+    return send(peer::command::SetPassphrase{passphrase});
+  auto settings = peer::load_settings(options_.state_dir);
+  settings.party_key =
+      passphrase ? std::optional(peer::PartyKey::derive(*passphrase)) : std::nullopt;
+  if (const auto error = peer::save_settings(options_.state_dir, settings))
+    return refused(500, "cannot remember the passphrase: " + *error);
+  passphrase_set_ = passphrase.has_value();
+  publish({{"event", "passphrase-changed"}, {"set", passphrase.has_value()}});
+  return CommandResult{.status = 200};
 }
 
 }  // namespace lanspread::app

@@ -66,8 +66,11 @@ class AppController {
   CommandResult set_game_dir(const std::string& path);
   CommandResult add_peer(const std::string& address);
   CommandResult set_rate_limits(const peer::RateLimits& limits);
+  // Sets the party passphrase (nullopt clears it). It is never echoed back:
+  // the snapshot says only whether one is set ("passphrase": "set").
+  CommandResult set_passphrase(const std::optional<std::string>& passphrase);
 
-  nlohmann::json snapshot() const { return state_.snapshot(); }
+  nlohmann::json snapshot() const;
   // A stream of UI events that starts with a "snapshot" event, so nothing
   // published between the snapshot and the subscription is lost.
   std::shared_ptr<EventHub::Subscription> subscribe();
@@ -95,6 +98,7 @@ class AppController {
   std::mutex pending_mutex_;
   std::set<std::string> pending_downloads_;  // games whose file list is awaited to download
 
+  std::atomic<bool> passphrase_set_ = false;
   std::atomic<bool> stopping_ = false;
   std::thread dispatcher_;
 };

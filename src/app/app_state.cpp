@@ -113,8 +113,11 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                         },
                         [&](const peer::event::PeerDiscovered& e) {
                           peers_.insert_or_assign(e.peer_id, e.address);
+                          peer_names_.insert_or_assign(e.peer_id, e.name);
                           peer_count_ = peers_.size();
-                          out.push_back(renamed(event));
+                          json ui = renamed(event);
+                          ui["previous_peer_id"] = previous_peer_id(e.peer_id);
+                          out.push_back(std::move(ui));
                         },
                         [&](const peer::event::PeerLost& e) {
                           peers_.erase(e.peer_id);
@@ -140,6 +143,18 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                           out.push_back(renamed(event));
                         },
                         [&](const peer::event::GotGameFiles&) { out.push_back(renamed(event)); },
+                        [&](const peer::event::PeerIdentityChanged& e) {
+                          identity_changes_.insert_or_assign(e.name, e.old_peer_id);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PeerAuthenticationFailed& e) {
+                          add_notice("peer " + e.peer_id.substr(0, 12) + ": " + e.reason);
+                          out.push_back(renamed(event));
+                        },
+                        [&](const peer::event::PassphraseChanged&) {
+                          // Says only whether one is set (the controller keeps that).
+                          out.push_back(renamed(event));
+                        },
                         [&](const auto& e) {
                           // The lifecycle events: begin clears the game's last failure,
                           // failed records it, and the end of a download clears its
@@ -214,6 +229,16 @@ void AppState::merge_local_library(const std::vector<peer::LocalGame>& games) {
         .local = *game,
         .peer_count = 0});
   }
+}
+
+json AppState::previous_peer_id(const std::string& peer_id) const {
+  const auto name = peer_names_.find(peer_id);
+  if (name == peer_names_.end())
+    return nullptr;
+  const auto change = identity_changes_.find(name->second);
+  if (change == identity_changes_.end() || change->second == peer_id)
+    return nullptr;
+  return change->second;
 }
 
 json AppState::library_json() const {
@@ -296,8 +321,13 @@ json AppState::snapshot() const {
   for (const auto& [id, failure] : failures_)
     failures[id] = {{"operation", failure.operation}, {"reason", failure.reason}};
   json peers = json::array();
-  for (const auto& [id, address] : peers_)
-    peers.push_back({{"peer_id", id}, {"address", address}});
+  for (const auto& [id, address] : peers_) {
+    const auto name = peer_names_.find(id);
+    peers.push_back({{"peer_id", id},
+                     {"address", address},
+                     {"name", name == peer_names_.end() ? "" : name->second},
+                     {"previous_peer_id", previous_peer_id(id)}});
+  }
   return {{"games", library_json()},
           {"operations", std::move(operations)},
           {"downloads", std::move(downloads)},

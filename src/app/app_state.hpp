@@ -58,6 +58,8 @@ class AppState {
 
   void merge_local_library(const std::vector<peer::LocalGame>& games);
   nlohmann::json library_json() const;
+  // The id a peer's name went by before it changed keys, or null.
+  nlohmann::json previous_peer_id(const std::string& peer_id) const;
   nlohmann::json games_list_event() const;
   void record_failure(const std::string& game_id, std::string operation, std::string reason,
                       std::vector<nlohmann::json>& out);
@@ -72,7 +74,9 @@ class AppState {
   std::map<std::string, peer::event::InstallGameProgress, std::less<>> installs_;
   // Until dismissed or the game's next operation begins.
   std::map<std::string, peer::event::InstallTransactionRecovered, std::less<>> recoveries_;
-  std::map<std::string, std::string> peers_;  // peer id -> address
+  std::map<std::string, std::string> peers_;             // peer id -> address
+  std::map<std::string, std::string> peer_names_;        // peer id -> the name it gave
+  std::map<std::string, std::string> identity_changes_;  // name -> the peer id it had before
   std::size_t peer_count_ = 0;
   std::filesystem::path game_dir_;
   std::optional<std::string> game_dir_problem_;

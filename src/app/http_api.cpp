@@ -250,6 +250,21 @@ void HttpApi::add_routes() {
     reply(res, controller_.set_rate_limits({.upload_mbit = *upload, .download_mbit = *download}));
   });
 
+  // The passphrase goes in and never comes back out: answers and the
+  // snapshot say only "set" or "not set".
+  server_->Post("/api/passphrase", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("passphrase") ||
+        !(body["passphrase"].is_string() || body["passphrase"].is_null())) {
+      reply(res, 400, {{"error", "expected {\"passphrase\": \"...\"} or {\"passphrase\": null}"}});
+      return;
+    }
+    const auto passphrase = body["passphrase"].is_null()
+                                ? std::nullopt
+                                : std::optional(body["passphrase"].get<std::string>());
+    reply(res, controller_.set_passphrase(passphrase));
+  });
+
   server_->Post("/api/quit", [this](const httplib::Request&, httplib::Response& res) {
     reply(res, 202, {{"ok", true}});
     controller_.publish({{"event", "app-quitting"}});

@@ -1,6 +1,9 @@
 #include "cli/global_options.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 
 #include "peer/runtime/settings.hpp"
 
@@ -13,6 +16,25 @@ fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
     return value;
   const char* home = std::getenv("HOME");
   return fs::path(home != nullptr ? home : ".") / fallback_under_home;
+}
+
+std::optional<std::string> passphrase(const GlobalOptions& options) {
+  if (!options.passphrase_file.empty()) {
+    std::ifstream in(options.passphrase_file, std::ios::binary);
+    if (!in)
+      throw std::runtime_error("cannot read the passphrase file " +
+                               options.passphrase_file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto first_line = peer::passphrase_from_file_text(text.str());
+    if (first_line.empty())
+      throw std::runtime_error("the passphrase file " + options.passphrase_file.string() +
+                               " is empty");
+    return first_line;
+  }
+  if (const char* value = std::getenv("LANSPREAD_PASSPHRASE"); value != nullptr && *value != '\0')
+    return std::string(value);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -50,6 +72,8 @@ peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& sta
         .upload_mbit = options.upload_limit_mbit.value_or(remembered.upload_mbit),
         .download_mbit = options.download_limit_mbit.value_or(remembered.download_mbit)};
   }
+  if (const auto secret = passphrase(options))
+    result.party_key = peer::PartyKey::derive(*secret);
   return result;
 }
 

@@ -21,6 +21,9 @@ struct GlobalOptions {
   // unset: the limits remembered in the settings.
   std::optional<double> upload_limit_mbit;
   std::optional<double> download_limit_mbit;
+  // --passphrase-file: the party passphrase is its first line (never on the
+  // command line, where every local user could read it).
+  std::filesystem::path passphrase_file;
   std::string log_level = "info";
   bool json = false;
 };
@@ -35,7 +38,10 @@ std::filesystem::path resolve_game_dir(const GlobalOptions& options,
 std::filesystem::path resolve_state_dir(const GlobalOptions& options);
 
 // The runtime options the global options ask for: state, port, peers by
-// address, mDNS on or off.
+// address, mDNS on or off, and the party passphrase's key from
+// --passphrase-file, else $LANSPREAD_PASSPHRASE (unset: the runtime uses the
+// one in settings.json). Throws std::runtime_error when the passphrase file
+// cannot be read or is empty.
 peer::PeerOptions peer_options(const GlobalOptions& options,
                                const std::filesystem::path& state_dir);
 

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
                  "download at most this many Mbit/s, this run only (0: no limit; default: the "
                  "app's setting)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--passphrase-file", options.passphrase_file,
+                 "the party passphrase: the first line of FILE (or set LANSPREAD_PASSPHRASE); "
+                 "peers without it can neither list nor download");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -40,10 +40,17 @@ class ScratchDirectory {
   std::filesystem::path path_;
 };
 
+struct SeenPeer {
+  std::string address;
+  std::string name;
+  std::optional<std::string> previous_peer_id;  // its name went by another key before
+};
+
 // What the short-lived peer heard before the wait ran out.
 struct NetworkView {
-  std::map<std::string, std::string> peers;  // id -> address
-  std::vector<peer::LibraryGame> games;      // titles peers offer
+  std::map<std::string, SeenPeer> peers;  // by peer id
+  std::vector<peer::LibraryGame> games;   // titles peers offer
+  std::vector<std::string> refusals;      // failed passphrase checks
 };
 
 NetworkView listen_to_network(const GlobalOptions& options, std::chrono::milliseconds wait) {
@@ -53,6 +60,10 @@ NetworkView listen_to_network(const GlobalOptions& options, std::chrono::millise
   // The scratch state has no settings: the user's remembered peers count too.
   const auto remembered = peer::load_settings(state_dir).peers;
   runtime_options.peers.insert(runtime_options.peers.end(), remembered.begin(), remembered.end());
+  // The user's passphrase and known names count too.
+  if (!runtime_options.party_key)
+    runtime_options.party_key = peer::load_settings(state_dir).party_key;
+  runtime_options.known_peers_file = state_dir / "known_peers.json";
 
   std::filesystem::create_directories(scratch.path() / "games");
   peer::EventQueue events;
@@ -61,6 +72,7 @@ NetworkView listen_to_network(const GlobalOptions& options, std::chrono::millise
                                   peer::Catalog::load(state_dir), std::move(runtime_options));
 
   NetworkView view;
+  std::vector<std::pair<std::string, std::string>> changes;  // new id, old id
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,7 +83,19 @@ NetworkView listen_to_network(const GlobalOptions& options, std::chrono::millise
     if (!event)
       break;
     if (const auto* found = std::get_if<peer::event::PeerDiscovered>(&*event)) {
-      view.peers[found->peer_id] = found->address;
+      auto& seen = view.peers[found->peer_id];
+      seen.address = found->address;
+      seen.name = found->name;
+      for (const auto& [id, other] : changes) {
+        if (id == found->peer_id)
+          seen.previous_peer_id = other;
+      }
+    } else if (const auto* change = std::get_if<peer::event::PeerIdentityChanged>(&*event)) {
+      changes.emplace_back(change->new_peer_id, change->old_peer_id);
+      if (const auto it = view.peers.find(change->new_peer_id); it != view.peers.end())
+        it->second.previous_peer_id = change->old_peer_id;
+    } else if (const auto* refused = std::get_if<peer::event::PeerAuthenticationFailed>(&*event)) {
+      view.refusals.push_back("peer " + refused->peer_id.substr(0, 16) + ": " + refused->reason);
     } else if (const auto* lost = std::get_if<peer::event::PeerLost>(&*event)) {
       view.peers.erase(lost->peer_id);
     } else if (const auto* library = std::get_if<peer::event::AggregatedLibraryChanged>(&*event)) {
@@ -79,8 +103,15 @@ NetworkView listen_to_network(const GlobalOptions& options, std::chrono::millise
     }
   }
   runtime.shutdown();
+  for (const auto& refusal : view.refusals)
+    std::cerr << "lanspread: " << refusal << '\n';
   std::erase_if(view.games, [](const peer::LibraryGame& game) { return game.peer_count == 0; });
   return view;
+}
+
+// Enough of a fingerprint to tell peers apart at a glance; --json has all.
+std::string short_peer_id(const std::string& id) {
+  return id.substr(0, 16);
 }
 
 }  // namespace
@@ -119,17 +150,32 @@ int run_list(const GlobalOptions& options, std::chrono::milliseconds wait) {
 int run_peers(const GlobalOptions& options, std::chrono::milliseconds wait) {
   const auto view = listen_to_network(options, wait);
   if (options.json) {
-    for (const auto& [id, address] : view.peers)
-      std::cout << nlohmann::json{{"peer_id", id}, {"address", address}}.dump() << '\n';
+    for (const auto& [id, seen] : view.peers) {
+      std::cout << nlohmann::json{{"peer_id", id},
+                                  {"name", seen.name},
+                                  {"address", seen.address},
+                                  {"previous_peer_id", seen.previous_peer_id
+                                                           ? nlohmann::json(*seen.previous_peer_id)
+                                                           : nlohmann::json(nullptr)}}
+                       .dump()
+                << '\n';
+    }
     return 0;
   }
   if (view.peers.empty()) {
     std::cout << "no peers found\n";
     return 0;
   }
-  std::cout << fmt::format("{:<64}  {}\n", "PEER", "ADDRESS");
-  for (const auto& [id, address] : view.peers)
-    std::cout << fmt::format("{:<64}  {}\n", id, address);
+  std::size_t width = 4;
+  for (const auto& [id, seen] : view.peers)
+    width = std::max(width, seen.name.size());
+  std::cout << fmt::format("{:<{}}  {:<16}  {}\n", "NAME", width, "PEER", "ADDRESS");
+  for (const auto& [id, seen] : view.peers) {
+    std::cout << fmt::format(
+        "{:<{}}  {:<16}  {}{}\n", seen.name, width, short_peer_id(id), seen.address,
+        seen.previous_peer_id ? "  KEY CHANGED (was " + short_peer_id(*seen.previous_peer_id) + ")"
+                              : "");
+  }
   return 0;
 }
 

@@ -25,7 +25,8 @@ void log_event(const peer::PeerEvent& event) {
                    game.version.empty() ? "-" : game.version, human_size(game.size));
     }
   } else if (const auto* found = std::get_if<peer::event::PeerDiscovered>(&event)) {
-    spdlog::info("peer {} joined from {}", found->peer_id, found->address);
+    spdlog::info("peer {} ({}) joined from {}", found->peer_id,
+                 found->name.empty() ? "no name" : found->name, found->address);
   } else if (const auto* lost = std::get_if<peer::event::PeerLost>(&event)) {
     spdlog::info("peer {} left", lost->peer_id);
   } else if (const auto* failed = std::get_if<peer::event::CommandFailed>(&event)) {

@@ -38,14 +38,16 @@ constexpr std::string_view kGamesType = "games";
 constexpr std::string_view kGameFilesType = "game_files";
 constexpr std::string_view kFileDataType = "file_data";
 constexpr std::string_view kErrorType = "error";
+constexpr std::string_view kAuthenticateType = "authenticate";
+constexpr std::string_view kAuthenticatedType = "authenticated";
 
 // Every field a message may carry at each level; see MessageBuilder.
 using FieldNames = std::span<const std::string_view>;
-constexpr std::array<std::string_view, 6> kRequestFields = {"protocol",      "type",   "game_id",
-                                                            "relative_path", "offset", "length"};
-constexpr std::array<std::string_view, 10> kResponseFields = {
-    "type",          "library_revision", "games",  "files", "game_id",
-    "relative_path", "offset",           "length", "code",  "message"};
+constexpr std::array<std::string_view, 8> kRequestFields = {
+    "protocol", "type", "game_id", "relative_path", "offset", "length", "peer_name", "proof"};
+constexpr std::array<std::string_view, 12> kResponseFields = {
+    "type",   "library_revision", "games", "files",   "game_id",   "relative_path",
+    "offset", "length",           "code",  "message", "peer_name", "proof"};
 constexpr std::array<std::string_view, 8> kGameFields = {
     "id", "name", "description", "genre", "max_players", "release_year", "size", "version"};
 constexpr std::array<std::string_view, 6> kFileFields = {
@@ -53,7 +55,8 @@ constexpr std::array<std::string_view, 6> kFileFields = {
 
 constexpr std::array kErrorCodes = {ErrorCode::UnknownGame,        ErrorCode::InvalidRequest,
                                     ErrorCode::NotAllowed,         ErrorCode::NotFound,
-                                    ErrorCode::UnsupportedVersion, ErrorCode::Internal};
+                                    ErrorCode::UnsupportedVersion, ErrorCode::Internal,
+                                    ErrorCode::WrongPassphrase};
 
 // Decoding reports problems by throwing these; they are turned into a
 // DecodeResult (or, for from_json, a nlohmann type_error) before leaving this
@@ -234,6 +237,14 @@ Sha256Digest read_digest(const json& value, const Location& at) {
   return digest;
 }
 
+// null stands for "none".
+std::optional<Sha256Digest> read_optional_digest(const json& value, const Location& at) {
+  if (value.is_null()) {
+    return std::nullopt;
+  }
+  return read_digest(value, at);
+}
+
 std::string to_hex(const Sha256Digest& digest) {
   static constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string hex;
@@ -260,6 +271,9 @@ class ObjectReader {
   std::uint32_t u32(std::string_view key) { return read_u32(field(key), at(key)); }
   bool boolean(std::string_view key) { return read_bool(field(key), at(key)); }
   const json::array_t& array(std::string_view key) { return read_array(field(key), at(key)); }
+  std::optional<Sha256Digest> optional_digest(std::string_view key) {
+    return read_optional_digest(field(key), at(key));
+  }
 
   void finish() const {
     for (const auto& [key, value] : object_) {
@@ -384,6 +398,9 @@ Request decode_request_object(const json& root, const Location& at) {
                                  .length = fields.u64("length")};
     check_range(fields, body.offset, body.length);
     request.body = std::move(body);
+  } else if (type == kAuthenticateType) {
+    request.body = AuthenticateRequest{.peer_name = fields.string("peer_name"),
+                                       .proof = fields.optional_digest("proof")};
   } else {
     fields.at("type").fail("unknown request type " + quote(type));
   }
@@ -420,6 +437,9 @@ Response decode_response_object(const json& root, DecodedLists& lists, const Loc
     response = std::move(header);
   } else if (type == kErrorType) {
     response = ErrorResponse{.code = read_error_code(fields), .message = fields.string("message")};
+  } else if (type == kAuthenticatedType) {
+    response = AuthenticatedResponse{.peer_name = fields.string("peer_name"),
+                                     .proof = fields.optional_digest("proof")};
   } else {
     fields.at("type").fail("unknown response type " + quote(type));
   }
@@ -715,6 +735,22 @@ void encode_body(json& out, const ErrorResponse& body) {
   out["type"] = kErrorType;
   out["code"] = to_string(body.code);
   out["message"] = body.message;
+}
+
+json optional_hex(const std::optional<Sha256Digest>& digest) {
+  return digest ? json(to_hex(*digest)) : json(nullptr);
+}
+
+void encode_body(json& out, const AuthenticateRequest& body) {
+  out["type"] = kAuthenticateType;
+  out["peer_name"] = body.peer_name;
+  out["proof"] = optional_hex(body.proof);
+}
+
+void encode_body(json& out, const AuthenticatedResponse& body) {
+  out["type"] = kAuthenticatedType;
+  out["peer_name"] = body.peer_name;
+  out["proof"] = optional_hex(body.proof);
 }
 
 std::string dump(const json& message) {

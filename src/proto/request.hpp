@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
+#include "proto/file_description.hpp"
 #include "proto/game.hpp"
 
 namespace lanspread::proto {
@@ -42,8 +44,21 @@ struct GetGameFileChunkRequest {
   bool operator==(const GetGameFileChunkRequest&) const = default;
 };
 
-using RequestBody = std::variant<PingRequest, ListGamesRequest, GetGameRequest,
-                                 GetGameFileDataRequest, GetGameFileChunkRequest>;
+// The first request on a connection. `proof` shows that this peer knows the
+// party passphrase without sending it: an HMAC bound to this TLS session
+// (peer/services/party_proof.hpp); absent when this peer has none. A peer
+// with a passphrase answers nothing else before a valid proof.
+// `peer_name` is how people know the sender (its host name).
+struct AuthenticateRequest {
+  std::string peer_name;
+  std::optional<Sha256Digest> proof;
+
+  bool operator==(const AuthenticateRequest&) const = default;
+};
+
+using RequestBody =
+    std::variant<PingRequest, ListGamesRequest, GetGameRequest, GetGameFileDataRequest,
+                 GetGameFileChunkRequest, AuthenticateRequest>;
 
 struct Request {
   // The codec does not compare this with kProtocolVersion, so that the server

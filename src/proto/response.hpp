@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -44,13 +45,23 @@ struct FileDataResponse {
   bool operator==(const FileDataResponse&) const = default;
 };
 
+// Accepts an AuthenticateRequest, with the server's own proof (absent when it
+// has no passphrase), so the client checks the server too.
+struct AuthenticatedResponse {
+  std::string peer_name;
+  std::optional<Sha256Digest> proof;
+
+  bool operator==(const AuthenticatedResponse&) const = default;
+};
+
 enum class ErrorCode {
   UnknownGame,
   InvalidRequest,
   NotAllowed,
   NotFound,
   UnsupportedVersion,
-  Internal
+  Internal,
+  WrongPassphrase  // the peers' party passphrases differ, or one side has none
 };
 
 struct ErrorResponse {
@@ -60,8 +71,8 @@ struct ErrorResponse {
   bool operator==(const ErrorResponse&) const = default;
 };
 
-using Response =
-    std::variant<PongResponse, GamesResponse, GameFilesResponse, FileDataResponse, ErrorResponse>;
+using Response = std::variant<PongResponse, GamesResponse, GameFilesResponse, FileDataResponse,
+                              ErrorResponse, AuthenticatedResponse>;
 
 // The name used on the wire, e.g. "unknown_game".
 constexpr std::string_view to_string(ErrorCode code) {
@@ -78,6 +89,8 @@ constexpr std::string_view to_string(ErrorCode code) {
       return "unsupported_version";
     case ErrorCode::Internal:
       return "internal";
+    case ErrorCode::WrongPassphrase:
+      return "wrong_passphrase";
   }
   // Only reachable by casting an out-of-range integer; reporting it as
   // internal keeps whatever is sent decodable.

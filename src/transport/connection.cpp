@@ -5,6 +5,7 @@
 
 #include "transport/connection_core.hpp"
 #include "transport/errors.hpp"
+#include "transport/tls.hpp"
 
 namespace lanspread::transport {
 namespace {
@@ -132,6 +133,21 @@ const std::string& Connection::peer_fingerprint() const {
 
 bool Connection::is_open() const {
   return core_->is_open();
+}
+
+std::string Connection::export_keying_material(std::string_view label, std::string_view context,
+                                               std::size_t size) const {
+  if (!core_->established())
+    throw std::runtime_error("the TLS handshake is not done");
+  return transport::export_keying_material(core_->tls_session(), label, context, size);
+}
+
+std::uint64_t Connection::application_mark() const {
+  return core_->application_mark;
+}
+
+void Connection::set_application_mark(std::uint64_t mark) {
+  core_->application_mark = mark;
 }
 
 void Connection::close() {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace lanspread::transport {
 
@@ -60,6 +61,16 @@ class Connection {
   // The peer's identity: the SHA-256 fingerprint of its certificate key.
   const std::string& peer_fingerprint() const;
   bool is_open() const;
+  // Keying material exported from this connection's TLS session (RFC 8446
+  // section 7.5): the peer derives the same bytes, nobody else can, so a
+  // proof built on them cannot be replayed on another connection. Throws
+  // std::runtime_error before the handshake is done.
+  std::string export_keying_material(std::string_view label, std::string_view context,
+                                     std::size_t size) const;
+  // A number the application keeps with this connection, 0 until set (the
+  // peer server records there which party key the peer proved it knows).
+  std::uint64_t application_mark() const;
+  void set_application_mark(std::uint64_t mark);
   // Closes gracefully; open streams fail.
   void close();
 

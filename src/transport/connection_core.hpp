@@ -114,6 +114,9 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   const std::string& peer_fingerprint() const { return peer_fingerprint_; }
   const asio::ip::udp::endpoint& remote() const { return remote_; }
   const std::string& failure_reason() const { return failure_reason_; }
+  gnutls_session_t tls_session() const { return tls_; }
+  // Kept for the application (Connection::application_mark).
+  std::uint64_t application_mark = 0;
 
  private:
   friend struct Callbacks;

@@ -79,4 +79,13 @@ std::string peer_certificate_der(gnutls_session_t session) {
   return {reinterpret_cast<const char*>(certificates[0].data), certificates[0].size};
 }
 
+std::string export_keying_material(gnutls_session_t session, std::string_view label,
+                                   std::string_view context, std::size_t size) {
+  std::string out(size, '\0');
+  check(gnutls_prf_rfc5705(session, label.size(), label.data(), context.size(), context.data(),
+                           size, out.data()),
+        "exporting keying material");
+  return out;
+}
+
 }  // namespace lanspread::transport

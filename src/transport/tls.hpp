@@ -2,7 +2,9 @@
 
 #include <gnutls/gnutls.h>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace lanspread::transport {
 
@@ -33,5 +35,11 @@ gnutls_session_t make_tls_session(bool server, const TlsCredentials& credentials
 
 // The DER bytes of the peer's certificate, empty when it sent none.
 std::string peer_certificate_der(gnutls_session_t session);
+
+// `size` bytes from the session's exporter (RFC 8446 section 7.5): both ends
+// of this TLS session derive the same bytes for a label and context, and
+// nobody else can. Throws std::runtime_error before the handshake is done.
+std::string export_keying_material(gnutls_session_t session, std::string_view label,
+                                   std::string_view context, std::size_t size);
 
 }  // namespace lanspread::transport

@@ -101,13 +101,37 @@ TEST(AppState, CommandFailuresGoToTheGameOrTheNotices) {
 TEST(AppState, PeersComeAndGo) {
   AppState state(peer::Catalog::bundled());
   state.apply(peer::event::PeerDiscovered{"abc", "10.0.0.2:4000"});
-  state.apply(peer::event::PeerDiscovered{"def", "10.0.0.3:4000"});
+  state.apply(peer::event::PeerDiscovered{"def", "10.0.0.3:4000", "lan-box"});
   EXPECT_EQ(state.snapshot()["peer_count"], 2);
   const auto lost = state.apply(peer::event::PeerLost{"abc"});
   EXPECT_EQ(names(lost), std::vector<std::string>{"peer-lost"});
   const auto snapshot = state.snapshot();
   EXPECT_EQ(snapshot["peer_count"], 1);
-  EXPECT_EQ(snapshot["peers"], json::array({{{"peer_id", "def"}, {"address", "10.0.0.3:4000"}}}));
+  EXPECT_EQ(snapshot["peers"], json::array({{{"peer_id", "def"},
+                                             {"address", "10.0.0.3:4000"},
+                                             {"name", "lan-box"},
+                                             {"previous_peer_id", nullptr}}}));
+}
+
+TEST(AppState, APeerWhoseNameChangedKeysIsFlagged) {
+  AppState state(peer::Catalog::bundled());
+  const auto changed = state.apply(peer::event::PeerIdentityChanged{"lan-box", "old", "new"});
+  EXPECT_EQ(names(changed), std::vector<std::string>{"peer-identity-changed"});
+  const auto found = state.apply(peer::event::PeerDiscovered{"new", "10.0.0.3:4000", "lan-box"});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["previous_peer_id"], "old");
+  state.apply(peer::event::PeerDiscovered{"other", "10.0.0.4:4000", "other-box"});
+  const auto peers = state.snapshot()["peers"];
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(peers[0]["peer_id"], "new");
+  EXPECT_EQ(peers[0]["previous_peer_id"], "old");
+  EXPECT_TRUE(peers[1]["previous_peer_id"].is_null());
+
+  const auto refused = state.apply(peer::event::PeerAuthenticationFailed{
+      "abcdef0123456789", "wrong or missing passphrase: the peer has no passphrase set"});
+  EXPECT_EQ(names(refused), std::vector<std::string>{"peer-authentication-failed"});
+  EXPECT_EQ(state.snapshot()["notices"].back(),
+            "peer abcdef012345: wrong or missing passphrase: the peer has no passphrase set");
 }
 
 TEST(AppState, InstallProgressLastsUntilTheInstallEnds) {

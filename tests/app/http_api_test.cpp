@@ -380,6 +380,44 @@ TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
   EXPECT_TRUE(snapshot["game_dir_problem"].is_null());
 }
 
+TEST_F(HttpApiTest, ThePassphraseIsSetAndClearedButNeverEchoed) {
+  start_with_games();
+  const std::string secret = "lan party 2026";
+  EXPECT_EQ(state()["passphrase"], "not set");
+
+  const auto from = events_->mark();
+  auto set = post("/api/passphrase", {{"passphrase", secret}});
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->status, 202) << set->body;
+  EXPECT_EQ(set->body.find(secret), std::string::npos);
+  const auto changed = events_->wait_for_event("passphrase-changed", kTimeout, from);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ((*changed)["set"], true);
+  const auto snapshot = client_->Get("/api/state", auth());
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(json::parse(snapshot->body)["passphrase"], "set");
+  EXPECT_EQ(snapshot->body.find(secret), std::string::npos);
+  for (const auto& event : events_->events())
+    EXPECT_EQ(event.dump().find(secret), std::string::npos) << event.dump();
+  EXPECT_EQ(test::read_file(dir_ / "state/settings.json").find(secret), std::string::npos);
+
+  const auto cleared_from = events_->mark();
+  auto clear = post("/api/passphrase", {{"passphrase", nullptr}});
+  ASSERT_TRUE(clear);
+  EXPECT_EQ(clear->status, 202) << clear->body;
+  const auto cleared = events_->wait_for_event("passphrase-changed", kTimeout, cleared_from);
+  ASSERT_TRUE(cleared);
+  EXPECT_EQ((*cleared)["set"], false);
+  EXPECT_EQ(state()["passphrase"], "not set");
+
+  for (const json& bad : {json::object(), json{{"passphrase", ""}}, json{{"passphrase", 42}}}) {
+    auto refused = post("/api/passphrase", bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad.dump();
+    EXPECT_TRUE(json::parse(refused->body)["error"].is_string());
+  }
+}
+
 TEST_F(HttpApiTest, QuitAsksTheAppToStop) {
   start_with_games();
   auto quit = post("/api/quit");

@@ -68,9 +68,57 @@ TEST_F(NetworkCommandsTest, PeersPrintsThePeersFound) {
   EXPECT_EQ(peer["peer_id"], seeder_id_);
   EXPECT_EQ(peer["address"], seeder_address_);
 
+  EXPECT_TRUE(peer["name"].is_string());
+  EXPECT_TRUE(peer["previous_peer_id"].is_null());
+
+  // Shown by name and the start of the fingerprint; --json has it whole.
   const auto human = run({"peers", "--wait", "2"});
   ASSERT_EQ(human.exit_code, 0) << human.err;
-  EXPECT_NE(human.out.find(seeder_id_), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find(seeder_id_.substr(0, 16)), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find(peer["name"].get<std::string>()), std::string::npos) << human.out;
+}
+
+TEST_F(NetworkCommandsTest, APassphraseFileGatesWhatIsListed) {
+  test::write_file(dir_ / "party.txt", "lan party 2026\n");
+  test::write_file(dir_ / "wrong.txt", "lan party 2025\n");
+  test::write_file(dir_ / "gated/games/quake3/version.ini", "1.32");
+  test::write_file(dir_ / "gated/games/quake3/q3.zip", "payload");
+  test::ChildProcess gated(
+      {kProgram, "--no-mdns", "--passphrase-file", (dir_ / "party.txt").string(), "--games",
+       (dir_ / "gated/games").string(), "--state", (dir_ / "gated/state").string(), "serve"});
+  ASSERT_TRUE(gated.wait_for_output("quake3: downloaded", 20s)) << gated.err();
+  std::smatch match;
+  const std::string log = gated.err();
+  ASSERT_TRUE(std::regex_search(log, match, std::regex("listening on UDP port (\\d+)")));
+  const std::string gated_address = "127.0.0.1:" + std::string(match[1]);
+  const auto list = [&](const std::string& passphrase_file) {
+    std::vector<std::string> argv = {kProgram, "--no-mdns",  "--state", (dir_ / "look").string(),
+                                     "--peer", gated_address};
+    if (!passphrase_file.empty()) {
+      argv.push_back("--passphrase-file");
+      argv.push_back((dir_ / passphrase_file).string());
+    }
+    argv.insert(argv.end(), {"--json", "list", "--wait", "2"});
+    return test::run(argv);
+  };
+
+  const auto member = list("party.txt");
+  ASSERT_EQ(member.exit_code, 0) << member.err;
+  EXPECT_NE(member.out.find("\"quake3\""), std::string::npos) << member.out;
+
+  for (const std::string file : {"wrong.txt", ""}) {
+    const auto outsider = list(file);
+    ASSERT_EQ(outsider.exit_code, 0) << outsider.err;
+    EXPECT_EQ(outsider.out, "") << file;
+    EXPECT_NE(outsider.err.find("wrong or missing passphrase"), std::string::npos) << outsider.err;
+  }
+  EXPECT_TRUE(gated.wait_for_output("wrong or missing passphrase", 20s)) << gated.err();
+
+  const auto missing = list("no-such-file.txt");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("cannot read the passphrase file"), std::string::npos) << missing.err;
+  // The passphrase is never in a log line.
+  EXPECT_EQ(gated.err().find("lan party 2026"), std::string::npos);
 }
 
 TEST_F(NetworkCommandsTest, NothingFoundIsNotAnError) {

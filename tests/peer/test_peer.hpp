@@ -28,8 +28,8 @@ inline const LibraryGame* find_game(const event::AggregatedLibraryChanged& view,
 // One peer with its own folders and event queue.
 class TestPeer {
  public:
-  explicit TestPeer(std::filesystem::path root, std::uint16_t port = 0)
-      : root_(std::move(root)), port_(port) {
+  explicit TestPeer(std::filesystem::path root, std::uint16_t port = 0, std::string name = {})
+      : root_(std::move(root)), port_(port), name_(std::move(name)) {
     std::filesystem::create_directories(games());
   }
   void add_game(const std::string& id, const std::string& version) {
@@ -43,10 +43,14 @@ class TestPeer {
                    PeerOptions{.state_dir = root_ / "state",
                                .listen = {asio::ip::address_v4::loopback(), port_},
                                .rescan_delay = 10ms,
-                               .liveness = {.ping_interval = 100ms, .peer_timeout = kPeerTimeout},
+                               .liveness = {.ping_interval = 100ms,
+                                            .peer_timeout = kPeerTimeout,
+                                            .refused_retry = 300ms},
                                .download_source_grace = source_grace,
                                // Peers meet by address here; other tests' peers must stay unseen.
-                               .mdns = std::nullopt}));
+                               .mdns = std::nullopt,
+                               .name = name_,
+                               .party_key = party_key}));
     const auto listening = events.wait_for<event::Listening>(kTimeout);
     ASSERT_TRUE(listening);
     port_ = listening->port;
@@ -61,10 +65,12 @@ class TestPeer {
   EventQueue events;
   // Short, so a test of every seeder leaving does not wait long.
   std::chrono::milliseconds source_grace = 1s;
+  std::optional<PartyKey> party_key;  // the party passphrase's key, if any
 
  private:
   std::filesystem::path root_;
   std::uint16_t port_;
+  std::string name_;
   std::string id_;
   std::optional<PeerRuntimeHandle> handle_;
 };

@@ -54,6 +54,37 @@ TEST(RequestRoundTrip, GetGameFileChunk) {
   EXPECT_EQ(round_trip(request), request);
 }
 
+TEST(RequestRoundTrip, AuthenticateWithAndWithoutAProof) {
+  Sha256Digest proof{};
+  proof.fill(0xab);
+  for (const auto& body : {AuthenticateRequest{.peer_name = "lan-box", .proof = proof},
+                           AuthenticateRequest{.peer_name = "", .proof = std::nullopt}}) {
+    const Request request{.body = body};
+    EXPECT_EQ(round_trip(request), request);
+  }
+  EXPECT_EQ(encode(Request{.body = AuthenticateRequest{.peer_name = "a"}}),
+            R"({"peer_name":"a","proof":null,"protocol":1,"type":"authenticate"})");
+}
+
+TEST(ResponseRoundTrip, AuthenticatedWithAndWithoutAProof) {
+  Sha256Digest proof{};
+  proof.fill(0x01);
+  for (const auto& body :
+       {AuthenticatedResponse{.peer_name = "server", .proof = proof}, AuthenticatedResponse{}}) {
+    const Response response = body;
+    EXPECT_EQ(round_trip(response), response);
+  }
+}
+
+TEST(RequestDecoding, AMalformedProofIsRefusedByName) {
+  const auto decoded =
+      decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a","proof":"abc"})");
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().find("proof"), std::string::npos) << decoded.error();
+  EXPECT_FALSE(decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a"})"));
+  EXPECT_FALSE(decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a","proof":7})"));
+}
+
 TEST(RequestRoundTrip, KeepsAForeignProtocolVersionForTheServerToReject) {
   const Request request{.protocol_version = std::numeric_limits<std::uint32_t>::max(),
                         .body = PingRequest{}};
@@ -110,7 +141,8 @@ TEST(ResponseRoundTrip, FileData) {
 TEST(ResponseRoundTrip, EveryErrorCode) {
   for (const ErrorCode code :
        {ErrorCode::UnknownGame, ErrorCode::InvalidRequest, ErrorCode::NotAllowed,
-        ErrorCode::NotFound, ErrorCode::UnsupportedVersion, ErrorCode::Internal}) {
+        ErrorCode::NotFound, ErrorCode::UnsupportedVersion, ErrorCode::Internal,
+        ErrorCode::WrongPassphrase}) {
     const Response response = ErrorResponse{.code = code, .message = "nope: \xE2\x9C\x97"};
     EXPECT_EQ(round_trip(response), response) << to_string(code);
   }
@@ -123,6 +155,7 @@ TEST(ErrorCodeNames, AreTheWireNames) {
   EXPECT_EQ(to_string(ErrorCode::NotFound), "not_found");
   EXPECT_EQ(to_string(ErrorCode::UnsupportedVersion), "unsupported_version");
   EXPECT_EQ(to_string(ErrorCode::Internal), "internal");
+  EXPECT_EQ(to_string(ErrorCode::WrongPassphrase), "wrong_passphrase");
 }
 
 // The exact bytes matter to peers running other builds, so pin a few.

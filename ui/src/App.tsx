@@ -197,7 +197,7 @@ export function App() {
         </main>
         <aside className="sidebar">
           <FolderPanel gameDir={app.game_dir} problem={app.game_dir_problem} />
-          <PeersPanel peers={app.peers} count={app.peer_count} />
+          <PeersPanel peers={app.peers} count={app.peer_count} passphrase={app.passphrase ?? 'not set'} />
         </aside>
       </div>
 

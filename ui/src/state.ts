@@ -76,7 +76,12 @@ function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
     case 'failure-dismissed':
       return { ...app, failures: without(app.failures, id) };
     case 'peer-discovered': {
-      const peer = { peer_id: event.peer_id as string, address: event.address as string };
+      const peer = {
+        peer_id: event.peer_id as string,
+        address: event.address as string,
+        name: (event.name as string | undefined) ?? '',
+        previous_peer_id: (event.previous_peer_id as string | null | undefined) ?? null,
+      };
       const peers = [...app.peers.filter((p) => p.peer_id !== peer.peer_id), peer];
       return { ...app, peers, peer_count: peers.length };
     }
@@ -86,6 +91,16 @@ function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
     }
     case 'peer-count':
       return { ...app, peer_count: event.count as number };
+    case 'peer-identity-changed': {
+      const peers = app.peers.map((p: Peer) =>
+        p.name === event.name && p.peer_id !== event.old_peer_id
+          ? { ...p, previous_peer_id: event.old_peer_id as string }
+          : p,
+      );
+      return { ...app, peers };
+    }
+    case 'passphrase-changed':
+      return { ...app, passphrase: event.set ? 'set' : 'not set' };
     case 'game-dir-changed':
       return {
         ...app,
@@ -118,6 +133,8 @@ export function reducer(state: UiState, action: Action): UiState {
       if (event.event === 'command-failed' && !event.game_id)
         next = withNotice(next, `${String(event.command)}: ${String(event.reason)}`);
       if (event.event === 'runtime-failure') next = withNotice(next, String(event.reason));
+      if (event.event === 'peer-authentication-failed')
+        next = withNotice(next, `peer ${String(event.peer_id).slice(0, 12)}: ${String(event.reason)}`);
       return next.app ? { ...next, app: applyEvent(next.app, event) } : next;
     }
   }

@@ -51,6 +51,8 @@ export interface Failure {
 export interface Peer {
   peer_id: string;
   address: string;
+  name?: string; // what the peer calls itself (its host name)
+  previous_peer_id?: string | null; // its name went by another key before
 }
 
 export interface AppSnapshot {
@@ -66,6 +68,7 @@ export interface AppSnapshot {
   game_dir_problem: string | null;
   runtime: { running: boolean; quic_port: number; peer_id: string };
   notices: string[];
+  passphrase?: 'set' | 'not set'; // the passphrase itself never reaches the UI
 }
 
 // One message of the event stream: {"event": name, ...fields}.

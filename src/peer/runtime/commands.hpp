@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,6 +55,12 @@ struct SetRateLimits {
   RateLimits limits;
 };
 
+// Sets the party passphrase (nullopt: none): its key is remembered in the
+// settings and every peer is checked again. Answered by PassphraseChanged.
+struct SetPassphrase {
+  std::optional<std::string> passphrase;
+};
+
 }  // namespace lanspread::peer::command
 
 namespace lanspread::peer {
@@ -62,6 +69,7 @@ using PeerCommand =
     std::variant<command::ListGames, command::GetGame, command::FetchLatestFromPeers,
                  command::DownloadGameFiles, command::InstallGame, command::UninstallGame,
                  command::RemoveDownloadedGame, command::CancelDownload, command::SetGameDir,
-                 command::GetPeerCount, command::AddPeer, command::SetRateLimits>;
+                 command::GetPeerCount, command::AddPeer, command::SetRateLimits,
+                 command::SetPassphrase>;
 
 }  // namespace lanspread::peer

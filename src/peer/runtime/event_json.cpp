@@ -64,7 +64,7 @@ json fields(const PeerEvent& event) {
                            {"peers_streaming", e.peers_streaming}};
                  },
                  [](const event::PeerDiscovered& e) -> json {
-                   return {{"peer_id", e.peer_id}, {"address", e.address}};
+                   return {{"peer_id", e.peer_id}, {"address", e.address}, {"name", e.name}};
                  },
                  [](const event::PeerLost& e) -> json {
                    return {{"peer_id", e.peer_id}};
@@ -105,6 +105,17 @@ json fields(const PeerEvent& event) {
                             e.operation ? json(install::to_string(*e.operation)) : json(nullptr)},
                            {"outcome", recovery_outcome_name(e.outcome)},
                            {"description", e.description}};
+                 },
+                 [](const event::PeerIdentityChanged& e) -> json {
+                   return {{"name", e.name},
+                           {"old_peer_id", e.old_peer_id},
+                           {"new_peer_id", e.new_peer_id}};
+                 },
+                 [](const event::PeerAuthenticationFailed& e) -> json {
+                   return {{"peer_id", e.peer_id}, {"reason", e.reason}};
+                 },
+                 [](const event::PassphraseChanged& e) -> json {
+                   return {{"set", e.set}};
                  },
                  // The remaining events carry a game id and, for failures, a reason.
                  [](const auto& e) -> json {

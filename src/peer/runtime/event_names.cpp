@@ -33,7 +33,10 @@ std::string_view event_name(const PeerEvent& event) {
       "command-failed",
       "runtime-failure",
       "install-game-progress",
-      "install-transaction-recovered"};
+      "install-transaction-recovered",
+      "peer-identity-changed",
+      "peer-authentication-failed",
+      "passphrase-changed"};
   return kNames[event.index()];
 }
 

@@ -98,6 +98,7 @@ struct InstallTransactionRecovered {
 struct PeerDiscovered {
   std::string peer_id;
   std::string address;
+  std::string name;  // what the peer calls itself (its host name); may be empty
 };
 struct PeerLost {
   std::string peer_id;
@@ -138,6 +139,27 @@ struct RuntimeFailure {
   std::string reason;
 };
 
+// A peer went by `name` with another key before (known_peers.json): a
+// reinstall, a lost state folder, another machine with the same name, or
+// someone posing as it.
+struct PeerIdentityChanged {
+  std::string name;
+  std::string old_peer_id;
+  std::string new_peer_id;
+};
+
+// A peer failed the party passphrase check, or refused ours; reported once
+// per peer and reason until it passes or the passphrase changes.
+struct PeerAuthenticationFailed {
+  std::string peer_id;
+  std::string reason;  // starts with "wrong or missing passphrase"
+};
+
+// The party passphrase was set or cleared (SetPassphrase). Never carries it.
+struct PassphraseChanged {
+  bool set = false;
+};
+
 }  // namespace lanspread::peer::event
 
 namespace lanspread::peer {
@@ -151,7 +173,8 @@ using PeerEvent = std::variant<
     event::UninstallGameFailed, event::PeerDiscovered, event::PeerLost, event::PeerCount,
     event::ActiveOperationsChanged, event::Listening, event::GameDirChanged,
     event::RateLimitsChanged, event::CommandFailed, event::RuntimeFailure,
-    event::InstallGameProgress, event::InstallTransactionRecovered>;
+    event::InstallGameProgress, event::InstallTransactionRecovered, event::PeerIdentityChanged,
+    event::PeerAuthenticationFailed, event::PassphraseChanged>;
 
 // The event's name as the UI and the --json output spell it, e.g.
 // "download-game-files-failed".

@@ -9,6 +9,7 @@
 
 #include "mdns/discovery.hpp"
 #include "peer/runtime/rate_limits.hpp"
+#include "peer/services/party_proof.hpp"
 #include "peer/services/peer_links.hpp"
 
 namespace lanspread::peer {
@@ -36,6 +37,14 @@ struct PeerOptions {
   // still work), e.g. where multicast is unwanted or in tests that must not
   // see each other.
   std::optional<mdns::Options> mdns = mdns::Options{};
+  // How other peers see this one by name; empty: the host name.
+  std::string name;
+  // The party passphrase's key for this run (--passphrase-file,
+  // LANSPREAD_PASSPHRASE); unset: the one stored in settings.json, if any.
+  std::optional<PartyKey> party_key;
+  // Names and the fingerprints they went by (name -> peer id); empty:
+  // <state_dir>/known_peers.json.
+  std::filesystem::path known_peers_file;
 };
 
 }  // namespace lanspread::peer

@@ -1,8 +1,10 @@
 #include "peer/runtime/runtime.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/ip/udp.hpp>
@@ -27,6 +29,12 @@ namespace {
 
 // Four a second are plenty for a progress bar.
 constexpr auto kInstallProgressInterval = std::chrono::milliseconds(250);
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0)
+    return {};
+  return name.data();
+}
 
 }  // namespace
 
@@ -42,18 +50,27 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
                [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
       identity_(transport::load_or_create_identity(options_.state_dir)),
       hashes_(options_.state_dir),
+      auth_(identity_.fingerprint, options_.name.empty() ? host_name() : options_.name,
+            options_.party_key ? options_.party_key : load_settings(options_.state_dir).party_key,
+            PartyAuth::Reports{
+                .admitted = [this](const std::string& id,
+                                   const std::string& name) { peer_admitted(id, name); },
+                .refused = [this](const std::string& id,
+                                  const std::string& reason) { peer_refused(id, reason); }}),
+      known_peers_(options_.known_peers_file.empty() ? options_.state_dir / "known_peers.json"
+                                                     : options_.known_peers_file),
       server_(
           catalog_,
           [this] {
             return GameServer::Library{game_dir_, announced_, library_revision_};
           },
-          reads_, &hashes_, GameServer::Sharing{upload_rate_, upload_slots_}),
+          reads_, &hashes_, &auth_, GameServer::Sharing{upload_rate_, upload_slots_}),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
                 }),
       links_(
-          io_, endpoint_, identity_.fingerprint, options_.liveness,
+          io_, endpoint_, auth_, identity_.fingerprint, options_.liveness,
           PeerLinks::Reports{
               .alive = [this](const std::string& id,
                               const asio::ip::udp::endpoint& address) { peer_alive(id, address); },
@@ -364,9 +381,11 @@ void Runtime::dial_address(const std::string& address) {
 
 void Runtime::peer_alive(const std::string& id, const asio::ip::udp::endpoint& address) {
   peers_.add_peer(id, address);
+  const auto name = peer_names_.find(id);
   emit_(event::PeerDiscovered{
       .peer_id = id,
-      .address = address.address().to_string() + ":" + std::to_string(address.port())});
+      .address = address.address().to_string() + ":" + std::to_string(address.port()),
+      .name = name == peer_names_.end() ? std::string() : name->second});
   emit_(event::PeerCount{peers_.peer_count()});
 }
 
@@ -703,6 +722,67 @@ void Runtime::handle(const command::CancelDownload& c) {
     return;
   }
   job->second.job->cancel();
+}
+
+void Runtime::handle(const command::SetPassphrase& c) {
+  if (c.passphrase && c.passphrase->empty()) {
+    emit_(event::CommandFailed{"set-passphrase", "", "the passphrase is empty"});
+    return;
+  }
+  // Deriving the key takes a good half second on purpose: off the I/O thread.
+  asio::post(disk_,
+             [this, passphrase = c.passphrase, keep_io_running = asio::make_work_guard(io_)] {
+               std::optional<PartyKey> key;
+               std::string failure;
+               try {
+                 if (passphrase)
+                   key = PartyKey::derive(*passphrase);
+               } catch (const std::exception& e) {
+                 failure = e.what();
+               }
+               asio::post(io_, [this, key, failure] {
+                 if (stopping_)
+                   return;
+                 if (!failure.empty()) {
+                   emit_(event::CommandFailed{"set-passphrase", "", failure});
+                   return;
+                 }
+                 apply_party_key(key);
+               });
+             });
+}
+
+void Runtime::apply_party_key(std::optional<PartyKey> key) {
+  auto settings = load_settings(options_.state_dir);
+  settings.party_key = key;
+  if (const auto error = save_settings(options_.state_dir, settings)) {
+    emit_(event::CommandFailed{"set-passphrase", "", "cannot remember the passphrase: " + *error});
+    return;
+  }
+  spdlog::info("the party passphrase is now {}", key ? "set" : "not set");
+  auth_.set_key(std::move(key));
+  refusals_reported_.clear();
+  links_.recheck_all();
+  emit_(event::PassphraseChanged{.set = auth_.has_passphrase()});
+}
+
+void Runtime::peer_admitted(const std::string& id, const std::string& name) {
+  std::erase_if(refusals_reported_, [&](const std::string& key) { return key.starts_with(id); });
+  peer_names_.insert_or_assign(id, name);
+  if (name.empty())
+    return;
+  if (auto previous = known_peers_.record(name, id)) {
+    spdlog::warn("peer \"{}\" has a new key: {} (was {})", name, id, *previous);
+    emit_(event::PeerIdentityChanged{
+        .name = name, .old_peer_id = std::move(*previous), .new_peer_id = id});
+  }
+}
+
+void Runtime::peer_refused(const std::string& id, const std::string& reason) {
+  if (!refusals_reported_.insert(id + reason).second)
+    return;
+  spdlog::warn("peer {}: {}", id, reason);
+  emit_(event::PeerAuthenticationFailed{.peer_id = id, .reason = reason});
 }
 
 PeerRuntimeHandle::PeerRuntimeHandle(std::unique_ptr<Runtime> runtime)

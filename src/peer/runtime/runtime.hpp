@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <thread>
 
@@ -20,8 +21,10 @@
 #include "peer/library/scan.hpp"
 #include "peer/peers/peer_game_db.hpp"
 #include "peer/runtime/active_operations.hpp"
+#include "peer/runtime/known_peers.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/services/game_server.hpp"
+#include "peer/services/party_auth.hpp"
 #include "peer/services/peer_links.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "peer/services/upload_slots.hpp"
@@ -70,6 +73,10 @@ class Runtime {
   void handle(const command::UninstallGame& command);
   void handle(const command::RemoveDownloadedGame& command);
   void handle(const command::CancelDownload& command);
+  void handle(const command::SetPassphrase& command);
+  void apply_party_key(std::optional<PartyKey> key);
+  void peer_admitted(const std::string& id, const std::string& name);
+  void peer_refused(const std::string& id, const std::string& reason);
   asio::awaitable<void> get_game(std::string game_id, std::string command);
   // Awaited at once by its callers, so `game_id` outlives it.
   asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
@@ -142,6 +149,11 @@ class Runtime {
   RateLimiter upload_rate_{io_.get_executor()};
   RateLimiter download_rate_{io_.get_executor()};
   UploadSlots upload_slots_{io_.get_executor(), kUploadsPerPeer};
+  // Before the server and the links, which check peers with it.
+  PartyAuth auth_;
+  KnownPeers known_peers_;
+  std::map<std::string, std::string> peer_names_;  // peer id -> the name it gave
+  std::set<std::string> refusals_reported_;        // peer id + reason
   GameServer server_;
   transport::Endpoint endpoint_;
   PeerLinks links_;

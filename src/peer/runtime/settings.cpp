@@ -1,6 +1,7 @@
 #include "peer/runtime/settings.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -35,19 +36,33 @@ Settings load_settings(const std::filesystem::path& state_dir) {
     };
     settings.rate_limits = {.upload_mbit = limit("upload_limit_mbit"),
                             .download_mbit = limit("download_limit_mbit")};
+    if (const auto it = document.find("party_key"); it != document.end() && it->is_string()) {
+      settings.party_key = PartyKey::from_hex(it->get<std::string>());
+      if (!settings.party_key)
+        spdlog::warn("ignoring the malformed party_key in {}",
+                     (state_dir / kSettingsFile).string());
+    }
   } catch (const nlohmann::json::exception& e) {
     spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
                  e.what());
+  }
+  struct stat status {};
+  if (settings.party_key && ::stat((state_dir / kSettingsFile).c_str(), &status) == 0 &&
+      (status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    spdlog::warn("{} holds the party key but others may read it: chmod 600 it",
+                 (state_dir / kSettingsFile).string());
   }
   return settings;
 }
 
 std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
                                          const Settings& settings) {
-  const nlohmann::json document = {{"game_dir", settings.game_dir.string()},
-                                   {"peers", settings.peers},
-                                   {"upload_limit_mbit", settings.rate_limits.upload_mbit},
-                                   {"download_limit_mbit", settings.rate_limits.download_mbit}};
+  nlohmann::json document = {{"game_dir", settings.game_dir.string()},
+                             {"peers", settings.peers},
+                             {"upload_limit_mbit", settings.rate_limits.upload_mbit},
+                             {"download_limit_mbit", settings.rate_limits.download_mbit}};
+  if (settings.party_key)
+    document["party_key"] = settings.party_key->hex();
   return write_file_atomically(
       state_dir / kSettingsFile,
       document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "peer/runtime/rate_limits.hpp"
+#include "peer/services/party_proof.hpp"
 
 namespace lanspread::peer {
 
@@ -14,6 +15,9 @@ struct Settings {
   std::filesystem::path game_dir;  // empty until chosen
   std::vector<std::string> peers;  // peers added by address ("host:port")
   RateLimits rate_limits;
+  // The party passphrase's key (never the passphrase itself); the file is
+  // written with mode 0600.
+  std::optional<PartyKey> party_key;
 };
 
 // Missing or unreadable settings give defaults; a broken file is logged.

@@ -8,6 +8,7 @@
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/services/on_pool.hpp"
+#include "peer/services/party_auth.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "peer/services/served_file.hpp"
 #include "peer/services/upload_slots.hpp"
@@ -25,12 +26,13 @@ constexpr std::size_t kReadBlock = 1024 * 1024;
 }  // namespace
 
 GameServer::GameServer(const Catalog& catalog, std::function<Library()> library,
-                       asio::thread_pool& disk, BlockHashCache* hashes,
+                       asio::thread_pool& disk, BlockHashCache* hashes, PartyAuth* auth,
                        std::optional<Sharing> sharing)
     : catalog_(catalog),
       library_(std::move(library)),
       disk_(disk),
       hashes_(hashes),
+      auth_(auth),
       sharing_(sharing) {}
 
 // What to send back: a response frame, and for file data the open file and
@@ -59,7 +61,7 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
         proto::ErrorCode::InvalidRequest,
         "request larger than " + std::to_string(proto::kMaxRequestBytes) + " bytes"};
   } else {
-    answer = co_await this->answer(bytes);
+    answer = co_await this->answer(connection, bytes);
   }
   if (const auto* refusal = std::get_if<proto::ErrorResponse>(&answer.response)) {
     spdlog::warn("refused a request from peer {}: {}", peer, refusal->message);
@@ -113,7 +115,8 @@ asio::awaitable<void> GameServer::send_paced(const transport::Connection& connec
   }
 }
 
-asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& request_bytes) {
+asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& connection,
+                                                       const std::string& request_bytes) {
   const auto refuse = [](proto::ErrorCode code, std::string reason) {
     return Answer{proto::ErrorResponse{code, std::move(reason)}, std::nullopt};
   };
@@ -125,6 +128,16 @@ asio::awaitable<GameServer::Answer> GameServer::answer(const std::string& reques
     co_return refuse(
         proto::ErrorCode::UnsupportedVersion,
         "this peer speaks protocol version " + std::to_string(proto::kProtocolVersion));
+  }
+  if (const auto* authenticate = std::get_if<proto::AuthenticateRequest>(&request.body)) {
+    if (auth_ == nullptr)
+      co_return Answer{proto::AuthenticatedResponse{}, std::nullopt};
+    co_return Answer{auth_->answer(connection, *authenticate), std::nullopt};
+  }
+  if (auth_ != nullptr && !auth_->admits(connection)) {
+    co_return refuse(proto::ErrorCode::WrongPassphrase,
+                     "wrong or missing passphrase: this peer's party has a passphrase; "
+                     "authenticate first");
   }
   const auto library = library_();
   if (std::holds_alternative<proto::PingRequest>(request.body)) {

@@ -19,6 +19,7 @@ class BlockHashCache;
 class Catalog;
 class RateLimiter;
 class UploadSlots;
+class PartyAuth;
 
 // Answers peers' requests from the local game folder: Ping, ListGames,
 // GetGame (the manifest), GetGameFileData and GetGameFileChunk. Everything is
@@ -44,23 +45,28 @@ class GameServer {
   };
 
   // With `hashes`, manifests carry block hashes (from the cache, computed on
-  // the disk pool when missing); without, they carry none.
+  // the disk pool when missing); without, they carry none. With `auth`, a
+  // connection is served only once its peer passed the party check
+  // (PartyAuth); without, Authenticate is answered without a proof.
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
-             BlockHashCache* hashes = nullptr, std::optional<Sharing> sharing = std::nullopt);
+             BlockHashCache* hashes = nullptr, PartyAuth* auth = nullptr,
+             std::optional<Sharing> sharing = std::nullopt);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
 
  private:
   struct Answer;
-  asio::awaitable<Answer> answer(const std::string& request_bytes);
   asio::awaitable<void> send_paced(const transport::Connection& connection,
                                    transport::Stream& stream, std::span<const std::byte> bytes);
+  asio::awaitable<Answer> answer(transport::Connection& connection,
+                                 const std::string& request_bytes);
 
   const Catalog& catalog_;
   std::function<Library()> library_;
   asio::thread_pool& disk_;
   BlockHashCache* hashes_;
+  PartyAuth* auth_;
   std::optional<Sharing> sharing_;
 };
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "peer/services/game_client.hpp"
+#include "peer/services/party_auth.hpp"
 #include "transport/endpoint.hpp"
 
 namespace lanspread::peer {
@@ -24,9 +25,10 @@ std::string describe(const asio::ip::udp::endpoint& address) {
 
 }  // namespace
 
-PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id,
-                     LivenessOptions options, Reports reports)
+PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, PartyAuth& auth,
+                     std::string own_id, LivenessOptions options, Reports reports)
     : endpoint_(endpoint),
+      auth_(auth),
       own_id_(std::move(own_id)),
       options_(options),
       reports_(std::move(reports)),
@@ -113,10 +115,20 @@ void PeerLinks::add_address(const asio::ip::udp::endpoint& address) {
   dial_if_idle(key);
 }
 
+void PeerLinks::recheck_all() {
+  std::vector<std::string> ids;
+  for (const auto& [id, link] : links_)
+    ids.push_back(id);
+  for (const auto& id : ids)
+    drop(id, "the party passphrase changed");
+  for (auto& [key, candidate] : candidates_)
+    candidate.refused_until = {};
+}
+
 void PeerLinks::dial_if_idle(const std::string& candidate_key) {
   auto& candidate = candidates_.at(candidate_key);
   if (stopped_ || candidate.dialling || candidate.id == own_id_ ||
-      (candidate.id && links_.contains(*candidate.id)))
+      (candidate.id && links_.contains(*candidate.id)) || Clock::now() < candidate.refused_until)
     return;
   candidate.dialling = true;
   asio::co_spawn(timer_.get_executor(), dial(candidate_key), asio::detached);
@@ -131,15 +143,22 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
   std::optional<transport::Connection> connection;
   asio::ip::udp::endpoint reached;
   std::string failure;
+  std::optional<std::string> refusal;
   for (const auto& address : addresses) {
     try {
       auto connecting = endpoint_.connect(address, expected);
       connection.emplace(co_await std::move(connecting));
       reached = address;
-      break;
     } catch (const std::exception& e) {
       failure = e.what();
+      continue;
     }
+    refusal = co_await authenticate(*connection);
+    if (refusal) {
+      connection->close();
+      connection.reset();
+    }
+    break;
   }
   const auto candidate = candidates_.find(candidate_key);
   if (stopped_ || candidate == candidates_.end()) {
@@ -148,11 +167,32 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
     co_return;
   }
   candidate->second.dialling = false;
+  if (refusal) {
+    spdlog::warn("not using the peer at {}: {}", describe(reached), *refusal);
+    candidate->second.refused_until = Clock::now() + options_.refused_retry;
+    co_return;
+  }
   if (!connection) {
     spdlog::debug("cannot reach peer at {}: {}", describe(addresses.front()), failure);
     co_return;
   }
   connected(candidate_key, std::move(*connection), reached);
+}
+
+asio::awaitable<std::optional<std::string>> PeerLinks::authenticate(
+    transport::Connection& connection) {
+  std::optional<proto::Response> answer;
+  std::string failure;
+  try {
+    const proto::Request request{.body = auth_.request_for(connection)};
+    auto reply = co_await send_request(connection, request);
+    answer = std::move(reply.response);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!answer)
+    co_return "the party check failed: " + failure;
+  co_return auth_.check_answer(connection, *answer);
 }
 
 void PeerLinks::connected(const std::string& candidate_key, transport::Connection connection,
@@ -196,6 +236,12 @@ asio::awaitable<void> PeerLinks::ping(std::string id, std::uint64_t serial) {
     auto reply = co_await send_request(connection, request);
     if (const auto* pong = std::get_if<proto::PongResponse>(&reply.response)) {
       revision = pong->library_revision;
+    } else if (const auto* refusal = std::get_if<proto::ErrorResponse>(&reply.response);
+               refusal != nullptr && refusal->code == proto::ErrorCode::WrongPassphrase) {
+      // The peer's passphrase changed: dial again, which checks anew.
+      if (link(id, serial) != nullptr)
+        drop(id, refusal->message);
+      co_return;
     } else {
       failure = "it answered a ping with something else";
     }

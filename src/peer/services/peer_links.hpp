@@ -27,6 +27,10 @@ struct LivenessOptions {
   std::chrono::milliseconds ping_interval = std::chrono::seconds(1);
   // A peer that has not answered for this long is dropped.
   std::chrono::milliseconds peer_timeout = std::chrono::seconds(6);
+  // A peer that failed the party passphrase check is dialled again after
+  // this (not every tick: each try costs both sides a handshake and a log
+  // line).
+  std::chrono::milliseconds refused_retry = std::chrono::seconds(10);
 };
 
 // Keeps one QUIC connection per live peer and decides who is alive: peers
@@ -34,7 +38,12 @@ struct LivenessOptions {
 // answer, live peers are pinged every interval, and a peer is dropped when it
 // has not answered within the timeout or closed its connection. A peer's
 // games are fetched on first contact and again whenever its pong carries a
-// new library revision. Runs on the endpoint's io_context; not thread-safe.
+// new library revision. A peer counts as live only once the party check
+// (PartyAuth) passed both ways on its connection; one that fails it is dialled
+// again after `refused_retry`. Runs on the endpoint's io_context; not
+// thread-safe.
+class PartyAuth;
+
 class PeerLinks {
  public:
   struct Reports {
@@ -43,8 +52,8 @@ class PeerLinks {
     std::function<void(const std::string& id)> lost;
   };
 
-  PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, std::string own_id,
-            LivenessOptions options, Reports reports);
+  PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, PartyAuth& auth,
+            std::string own_id, LivenessOptions options, Reports reports);
   ~PeerLinks();
   PeerLinks(const PeerLinks&) = delete;
   PeerLinks& operator=(const PeerLinks&) = delete;
@@ -60,6 +69,9 @@ class PeerLinks {
   // A peer given by address (no multicast): dialled until it answers, and
   // again whenever it is lost; its id is learned on first contact.
   void add_address(const asio::ip::udp::endpoint& address);
+  // The party passphrase changed: every link is dropped and dialled again,
+  // so each peer is checked against the new one.
+  void recheck_all();
 
   // The live connection to `id`; throws std::runtime_error when the peer is
   // not connected.
@@ -72,6 +84,8 @@ class PeerLinks {
     std::optional<std::string> id;  // known from discovery, or learned on first contact
     std::vector<asio::ip::udp::endpoint> addresses;
     bool dialling = false;
+    // Failed the party check: not dialled again before then.
+    std::chrono::steady_clock::time_point refused_until;
   };
   struct Link {
     transport::Connection connection;
@@ -92,7 +106,10 @@ class PeerLinks {
   void drop(const std::string& id, std::string_view why);
   Link* link(const std::string& id, std::uint64_t serial);
 
+  asio::awaitable<std::optional<std::string>> authenticate(transport::Connection& connection);
+
   transport::Endpoint& endpoint_;
+  PartyAuth& auth_;
   std::string own_id_;
   LivenessOptions options_;
   Reports reports_;

@@ -3,7 +3,78 @@ import { useState } from 'react';
 import { post } from '../api';
 import type { Peer } from '../types';
 
-export function PeersPanel({ peers, count }: { peers: Peer[]; count: number }) {
+// Enough of a fingerprint to tell peers apart; the full one is on hover.
+function shortId(id: string): string {
+  return id.slice(0, 12);
+}
+
+function PassphraseForm({ passphrase }: { passphrase: 'set' | 'not set' }) {
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function send(next: string | null) {
+    setBusy(true);
+    setError(null);
+    try {
+      await post('/api/passphrase', { passphrase: next });
+      setValue('');
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void send(value);
+  }
+
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label htmlFor="party-passphrase">
+        Party passphrase:{' '}
+        <strong data-testid="passphrase-state">{passphrase}</strong>
+      </label>
+      <p className="muted">Only peers with the same passphrase see and download each other's games.</p>
+      <div className="input-row">
+        <input
+          id="party-passphrase"
+          type="password"
+          autoComplete="off"
+          placeholder={passphrase === 'set' ? 'new passphrase' : 'passphrase'}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          aria-invalid={error !== null}
+        />
+        <button className="btn" disabled={busy || value === ''}>
+          Set
+        </button>
+        {passphrase === 'set' && (
+          <button className="btn" type="button" disabled={busy} onClick={() => void send(null)}>
+            Clear
+          </button>
+        )}
+      </div>
+      {error && (
+        <p className="field-error" role="alert" data-testid="passphrase-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function PeersPanel({
+  peers,
+  count,
+  passphrase,
+}: {
+  peers: Peer[];
+  count: number;
+  passphrase: 'set' | 'not set';
+}) {
   const [address, setAddress] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,10 +105,21 @@ export function PeersPanel({ peers, count }: { peers: Peer[]; count: number }) {
           {peers.map((peer) => (
             <li key={peer.peer_id}>
               <span className="peer-dot" aria-hidden="true" />
-              <span className="peer-address">{peer.address}</span>
+              <span className="peer-name">{peer.name || peer.address}</span>
+              <span className="peer-address">{peer.name ? peer.address : ''}</span>
               <span className="peer-id" title={peer.peer_id}>
-                {peer.peer_id.slice(0, 8)}
+                {shortId(peer.peer_id)}
               </span>
+              {peer.previous_peer_id && (
+                <span
+                  className="field-error"
+                  role="alert"
+                  data-testid="peer-key-changed"
+                  title={`was ${peer.previous_peer_id}, now ${peer.peer_id}`}
+                >
+                  key changed (was {shortId(peer.previous_peer_id)})
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -62,6 +144,7 @@ export function PeersPanel({ peers, count }: { peers: Peer[]; count: number }) {
           </p>
         )}
       </form>
+      <PassphraseForm passphrase={passphrase} />
     </section>
   );
 }
