@@ -30,6 +30,8 @@ constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
 constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
 constexpr std::size_t kCidLength = 18;
+// How early ngtcp2 0.12 lets a paced sender write (NGTCP2_PKT_PACING_OVERHEAD).
+constexpr std::uint64_t kPacingTolerance = NGTCP2_MILLISECONDS;
 // The application error code of a normal close or a normal stream end.
 constexpr std::uint64_t kNoError = 0;
 // TLS alert 120: the peer offered no protocol version we speak.
@@ -511,15 +513,35 @@ bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
 }
 
 void ConnectionCore::arm_timer() {
-  const auto expiry = ngtcp2_conn_get_expiry(conn_);
+  auto expiry = ngtcp2_conn_get_expiry(conn_);
+  const auto now = now_ns();
+  if (expiry > now && expiry <= now + kPacingTolerance) {
+    // ngtcp2 lets a paced sender write up to 1 ms before its pacing time, so
+    // a deadline this close is mostly the pacing time of a sender that
+    // stopped for another reason (its window, nothing to send). Handling the
+    // expiry now drops it (nothing else is due yet), where a timer would
+    // cost two syscalls to find nothing to do.
+    if (ngtcp2_conn_handle_expiry(conn_, now) == 0)
+      expiry = ngtcp2_conn_get_expiry(conn_);
+  }
   // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
   // packet. A timer that fires early finds nothing due and re-arms for the
   // real expiry, so only moving it earlier is urgent.
   if (expiry >= armed_expiry_)
     return;
+  if (expiry <= now) {
+    // Due already: no timer (and no syscall) needed to run it.
+    if (!expiry_posted_) {
+      expiry_posted_ = true;
+      asio::post(endpoint_.executor(), [self = shared_from_this()] {
+        self->expiry_posted_ = false;
+        self->handle_timer();
+      });
+    }
+    return;
+  }
   armed_expiry_ = expiry;
-  const auto now = now_ns();
-  timer_.expires_after(std::chrono::nanoseconds(expiry > now ? expiry - now : 0));
+  timer_.expires_after(std::chrono::nanoseconds(expiry - now));
   timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
     auto self = weak.lock();
     if (ec || !self)

@@ -151,6 +151,7 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   bool established_ = false;
   bool terminated_ = false;
   bool flush_scheduled_ = false;
+  bool expiry_posted_ = false;  // handle_timer() is posted: the expiry was due
   std::error_code error_;
   std::string failure_reason_;
   // Packets written but not sent yet: a run of equal-size datagrams the
