@@ -62,12 +62,13 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
 
   if (const auto* range = std::get_if<proto::FileDataResponse>(&answer.response)) {
     const auto& file = *answer.file;
-    std::vector<std::byte> block(
-        static_cast<std::size_t>(std::clamp<std::uint64_t>(range->length, 1, kReadBlock)));
     std::uint64_t done = 0;
     while (done < range->length) {
+      // Read into memory the stream takes over (and recycles once the peer
+      // has it), so the bytes are not copied again on the network thread.
       const auto want =
-          static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), range->length - done));
+          static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, range->length - done));
+      auto block = stream.take_buffer(want);
       const auto offset = range->offset + done;
       const auto got = co_await on_pool(disk_, [&file, &block, offset, want] {
         return file.read_at(offset, block.data(), want);
@@ -79,7 +80,8 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
         stream.reset();
         co_return;
       }
-      co_await stream.write(std::span(block.data(), static_cast<std::size_t>(got)));
+      block.resize(static_cast<std::size_t>(got));
+      co_await stream.write(std::move(block));
       done += static_cast<std::uint64_t>(got);
     }
   }
