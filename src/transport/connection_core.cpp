@@ -31,8 +31,9 @@ constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
 constexpr std::size_t kCidLength = 18;
 // How many bytes of one stream the write loop sends before it turns to the
-// next stream with data (one GSO run).
-constexpr std::size_t kStreamBurst = 64 * 1024;
+// next stream with data: a receive buffer block, so a reader gets whole
+// blocks, and a small response waits behind at most one burst per stream.
+constexpr std::size_t kStreamBurst = 256 * 1024;
 // How early ngtcp2 0.12 lets a paced sender write (NGTCP2_PKT_PACING_OVERHEAD).
 constexpr std::uint64_t kPacingTolerance = NGTCP2_MILLISECONDS;
 // The application error code of a normal close or a normal stream end.
