@@ -28,6 +28,27 @@ asio::awaitable<void> wait_for_data(std::shared_ptr<StreamState> state) {
   }
 }
 
+// The connection to queue bytes on; throws if the stream cannot take more.
+std::shared_ptr<ConnectionCore> writable_connection(const StreamState& state) {
+  throw_if_failed(state);
+  auto connection = state.connection.lock();
+  if (!connection || state.closed)
+    throw std::system_error(TransportError::ConnectionClosed);
+  return connection;
+}
+
+// Returns once the stream may queue more: a fast writer is paced by the
+// network. Throws when the stream fails meanwhile.
+asio::awaitable<void> wait_for_acknowledgements(std::shared_ptr<StreamState> state,
+                                                std::shared_ptr<ConnectionCore> connection) {
+  while (connection->must_wait_to_write(*state)) {
+    co_await state->wait_writable();
+    throw_if_failed(*state);
+    if (state->closed)
+      throw std::system_error(TransportError::ConnectionClosed);
+  }
+}
+
 // Drops the view the reader was last handed: its bytes were credited to the
 // peer when handed out.
 void release_held(StreamState& state) {
@@ -86,17 +107,22 @@ asio::awaitable<std::string> Stream::read_all(std::size_t limit) {
 
 asio::awaitable<void> Stream::write(std::span<const std::byte> data) {
   auto state = state_;
-  throw_if_failed(*state);
-  auto connection = state->connection.lock();
-  if (!connection || state->closed)
-    throw std::system_error(TransportError::ConnectionClosed);
+  auto connection = writable_connection(*state);
   connection->queue(*state, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
-  while (connection->must_wait_to_write(*state)) {
-    co_await state->wait_writable();
-    throw_if_failed(*state);
-    if (state->closed)
-      throw std::system_error(TransportError::ConnectionClosed);
-  }
+  co_await wait_for_acknowledgements(std::move(state), std::move(connection));
+}
+
+asio::awaitable<void> Stream::write(std::vector<std::byte>&& data) {
+  auto state = state_;
+  auto connection = writable_connection(*state);
+  connection->queue(*state, std::move(data));
+  co_await wait_for_acknowledgements(std::move(state), std::move(connection));
+}
+
+std::vector<std::byte> Stream::take_buffer(std::size_t size) {
+  if (auto connection = state_->connection.lock())
+    return connection->take_buffer(size);
+  return std::vector<std::byte>(size);
 }
 
 asio::awaitable<void> Stream::write(std::string_view text) {

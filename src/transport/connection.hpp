@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lanspread::transport {
 
@@ -36,6 +37,13 @@ class Stream {
   // fast writer is paced by the network. Throws like read_some.
   asio::awaitable<void> write(std::span<const std::byte> data);
   asio::awaitable<void> write(std::string_view text);
+  // Like write(span), but takes `data` over instead of copying it: for bulk
+  // senders, with buffers from take_buffer().
+  asio::awaitable<void> write(std::vector<std::byte>&& data);
+  // A buffer of `size` bytes (contents unspecified) to fill and hand to
+  // write(std::vector&&); it reuses the memory of blocks the peer has
+  // acknowledged, so a long response does not allocate per block.
+  std::vector<std::byte> take_buffer(std::size_t size);
   // Ends our side of the stream.
   void finish();
   // Tells the peer to stop sending; what it sends is discarded.

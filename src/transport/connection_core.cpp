@@ -30,6 +30,12 @@ constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
 constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
 constexpr std::size_t kCidLength = 18;
+// How many bytes of one stream the write loop sends before it turns to the
+// next stream with data: a receive buffer block, so a reader gets whole
+// blocks, and a small response waits behind at most one burst per stream.
+constexpr std::size_t kStreamBurst = 256 * 1024;
+// How early ngtcp2 0.12 lets a paced sender write (NGTCP2_PKT_PACING_OVERHEAD).
+constexpr std::uint64_t kPacingTolerance = NGTCP2_MILLISECONDS;
 // The application error code of a normal close or a normal stream end.
 constexpr std::uint64_t kNoError = 0;
 // TLS alert 120: the peer offered no protocol version we speak.
@@ -117,8 +123,10 @@ struct Callbacks {
       return 0;
     auto* self = core_of(user_data);
     const auto before = stream->outgoing.unacknowledged();
-    stream->outgoing.acknowledge_to(offset + length);
+    stream->outgoing.acknowledge_to(offset + length, self->chunk_pool_);
     self->unacknowledged_ -= before - stream->outgoing.unacknowledged();
+    if (self->unacknowledged_ == 0)
+      self->chunk_pool_.clear();  // nothing in flight: no writer is busy
     if (stream->writer_waiting && !self->must_wait_to_write(*stream)) {
       stream->writer_waiting = false;
       stream->notify_writable();
@@ -391,19 +399,30 @@ void ConnectionCore::flush() {
   arm_timer();
 }
 
+bool ConnectionCore::ready_to_write(const StreamState& stream) {
+  const bool has_data = stream.outgoing.has_unsent() || (stream.fin_queued && !stream.fin_sent);
+  return has_data && !stream.blocked && !stream.closed;
+}
+
 StreamState* ConnectionCore::stream_with_data() {
-  // Round robin so one large response cannot starve the others.
+  // Round robin, a burst at a time: one large response cannot starve the
+  // others, and the peer receives runs of one stream rather than a packet of
+  // each in turn, so it wakes fewer readers per batch of packets.
   if (streams_.empty())
     return nullptr;
+  if (burst_left_ > 0) {
+    const auto current = streams_.find(write_cursor_);
+    if (current != streams_.end() && ready_to_write(*current->second))
+      return current->second.get();
+  }
   auto it = streams_.upper_bound(write_cursor_);
   for (std::size_t visited = 0; visited < streams_.size(); ++visited) {
     if (it == streams_.end())
       it = streams_.begin();
-    auto& stream = *it->second;
-    const bool has_data = stream.outgoing.has_unsent() || (stream.fin_queued && !stream.fin_sent);
-    if (has_data && !stream.blocked && !stream.closed) {
+    if (ready_to_write(*it->second)) {
       write_cursor_ = it->first;
-      return &stream;
+      burst_left_ = kStreamBurst;
+      return it->second.get();
     }
     ++it;
   }
@@ -448,6 +467,7 @@ bool ConnectionCore::write_packets() {
                                                    vectors.data(), vector_count, now_ns());
     if (stream != nullptr && consumed >= 0) {
       stream->outgoing.mark_sent(static_cast<std::uint64_t>(consumed));
+      burst_left_ -= std::min(burst_left_, static_cast<std::size_t>(consumed));
       if (stream->fin_queued && !stream->outgoing.has_unsent() &&
           (flags & NGTCP2_WRITE_STREAM_FLAG_FIN) != 0) {
         stream->fin_sent = true;
@@ -511,15 +531,35 @@ bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
 }
 
 void ConnectionCore::arm_timer() {
-  const auto expiry = ngtcp2_conn_get_expiry(conn_);
+  auto expiry = ngtcp2_conn_get_expiry(conn_);
+  const auto now = now_ns();
+  if (expiry > now && expiry <= now + kPacingTolerance) {
+    // ngtcp2 lets a paced sender write up to 1 ms before its pacing time, so
+    // a deadline this close is mostly the pacing time of a sender that
+    // stopped for another reason (its window, nothing to send). Handling the
+    // expiry now drops it (nothing else is due yet), where a timer would
+    // cost two syscalls to find nothing to do.
+    if (ngtcp2_conn_handle_expiry(conn_, now) == 0)
+      expiry = ngtcp2_conn_get_expiry(conn_);
+  }
   // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
   // packet. A timer that fires early finds nothing due and re-arms for the
   // real expiry, so only moving it earlier is urgent.
   if (expiry >= armed_expiry_)
     return;
+  if (expiry <= now) {
+    // Due already: no timer (and no syscall) needed to run it.
+    if (!expiry_posted_) {
+      expiry_posted_ = true;
+      asio::post(endpoint_.executor(), [self = shared_from_this()] {
+        self->expiry_posted_ = false;
+        self->handle_timer();
+      });
+    }
+    return;
+  }
   armed_expiry_ = expiry;
-  const auto now = now_ns();
-  timer_.expires_after(std::chrono::nanoseconds(expiry > now ? expiry - now : 0));
+  timer_.expires_after(std::chrono::nanoseconds(expiry - now));
   timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
     auto self = weak.lock();
     if (ec || !self)
@@ -585,6 +625,7 @@ void ConnectionCore::terminate(std::error_code error, const std::string& reason)
   timer_.cancel();
   state_changed_.cancel();
   unacknowledged_ = 0;
+  chunk_pool_.clear();
   for (auto& [id, stream] : streams_) {
     stream->outgoing.clear();
     if (!stream->error)
@@ -636,8 +677,18 @@ void ConnectionCore::consume(StreamState& stream, std::size_t bytes) {
 }
 
 void ConnectionCore::queue(StreamState& stream, std::span<const std::uint8_t> bytes) {
-  stream.outgoing.push(bytes);
+  stream.outgoing.push(bytes, chunk_pool_);
   unacknowledged_ += bytes.size();
+  schedule_flush();
+}
+
+std::vector<std::byte> ConnectionCore::take_buffer(std::size_t size) {
+  return chunk_pool_.take(size);
+}
+
+void ConnectionCore::queue(StreamState& stream, std::vector<std::byte>&& chunk) {
+  unacknowledged_ += chunk.size();
+  stream.outgoing.push(std::move(chunk));
   schedule_flush();
 }
 
@@ -669,6 +720,8 @@ void ConnectionCore::wake_writers() {
 void ConnectionCore::forget_unacknowledged(StreamState& stream) {
   unacknowledged_ -= stream.outgoing.unacknowledged();
   stream.outgoing.clear();
+  if (unacknowledged_ == 0)
+    chunk_pool_.clear();
   if (writers_waiting_ && unacknowledged_ <= kMaxConnectionUnacknowledged)
     wake_writers();
 }

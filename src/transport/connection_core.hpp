@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "transport/chunk_pool.hpp"
 #include "transport/receive_buffer.hpp"
 #include "transport/send_queue.hpp"
 #include "transport/wakeup.hpp"
@@ -102,6 +103,11 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   void consume(StreamState& stream, std::size_t bytes);
   // Queues bytes to send on `stream` (copied).
   void queue(StreamState& stream, std::span<const std::uint8_t> bytes);
+  // Queues `chunk` to send on `stream` (taken over, not copied).
+  void queue(StreamState& stream, std::vector<std::byte>&& chunk);
+  // A buffer of `size` bytes to fill and queue, from the memory of chunks
+  // the peer acknowledged when there is some.
+  std::vector<std::byte> take_buffer(std::size_t size);
   // Whether a writer on `stream` must wait for acknowledgements before
   // queueing more (then its stream is notified writable when it may go on):
   // this bounds the memory of a stream and of the connection.
@@ -124,6 +130,7 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   void create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid, const ngtcp2_pkt_hd* header);
   int verify_peer(gnutls_session_t session);
   std::shared_ptr<StreamState> add_stream(std::int64_t id);
+  static bool ready_to_write(const StreamState& stream);
   StreamState* stream_with_data();
   bool write_packets();
   // Sends `bytes` of batch_ as datagrams of `segment_size`; false when the
@@ -148,19 +155,22 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   ngtcp2_crypto_conn_ref conn_ref_{};
   std::map<std::int64_t, std::shared_ptr<StreamState>> streams_;
   std::int64_t write_cursor_ = -1;  // the stream written last, for round robin
+  std::size_t burst_left_ = 0;      // what it may still send before the next one's turn
   asio::steady_timer timer_;
   std::uint64_t armed_expiry_ = UINT64_MAX;  // when timer_ fires; UINT64_MAX: not armed
   asio::steady_timer state_changed_;         // wakes handshake and stream-credit waiters
   bool established_ = false;
   bool terminated_ = false;
   bool flush_scheduled_ = false;
+  bool expiry_posted_ = false;  // handle_timer() is posted: the expiry was due
   std::error_code error_;
   std::string failure_reason_;
   // Packets written but not sent yet: a run of equal-size datagrams the
   // endpoint hands to the OS in one call.
   std::unique_ptr<std::uint8_t[]> batch_;
   std::uint64_t unacknowledged_ = 0;  // over all streams
-  bool writers_waiting_ = false;      // some write() waits for the connection's limit
+  ChunkPool chunk_pool_;
+  bool writers_waiting_ = false;  // some write() waits for the connection's limit
 };
 
 std::uint64_t now_ns();

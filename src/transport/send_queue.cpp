@@ -4,21 +4,25 @@
 
 namespace lanspread::transport {
 
-void SendQueue::push(std::span<const std::uint8_t> bytes) {
+void SendQueue::push(std::span<const std::uint8_t> bytes, ChunkPool& pool) {
   if (bytes.empty())
     return;
   // Appending within capacity never moves bytes ngtcp2 may still point at.
   if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < bytes.size()) {
-    const auto capacity = std::max(bytes.size(), kMinChunk);
-    if (spare_.capacity() >= capacity) {
-      chunks_.push_back(std::move(spare_));
-      spare_ = {};
-    } else {
-      chunks_.emplace_back().reserve(capacity);
-    }
+    auto chunk = pool.take(std::max(bytes.size(), kMinChunk));
+    chunk.clear();
+    chunks_.push_back(std::move(chunk));
   }
-  chunks_.back().insert(chunks_.back().end(), bytes.begin(), bytes.end());
+  const auto* first = reinterpret_cast<const std::byte*>(bytes.data());
+  chunks_.back().insert(chunks_.back().end(), first, first + bytes.size());
   queued_ += bytes.size();
+}
+
+void SendQueue::push(std::vector<std::byte>&& chunk) {
+  if (chunk.empty())
+    return;
+  queued_ += chunk.size();
+  chunks_.push_back(std::move(chunk));
 }
 
 std::size_t SendQueue::unsent(std::span<ngtcp2_vec> vectors) const {
@@ -28,8 +32,9 @@ std::size_t SendQueue::unsent(std::span<ngtcp2_vec> vectors) const {
     auto& chunk = chunks_[i];
     const auto skip = sent_ > offset ? sent_ - offset : 0;
     if (skip < chunk.size()) {
-      vectors[count++] = {const_cast<std::uint8_t*>(chunk.data()) + skip,
-                          static_cast<std::size_t>(chunk.size() - skip)};
+      vectors[count++] = {
+          reinterpret_cast<std::uint8_t*>(const_cast<std::byte*>(chunk.data())) + skip,
+          static_cast<std::size_t>(chunk.size() - skip)};
     }
     offset += chunk.size();
   }
@@ -45,14 +50,11 @@ void SendQueue::mark_sent(std::uint64_t count) {
   }
 }
 
-void SendQueue::acknowledge_to(std::uint64_t offset) {
+void SendQueue::acknowledge_to(std::uint64_t offset, ChunkPool& pool) {
   acknowledged_ = std::max(acknowledged_, std::min(offset, queued_));
   while (!chunks_.empty() && acked_ + chunks_.front().size() <= offset) {
     acked_ += chunks_.front().size();
-    if (chunks_.front().capacity() > spare_.capacity()) {
-      spare_ = std::move(chunks_.front());
-      spare_.clear();
-    }
+    pool.give(std::move(chunks_.front()));
     chunks_.pop_front();
     if (send_chunk_ > 0) {
       --send_chunk_;
@@ -64,7 +66,6 @@ void SendQueue::acknowledge_to(std::uint64_t offset) {
 
 void SendQueue::clear() {
   chunks_.clear();
-  spare_ = {};
   acked_ = acknowledged_ = sent_ = queued_;
   send_chunk_ = 0;
   send_chunk_offset_ = queued_;

@@ -8,23 +8,29 @@
 #include <span>
 #include <vector>
 
+#include "transport/chunk_pool.hpp"
+
 namespace lanspread::transport {
 
 // A stream's outgoing bytes from the first unacknowledged one on. ngtcp2 does
 // not copy what it sends (it retransmits from our memory), so bytes stay here,
 // unmoved, until acknowledged. Small writes are appended to the last chunk
-// while it has room, and the largest freed chunk is kept for reuse, so a
-// steady stream of writes does not allocate (nor fault in fresh pages).
+// while it has room; chunks come from and go back to the connection's pool,
+// so a steady stream of writes does not allocate (nor fault in fresh pages).
 class SendQueue {
  public:
-  void push(std::span<const std::uint8_t> bytes);
+  // Queues a copy of `bytes` (in a chunk from `pool` if it needs a new one).
+  void push(std::span<const std::uint8_t> bytes, ChunkPool& pool);
+  // Queues `chunk` itself, without copying it.
+  void push(std::vector<std::byte>&& chunk);
   // Points `vectors` at the bytes not yet handed to ngtcp2, in order; returns
   // how many it filled.
   std::size_t unsent(std::span<ngtcp2_vec> vectors) const;
   // ngtcp2 took `count` more bytes.
   void mark_sent(std::uint64_t count);
-  // The peer acknowledged everything before stream offset `offset`.
-  void acknowledge_to(std::uint64_t offset);
+  // The peer acknowledged everything before stream offset `offset`; chunks
+  // wholly acknowledged go back to `pool`.
+  void acknowledge_to(std::uint64_t offset, ChunkPool& pool);
   void clear();
 
   std::uint64_t queued() const { return queued_; }
@@ -37,9 +43,8 @@ class SendQueue {
   static constexpr std::size_t kMinChunk = 64 * 1024;
 
  private:
-  std::deque<std::vector<std::uint8_t>> chunks_;  // chunks_.front() starts at acked_
-  std::vector<std::uint8_t> spare_;
-  std::uint64_t acked_ = 0;  // where chunks_.front() starts
+  std::deque<std::vector<std::byte>> chunks_;  // chunks_.front() starts at acked_
+  std::uint64_t acked_ = 0;                    // where chunks_.front() starts
   std::uint64_t acknowledged_ = 0;
   std::uint64_t sent_ = 0;
   std::uint64_t queued_ = 0;

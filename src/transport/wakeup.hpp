@@ -5,8 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
-#include <functional>
-#include <memory>
+#include <optional>
 
 namespace lanspread::transport {
 
@@ -23,8 +22,8 @@ class Wakeup {
       pending_ = true;
       return;
     }
-    auto waiter = std::move(waiter_);
-    waiter_ = nullptr;
+    auto waiter = std::move(*waiter_);
+    waiter_.reset();
     asio::post(executor_, std::move(waiter));
   }
 
@@ -34,17 +33,15 @@ class Wakeup {
       co_return;
     }
     co_await asio::async_initiate<const asio::use_awaitable_t<>, void()>(
-        [this](auto handler) {
-          // std::function needs a copyable target; the handler is move-only.
-          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          waiter_ = [shared] { std::move (*shared)(); };
-        },
-        asio::use_awaitable);
+        [this](Waiter waiter) { waiter_.emplace(std::move(waiter)); }, asio::use_awaitable);
   }
 
  private:
+  // The suspended coroutine, held by value: a wait allocates nothing.
+  using Waiter = asio::async_result<asio::use_awaitable_t<>, void()>::handler_type;
+
   asio::any_io_executor executor_;
-  std::function<void()> waiter_;
+  std::optional<Waiter> waiter_;
   bool pending_ = false;
 };
 

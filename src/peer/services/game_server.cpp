@@ -74,12 +74,13 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
     if (sharing_)
       slot.emplace(co_await sharing_->slots.take(connection.peer_fingerprint()));
     const auto& file = *answer.file;
-    std::vector<std::byte> block(
-        static_cast<std::size_t>(std::clamp<std::uint64_t>(range->length, 1, kReadBlock)));
     std::uint64_t done = 0;
     while (done < range->length) {
+      // Read into memory the stream takes over (and recycles once the peer
+      // has it), so the bytes are not copied again on the network thread.
       const auto want =
-          static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), range->length - done));
+          static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, range->length - done));
+      auto block = stream.take_buffer(want);
       const auto offset = range->offset + done;
       const auto got = co_await on_pool(disk_, [&file, &block, offset, want] {
         return file.read_at(offset, block.data(), want);
@@ -91,8 +92,8 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
         stream.reset();
         co_return;
       }
-      co_await send_paced(connection, stream,
-                          std::span(block.data(), static_cast<std::size_t>(got)));
+      block.resize(static_cast<std::size_t>(got));
+      co_await send_paced(connection, stream, std::move(block));
       done += static_cast<std::uint64_t>(got);
     }
   }
@@ -101,12 +102,14 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
 
 asio::awaitable<void> GameServer::send_paced(const transport::Connection& connection,
                                              transport::Stream& stream,
-                                             std::span<const std::byte> bytes) {
+                                             std::vector<std::byte> block) {
   if (!sharing_ || sharing_->rate.rate() == 0) {
-    co_await stream.write(bytes);
+    co_await stream.write(std::move(block));
     co_return;
   }
+  // Limited: pieces are copied out, which costs nothing next to the waiting.
   const auto& peer = connection.peer_fingerprint();
+  std::span<const std::byte> bytes(block);
   while (!bytes.empty()) {
     const auto piece = bytes.first(sharing_->rate.piece(bytes.size()));
     co_await sharing_->rate.acquire(peer, piece.size());

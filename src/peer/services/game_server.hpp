@@ -6,7 +6,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -57,8 +56,9 @@ class GameServer {
 
  private:
   struct Answer;
+  // Writes a block the stream may take over, paced by the upload limit.
   asio::awaitable<void> send_paced(const transport::Connection& connection,
-                                   transport::Stream& stream, std::span<const std::byte> bytes);
+                                   transport::Stream& stream, std::vector<std::byte> block);
   asio::awaitable<Answer> answer(transport::Connection& connection,
                                  const std::string& request_bytes);
 
