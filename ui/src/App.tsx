@@ -197,7 +197,9 @@ export function App() {
         </main>
         <aside className="sidebar">
           <FolderPanel gameDir={app.game_dir} problem={app.game_dir_problem} />
-          <PeersPanel peers={app.peers} count={app.peer_count} passphrase={app.passphrase ?? 'not set'} />
+          <PeersPanel peers={app.peers} count={app.peer_count} passphrase={app.passphrase ?? 'not set'}
+            rateLimits={app.rate_limits ?? { upload_limit_mbit: 0, download_limit_mbit: 0 }}
+          />
         </aside>
       </div>
 

@@ -101,6 +101,14 @@ function applyEvent(app: AppSnapshot, event: AppEvent): AppSnapshot {
     }
     case 'passphrase-changed':
       return { ...app, passphrase: event.set ? 'set' : 'not set' };
+    case 'rate-limits-changed':
+      return {
+        ...app,
+        rate_limits: {
+          upload_limit_mbit: event.upload_limit_mbit as number,
+          download_limit_mbit: event.download_limit_mbit as number,
+        },
+      };
     case 'game-dir-changed':
       return {
         ...app,

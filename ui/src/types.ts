@@ -69,6 +69,13 @@ export interface AppSnapshot {
   runtime: { running: boolean; quic_port: number; peer_id: string };
   notices: string[];
   passphrase?: 'set' | 'not set'; // the passphrase itself never reaches the UI
+  rate_limits?: RateLimits;
+}
+
+// Mbit/s; 0 means no limit.
+export interface RateLimits {
+  upload_limit_mbit: number;
+  download_limit_mbit: number;
 }
 
 // One message of the event stream: {"event": name, ...fields}.

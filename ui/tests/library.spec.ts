@@ -146,13 +146,26 @@ test('an unusable game folder is refused inline', async ({ page }) => {
   await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
 });
 
-test('adding a peer by address reports what the runtime cannot do yet', async ({ page }) => {
+test('a malformed peer address is refused inline', async ({ page }) => {
   await app.start();
   await page.goto(app.url);
   await page.getByLabel('Add a peer by address').fill('not an address');
   await page.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByTestId('peer-error')).toContainText('HOST:PORT');
   await shoot(page, 'empty-library');
+});
+
+test('bandwidth limits are set from the UI and shown', async ({ page }) => {
+  await app.start();
+  await page.goto(app.url);
+  await expect(page.getByTestId('upload-limit')).toHaveText('no limit');
+  await page.getByLabel('Upload limit in Mbit/s (0: none)').fill('50');
+  await page.getByLabel('Download limit in Mbit/s (0: none)').fill('200');
+  await page.locator('form:has(#upload-limit)').getByRole('button', { name: 'Set' }).click();
+  // Shown once the runtime reports the limits in force.
+  await expect(page.getByTestId('upload-limit')).toHaveText('50 Mbit/s');
+  await expect(page.getByTestId('download-limit')).toHaveText('200 Mbit/s');
+  await shoot(page, 'bandwidth-limits');
 });
 
 test('the app refuses pages and requests without its token', async ({ page }) => {

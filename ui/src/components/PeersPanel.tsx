@@ -1,7 +1,8 @@
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { post } from '../api';
-import type { Peer } from '../types';
+import type { Peer, RateLimits } from '../types';
+import { RateLimitsForm } from './RateLimitsForm';
 
 // Enough of a fingerprint to tell peers apart; the full one is on hover.
 function shortId(id: string): string {
@@ -70,10 +71,12 @@ export function PeersPanel({
   peers,
   count,
   passphrase,
+  rateLimits,
 }: {
   peers: Peer[];
   count: number;
   passphrase: 'set' | 'not set';
+  rateLimits: RateLimits;
 }) {
   const [address, setAddress] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -145,6 +148,7 @@ export function PeersPanel({
         )}
       </form>
       <PassphraseForm passphrase={passphrase} />
+      <RateLimitsForm limits={rateLimits} />
     </section>
   );
 }
