@@ -195,7 +195,7 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
   if (auto error = record_intent(env.state_dir, intent))
     return Result::failure("cannot record the install intent: " + *error);
   step(env, Step::IntentRecorded);
-  spdlog::info("{} {}: {} archive set(s), {} loose entr(ies)", to_string(operation), game_id,
+  spdlog::info("{} {}: archive sets {}, loose files and folders {}", to_string(operation), game_id,
                plan.archives.size(), plan.loose_entries.size());
 
   auto fail = [&](Result cause) { return roll_back(env, root, game_id, operation, cause); };
