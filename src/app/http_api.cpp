@@ -90,7 +90,10 @@ HttpApi::HttpApi(AppController& controller, Options options)
              bind_loopback(*server_, options_.port)) {
   add_routes();
   add_event_stream();
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_ = true;
+  });
 }
 
 HttpApi::~HttpApi() {
@@ -112,6 +115,11 @@ void HttpApi::stop() {
         open->cancel();
     }
   }
+  // httplib's stop() does nothing before its listen loop has started (a
+  // Ctrl-C right after start would leave the loop running for ever): wait
+  // until it runs, or has already ended.
+  while (!server_->is_running() && !listen_returned_)
+    std::this_thread::yield();
   server_->stop();
   if (thread_.joinable())
     thread_.join();

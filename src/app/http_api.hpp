@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -57,6 +58,7 @@ class HttpApi {
   std::unique_ptr<httplib::Server> server_;
   AccessGuard guard_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
   std::mutex streams_mutex_;
   std::vector<std::weak_ptr<EventHub::Subscription>> streams_;
   bool stopped_ = false;
