@@ -86,12 +86,13 @@ void Runtime::start() {
   const auto port = endpoint_.local_endpoint().port();
   spdlog::info("peer {} listening on UDP port {}", identity_.fingerprint, port);
   emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
-  apply_rate_limits(options_.rate_limits.value_or(load_settings(options_.state_dir).rate_limits));
+  const auto settings = load_settings(options_.state_dir);
+  apply_rate_limits(options_.rate_limits.value_or(settings.rate_limits));
   settle_interrupted_transactions();
   monitor_.watch(game_dir_);
   links_.start();
   start_discovery();
-  auto addresses = load_settings(options_.state_dir).peers;
+  auto addresses = settings.peers;
   addresses.insert(addresses.end(), options_.peers.begin(), options_.peers.end());
   for (const auto& address : addresses)
     dial_address(address);

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { recoveryText, type ActionName, type GameView } from '../gameState';
 import { formatBytes, formatSpeed } from '../format';
 import type { DownloadProgress, InstallProgress as InstallProgressData } from '../types';
@@ -29,31 +30,42 @@ function failureTitle(operation: string): string {
   return `${words.charAt(0).toUpperCase()}${words.slice(1)} failed:`;
 }
 
+function percentOf(done: number, total: number): number {
+  return total > 0 ? Math.round(Math.min(100, (done / total) * 100)) : 0;
+}
+
+// The bar both progress views share; `children` is the line under it.
+function ProgressBar({ done, total, testId, children }: { done: number; total: number; testId: string; children: ReactNode }) {
+  const percent = percentOf(done, total);
+  return (
+    <div className="progress" data-testid={testId}>
+      <div className="progress-bar" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="progress-text">{children}</div>
+    </div>
+  );
+}
+
 function Progress({ progress }: { progress?: DownloadProgress }) {
   const total = progress?.bytes_total ?? 0;
   const done = progress?.bytes_done ?? 0;
-  const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
   return (
-    <div className="progress" data-testid="progress">
-      <div className="progress-bar" role="progressbar" aria-valuenow={Math.round(percent)} aria-valuemin={0} aria-valuemax={100}>
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
-      <div className="progress-text">
-        {progress ? (
-          <>
-            <span>
-              <strong>{Math.round(percent)}%</strong> · {formatBytes(done)} of {formatBytes(total)}
-            </span>
-            <span>
-              {formatSpeed(progress.bytes_per_second)} from {progress.peers_streaming}{' '}
-              {progress.peers_streaming === 1 ? 'peer' : 'peers'}
-            </span>
-          </>
-        ) : (
-          <span>Asking peers for the files…</span>
-        )}
-      </div>
-    </div>
+    <ProgressBar done={done} total={total} testId="progress">
+      {progress ? (
+        <>
+          <span>
+            <strong>{percentOf(done, total)}%</strong> · {formatBytes(done)} of {formatBytes(total)}
+          </span>
+          <span>
+            {formatSpeed(progress.bytes_per_second)} from {progress.peers_streaming}{' '}
+            {progress.peers_streaming === 1 ? 'peer' : 'peers'}
+          </span>
+        </>
+      ) : (
+        <span>Asking peers for the files…</span>
+      )}
+    </ProgressBar>
   );
 }
 
@@ -61,22 +73,16 @@ function Progress({ progress }: { progress?: DownloadProgress }) {
 function InstallProgress({ progress }: { progress?: InstallProgressData }) {
   const total = progress?.bytes_total ?? 0;
   const done = progress?.bytes_done ?? 0;
-  const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
   return (
-    <div className="progress" data-testid="install-progress">
-      <div className="progress-bar" role="progressbar" aria-valuenow={Math.round(percent)} aria-valuemin={0} aria-valuemax={100}>
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
-      <div className="progress-text">
-        {progress ? (
-          <span>
-            <strong>{Math.round(percent)}%</strong> · unpacked {formatBytes(done)} of {formatBytes(total)}
-          </span>
-        ) : (
-          <span>Preparing…</span>
-        )}
-      </div>
-    </div>
+    <ProgressBar done={done} total={total} testId="install-progress">
+      {progress ? (
+        <span>
+          <strong>{percentOf(done, total)}%</strong> · unpacked {formatBytes(done)} of {formatBytes(total)}
+        </span>
+      ) : (
+        <span>Preparing…</span>
+      )}
+    </ProgressBar>
   );
 }
 
