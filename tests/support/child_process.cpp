@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace lanspread::test {
@@ -17,27 +19,35 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  pid_ = fork();
-  if (pid_ < 0)
-    throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    // The test runner may block signals; the child must see SIGINT normally.
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
+  // posix_spawn, not fork: the test process runs peer threads, and a forked
+  // child that allocates before exec can hang on a lock one of them held
+  // (seen under ASan as a child that never printed anything).
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // The test runner may block signals; the child must see SIGINT normally.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  std::vector<char*> args;
+  for (const auto& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const int error = posix_spawnp(&pid_, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
   out_fd_ = out_pipe[0];
   err_fd_ = err_pipe[0];
+  if (error != 0) {
+    pid_ = -1;
+    err_ = "cannot start " + argv.front() + ": " + std::strerror(error);
+  }
 }
 
 ChildProcess::~ChildProcess() {
@@ -103,7 +113,8 @@ std::optional<std::string> ChildProcess::next_line(
 }
 
 void ChildProcess::send_signal(int signal) {
-  kill(pid_, signal);
+  if (pid_ > 0)
+    kill(pid_, signal);
 }
 
 std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
@@ -115,6 +126,8 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
         deadline - std::chrono::steady_clock::now());
     closed = !pump(left);
   }
+  if (pid_ <= 0)
+    return std::nullopt;
   int status = 0;
   // After EOF the child is exiting, so a blocking wait returns promptly.
   if (waitpid(pid_, &status, closed ? 0 : WNOHANG) != pid_)
