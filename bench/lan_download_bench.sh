@@ -13,6 +13,8 @@
 # Scenario D: as A with the downloader limited to 400 Mbit/s (lanspread only;
 #             not run unless asked: --scenarios ABCD).
 set -euo pipefail
+# shellcheck source=lib/simulated_lan.sh
+source "$(dirname "$0")/lib/simulated_lan.sh"
 
 size_gib=4
 lanspread=build/release/src/cli/lanspread
@@ -38,8 +40,7 @@ done
 lanspread=$(realpath "$lanspread")
 [[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
 # Peers by address only (the namespaces have no multicast route anyway).
-no_mdns=
-"$lanspread" --help | grep -q -- --no-mdns && no_mdns=--no-mdns
+no_mdns=$(lan_no_mdns_flag "$lanspread")
 
 # --- the synthetic game, generated once per size -------------------------
 size_bytes=$(python3 -c "print(int(float('$size_gib') * 2**30))")
@@ -47,45 +48,8 @@ source_games=$data/source-$size_gib/games
 source_root=$source_games/$game_id
 generate_game() {
   rm -rf "$data/source-$size_gib"
-  mkdir -p "$source_root"
   echo "generating a ${size_gib} GiB game in $source_root" >&2
-  # One seeded AES-CTR stream (fast, incompressible, every block distinct);
-  # file sizes come from a seeded PRNG, so every run builds the same game.
-  local generator
-  # (a heredoc on python3's stdin would replace the pipe)
-  read -r -d '' generator <<'EOF' || true
-import os, random, sys
-root, total = sys.argv[1], int(sys.argv[2])
-rng = random.Random(5)
-stream = sys.stdin.buffer
-def write(path, size):
-    full = os.path.join(root, path)
-    os.makedirs(os.path.dirname(full), exist_ok=True)
-    with open(full, "wb") as out:
-        left = size
-        while left:
-            chunk = stream.read(min(left, 8 << 20))
-            out.write(chunk)
-            left -= len(chunk)
-# A few big archives (80%), hundreds of medium files (15%), thousands of small ones.
-archives = [("data/pak0.zip", 0.50), ("data/pak1.zip", 0.20), ("data/maps.7z", 0.10)]
-for path, share in archives:
-    write(path, int(total * share))
-used = sum(int(total * share) for _, share in archives)
-budget, n = used + int(total * 0.15), 0
-while used < budget:
-    size = min(rng.randint(256 << 10, 5 << 20), budget - used)
-    write(f"media/{n % 16:02d}/medium{n:04d}.bin", size); used += size; n += 1
-m = 0
-while used < total:
-    size = min(rng.randint(1, 64 << 10), total - used)
-    write(f"config/{m % 64:02d}/{m % 7}/small{m:05d}.cfg", size); used += size; m += 1
-print(f"{3 + n + m} files: 3 archives, {n} medium, {m} small", file=sys.stderr)
-EOF
-  openssl enc -aes-128-ctr -nosalt -pass pass:lanspread-bench -pbkdf2 </dev/zero 2>/dev/null |
-    python3 -c "$generator" "$source_root" "$size_bytes" || true
-  [[ $(du -sb --apparent-size "$source_root" | cut -f1) -ge $size_bytes ]] ||
-    { echo "generating the game failed" >&2; exit 1; }
+  lan_generate_game "$source_root" "$size_bytes"
   echo "1.0.$size_gib" >"$source_root/version.ini"
   touch "$data/source-$size_gib/generated"
 }
@@ -94,47 +58,14 @@ mkdir -p "$data"
 source_files=$(find "$source_root" -type f | wc -l)
 
 # --- the simulated LAN -----------------------------------------------------
-# Host 0 downloads; hosts 1..3 seed. A bridge, one veth per host, tbf on both
-# ends of each veth (the kernel here has no netem).
-tag=lb$$
-bridge=${tag}br
-subnet=$(($$ % 250 + 1))
-addr() { echo "10.78.$subnet.$(($1 + 1))"; }
-ns() { echo "${tag}-$1"; }
-pids=()
-cleanup() {
-  set +e
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
-  wait 2>/dev/null
-  for host in 0 1 2 3; do
-    ip netns delete "$(ns $host)" 2>/dev/null
-    ip link delete "${tag}v$host" 2>/dev/null
-  done
-  ip link delete "$bridge" 2>/dev/null
-  rm -rf "$work"
-}
+# Host 0 downloads; hosts 1..3 seed.
+addr() { lan_addr "$@"; }
+ns() { lan_ns "$@"; }
+shape() { lan_shape "$@"; }
+on() { lan_on "$@"; }
 work=$(mktemp -d "$data/run.XXXX")
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ip link add "$bridge" type bridge
-ip link set "$bridge" up
-for host in 0 1 2 3; do
-  ip netns add "$(ns $host)"
-  ip link add "${tag}v$host" type veth peer name "${tag}h$host"
-  ip link set "${tag}h$host" netns "$(ns $host)"
-  ip link set "${tag}v$host" master "$bridge" up
-  ip -n "$(ns $host)" addr add "$(addr $host)/24" dev "${tag}h$host"
-  ip -n "$(ns $host)" link set "${tag}h$host" up
-  ip -n "$(ns $host)" link set lo up
-done
-shape() { # host mbit
-  local burst=$(($2 * 1000 / 8 / 100)) # 10 ms worth of bytes, at least 64 KB
-  ((burst < 65536)) && burst=65536
-  ip netns exec "$(ns $1)" tc qdisc replace dev "${tag}h$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
-  tc qdisc replace dev "${tag}v$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
-}
-on() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }
+lan_after_cleanup() { rm -rf "$work"; }
+lan_setup 4
 
 # --- seeders: lanspread, nginx and rsyncd on each seeding host -------------
 lanspread_port=7400
@@ -145,7 +76,7 @@ start_lanspread_seeder() { # host
   ip netns exec "$(ns "$host")" "$lanspread" $no_mdns --games "$source_games" --state "$work/seed$host/state" \
     --port $lanspread_port --log-level warn serve >"$work/seed$host/serve.log" 2>&1 &
   seeder_pid[$host]=$!
-  pids+=($!)
+  lan_track $!
 }
 for host in 1 2 3; do
   mkdir -p "$work/nginx$host"
@@ -164,7 +95,7 @@ http {
 }
 EOF
   ip netns exec "$(ns "$host")" nginx -p "$work/nginx$host" -c "$work/nginx$host/nginx.conf" -g 'daemon off;' &
-  pids+=($!)
+  lan_track $!
   cat >"$work/nginx$host/rsyncd.conf" <<EOF
 use chroot = no
 pid file = $work/nginx$host/rsyncd.pid
@@ -173,7 +104,7 @@ pid file = $work/nginx$host/rsyncd.pid
   read only = yes
 EOF
   ip netns exec "$(ns "$host")" rsync --daemon --no-detach --port 8730 --config "$work/nginx$host/rsyncd.conf" &
-  pids+=($!)
+  lan_track $!
 done
 
 peer_args() { for host in "$@"; do echo "--peer $(addr "$host"):$lanspread_port"; done; }
@@ -186,36 +117,15 @@ peer_args() { for host in "$@"; do echo "--peer $(addr "$host"):$lanspread_port"
 # cache file is written). The other seeders share the same game folder and
 # start with a copy of that cache, so the timed runs measure transfer only.
 wait_for_hashes() {
-  local start end probe cache=$work/seed1/state/block_hashes/$game_id.json
   start_lanspread_seeder 1
-  start=$(date +%s.%N)
-  local tries=0
-  # A request that outlives the seeder's hashing times out; the seeder keeps
-  # hashing, so ask again until the cache is written.
-  until [[ -s $cache ]]; do
-    rm -rf "$work/warm"
-    mkdir -p "$work/warm/games" "$work/warm/state"
-    ip netns exec "$(ns 0)" "$lanspread" $no_mdns --games "$work/warm/games" --state "$work/warm/state" \
-      --peer "$(addr 1):$lanspread_port" --log-level warn download --no-install --wait 600 \
-      "$game_id" >"$work/warm.log" 2>&1 &
-    probe=$!
-    tries=$((tries + 1))
-    ((tries <= 20)) || { echo "seeder 1 wrote no block hashes:" >&2; cat "$work/warm.log" >&2; exit 1; }
-    while [[ ! -s $cache ]] && kill -0 "$probe" 2>/dev/null; do
-      kill -0 "${seeder_pid[1]}" || { cat "$work/seed1/serve.log" >&2; exit 1; }
-      sleep 0.2
-    done
-    kill -9 "$probe" 2>/dev/null || true
-    wait "$probe" 2>/dev/null || true
-  done
-  end=$(date +%s.%N)
-  rm -rf "$work/warm"
+  lan_wait_for_hashes "$lanspread" "$game_id" "$work/seed1/state/block_hashes/$game_id.json" "$work/warm" 0 \
+    "$(addr 1):$lanspread_port" "seeder 1" "${seeder_pid[1]}" "$work/seed1/serve.log"
   for host in 2 3; do
     mkdir -p "$work/seed$host/state"
     cp -r "$work/seed1/state/block_hashes" "$work/seed$host/state/"
     start_lanspread_seeder "$host"
   done
-  hash_seconds="$(python3 -c "print(f'{$end - $start:.1f}')") s ($tries request(s))"
+  hash_seconds=$lan_hash_seconds
 }
 
 # --- measuring ---------------------------------------------------------------
