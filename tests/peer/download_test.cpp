@@ -246,6 +246,46 @@ TEST_F(DownloadTest, AVerySlowSeederDoesNotHoldTheTail) {
   expect_same_payload(seeded(), downloaded());
 }
 
+TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
+  start(1, 16 * 1024 * 1024);
+  auto& seeder = *seeders_.front();
+  // 8 Mbit/s: the seeder alone brings 1 MB/s, shared by every downloader.
+  seeder.send(command::SetRateLimits{{.upload_mbit = 8}});
+  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 8; }));
+  download();
+  constexpr std::uint64_t kShare = 4 * 1024 * 1024;
+  const auto has_share = [](const event::DownloadGameFilesProgress& p) {
+    return p.bytes_done >= kShare;
+  };
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(kDownloadTimeout,
+                                                                            has_share));
+
+  TestPeer late(dir_ / "late");
+  late.start();
+  late.send(command::AddPeer{seeder.address()});
+  late.send(command::AddPeer{downloader_.address()});
+  for (std::size_t found = 0; found < 2; ++found)
+    ASSERT_TRUE(late.events.wait_for<event::PeerDiscovered>(kTimeout));
+  ASSERT_TRUE(late.events.wait_for<event::AggregatedLibraryChanged>(
+      kTimeout, [](const event::AggregatedLibraryChanged& view) {
+        const auto* game = find_game(view, "cs16");
+        return game != nullptr && game->peer_count == 1;  // the first downloader has no copy
+      }));
+  late.send(command::DownloadGameFiles{.game_id = "cs16", .install = false});
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  const auto begun = std::chrono::steady_clock::now();
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesProgress>(kTimeout, has_share));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
+  EXPECT_LT(took.count(), 2.0) << "from the seeder alone " << kShare << " bytes take over 4 s";
+
+  seeder.send(command::SetRateLimits{{}});
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesFinished>(kDownloadTimeout));
+  expect_same_payload(seeded(), downloaded());
+  expect_same_payload(seeded(), late.games() / "cs16");
+}
+
 TEST_F(DownloadTest, TheDownloadLimitHoldsAndIsRemembered) {
   start(1, 16 * 1024 * 1024);
   downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
