@@ -517,6 +517,9 @@ TEST(SchedulerSwarmTest, AMapOfTheWrongSizeOrForADroppedPeerIsIgnored) {
   scheduler.set_peer_complete(1);
   EXPECT_EQ(scheduler.slot_limit(1), 0u);
   EXPECT_EQ(scheduler.availability(0), 1u);
+  scheduler.add_peer(1);  // an explicit add takes it back
+  EXPECT_GT(scheduler.slot_limit(1), 0u);
+  EXPECT_EQ(scheduler.availability(0), 2u);
 }
 
 }  // namespace

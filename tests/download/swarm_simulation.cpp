@@ -82,7 +82,8 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
   std::vector<Downloader> downloaders;
   for (std::size_t d = 0; d < options.downloaders; ++d) {
     Scheduler::Limits limits;
-    limits.first_block = d * blocks.size() / options.downloaders;
+    limits.first_block = options.first_blocks.empty() ? d * blocks.size() / options.downloaders
+                                                      : options.first_blocks.at(d);
     downloaders.push_back({Scheduler(blocks, limits), std::vector<bool>(blocks.size(), false)});
     auto& scheduler = downloaders.back().scheduler;
     scheduler.add_peer(0);

@@ -19,6 +19,8 @@ struct SwarmOptions {
   double seeder_uplink = 0;       // bytes per second
   double downloader_link = 0;     // each way, bytes per second
   bool downloaders_trade = true;  // false: each sees only the seeder
+  // Each downloader's Limits::first_block; empty: spread evenly.
+  std::vector<std::size_t> first_blocks;
   std::chrono::microseconds tick{2000};
   std::chrono::microseconds request_delay{2000};
   std::chrono::milliseconds map_interval{1000};

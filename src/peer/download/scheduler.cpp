@@ -25,6 +25,7 @@ Scheduler::Scheduler(std::vector<Block> blocks, Limits limits)
       limits_(limits),
       states_(blocks_.size()),
       pending_blocks_(blocks_.size()),
+      fresh_blocks_(blocks_.size()),
       partial_holders_(blocks_.size(), 0) {
   for (const auto& block : blocks_)
     total_bytes_ += block.length;
@@ -37,6 +38,7 @@ void Scheduler::mark_done(BlockIndex block) {
   if (state.state != State::Pending)
     return;
   leave_pending(block);
+  fresh_blocks_ -= state.taken ? 0 : 1;
   state.state = State::Done;
   became_done(block);
   ++done_blocks_;
@@ -44,6 +46,7 @@ void Scheduler::mark_done(BlockIndex block) {
 }
 
 void Scheduler::add_peer(PeerId peer) {
+  dropped_.erase(peer);
   const auto [it, added] = peers_.try_emplace(peer);
   if (added)
     ++complete_peers_;
@@ -63,7 +66,11 @@ void Scheduler::set_peer_blocks(PeerId peer, const std::vector<bool>& has) {
 void Scheduler::set_peer_complete(PeerId peer) {
   if (dropped_.contains(peer))
     return;
-  add_peer(peer);
+  const auto [it, added] = peers_.try_emplace(peer);
+  if (added)
+    ++complete_peers_;
+  else
+    make_complete(it->second);
 }
 
 void Scheduler::remove_peer(PeerId peer) {
@@ -261,6 +268,8 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
 }
 
 std::optional<Scheduler::BlockIndex> Scheduler::take_fresh(const Peer& peer) {
+  if (fresh_blocks_ == 0)
+    return std::nullopt;
   const auto count = blocks_.size();
   // Rarest first, ties in fresh order from the walk. Nothing is rarer than a
   // block no partial peer has, or, for a partial peer, than one only it has:
@@ -437,6 +446,7 @@ void Scheduler::start_copy(BlockIndex block, PeerId peer, TimePoint now) {
   if (state.state == State::Pending)
     leave_pending(block);
   state.state = State::InFlight;
+  fresh_blocks_ -= state.taken ? 0 : 1;
   state.taken = true;
   state.copies.push_back({peer, now});
   in_flight_.insert(block);

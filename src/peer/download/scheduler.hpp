@@ -36,13 +36,19 @@ namespace lanspread::peer::download {
 //   finish it sooner; when one copy completes, the others are cancelled.
 // - Swarm: a peer still downloading the game has only some blocks
 //   (`set_peer_blocks`) and is given only those, retries and end-game copies
-//   included. A block's availability is how many live peers have it; a peer
-//   gets the rarest pending block it has, ties in fresh order (from
-//   `first_block`, wrapping), so downloaders of one seeder fetch different
-//   blocks from it and trade them. With only full peers the order is the
-//   fresh order and a pick is O(1) amortised; with partial peers a pick scans
-//   the pending blocks, except for a peer that has none of them (a count per
-//   peer), which is skipped at once.
+//   included. A block's availability is how many live peers have it. A peer
+//   gets retries first (ones it has), then the rarest pending block it has,
+//   ties in fresh order: full peers walk it from `first_block`, wrapping, so
+//   downloaders of one seeder start on different blocks and trade them. A
+//   walk that reaches blocks another downloader has (or would trail it,
+//   asking the seeder for what that downloader fetches now, invisible until
+//   its next map) restarts inside the longest run of blocks no partial peer
+//   has, a quarter to three quarters in (a fraction of its own per download).
+//   With only full peers the order is exactly the fresh order and a pick is
+//   O(1) amortised; with partial peers a pick may scan the pending blocks,
+//   except for a peer that has none of them (a count per peer), skipped at
+//   once. has_usable_peers() is false when the peers left have none of the
+//   blocks still needed.
 class Scheduler {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -85,7 +91,8 @@ class Scheduler {
   // Blocks already on disk and verified (resume): they count as done.
   void mark_done(BlockIndex block);
 
-  // A peer that has every block.
+  // A peer that has every block (also one dropped for corrupt blocks: an
+  // explicit add takes it back).
   void add_peer(PeerId peer);
   // A peer that has only some blocks (it is still downloading the game): it is
   // given only blocks `has` marks (has.size() == block count; a size mismatch
@@ -200,6 +207,7 @@ class Scheduler {
   std::size_t walk_ = 0;
   std::size_t restarts_ = 0;  // of the walk (see restart_point)
   std::size_t pending_blocks_ = 0;
+  std::size_t fresh_blocks_ = 0;                // pending and never handed out
   std::vector<std::uint32_t> partial_holders_;  // per block: live partial peers having it
   std::size_t complete_peers_ = 0;              // live peers having every block
   std::set<PeerId> dropped_;                    // for corrupt blocks: not re-added by a map
