@@ -25,6 +25,8 @@ struct Downloader {
   std::vector<bool> has;  // verified blocks, which it serves
   bool done = false;
   double finished_at = 0;
+  // As the runtime: the scheduler is asked again after an outcome or a map.
+  bool changed = true;
 };
 
 // Max-min fair rates by progressive filling: every flow not yet limited
@@ -41,14 +43,15 @@ void share_links(std::vector<Transfer*>& flows, const std::vector<double>& capac
     ++users[nodes + flow->to];
   }
   std::size_t growing = flows.size();
+  std::vector<bool> full(left.size());
   while (growing > 0) {
     double step = std::numeric_limits<double>::max();
     for (std::size_t link = 0; link < left.size(); ++link) {
       if (users[link] > 0)
         step = std::min(step, left[link] / static_cast<double>(users[link]));
     }
-    std::vector<bool> full(left.size(), false);
     for (std::size_t link = 0; link < left.size(); ++link) {
+      full[link] = false;
       if (users[link] == 0)
         continue;
       left[link] -= step * static_cast<double>(users[link]);
@@ -101,8 +104,9 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
   double next_poll = map_interval;
   const auto assign = [&] {
     for (std::size_t d = 0; d < downloaders.size(); ++d) {
-      if (downloaders[d].done)
+      if (downloaders[d].done || !downloaders[d].changed)
         continue;
+      downloaders[d].changed = false;
       for (const auto& a : downloaders[d].scheduler.next_assignments(now)) {
         const auto length = static_cast<double>(blocks[a.block].length);
         transfers.push_back({a.peer, d + 1, a.block, length, delay});
@@ -116,18 +120,20 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
                        [](const Downloader& d) { return d.done; });
   };
 
+  std::vector<Transfer*> flowing;
+  std::vector<Transfer> arrived;
   assign();
   while (!all_done() && seconds < options.give_up_after_seconds) {
     now += options.tick;
     seconds += tick;
-    std::vector<Transfer*> flowing;
+    flowing.clear();
     for (auto& t : transfers) {
       t.delay_left -= tick;
       if (t.delay_left <= 0)
         flowing.push_back(&t);
     }
     share_links(flowing, capacity, nodes);
-    std::vector<Transfer> arrived;
+    arrived.clear();
     for (auto* t : flowing) {
       t->remaining -= t->rate * tick;
       if (t->remaining <= 0)
@@ -137,6 +143,7 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
                   [](const Transfer& t) { return t.delay_left <= 0 && t.remaining <= 0; });
     for (const auto& t : arrived) {
       auto& downloader = downloaders[t.to - 1];
+      downloader.changed = true;
       const auto from = static_cast<Scheduler::PeerId>(t.from);
       for (const auto& c : downloader.scheduler.completed(t.block, from, now)) {
         std::erase_if(transfers, [&](const Transfer& other) {
@@ -152,6 +159,7 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
     if (options.downloaders_trade && seconds >= next_poll) {
       next_poll += map_interval;
       for (std::size_t d = 0; d < downloaders.size(); ++d) {
+        downloaders[d].changed = true;
         for (std::size_t other = 0; other < downloaders.size(); ++other) {
           const auto id = static_cast<Scheduler::PeerId>(other + 1);
           if (other == d) {
