@@ -179,6 +179,57 @@ TEST_F(DownloadTest, ACorruptSeederIsCaughtAndTheBlocksFetchedElsewhere) {
   expect_same_payload(seeded(), downloaded());
 }
 
+TEST_F(DownloadTest, ASeederWhoseFileChangesMidTransferIsCaughtAndTheOthersFinish) {
+  start(2, 32 * 1024 * 1024);
+  // 40 Mbit/s: the download takes about 7 s, long enough to change a file
+  // under it.
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  write_random(seeders_.back()->games() / "cs16/cs16.part1.rar", 32 * 1024 * 1024, 99);
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, TheOnlySeedersFileChangingMidTransferFailsClearly) {
+  start(1, 32 * 1024 * 1024);
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  write_random(seeded() / "cs16.part1.rar", 32 * 1024 * 1024, 99);
+  const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("do not verify"), std::string::npos) << failed->reason;
+  EXPECT_FALSE(fs::exists(downloaded() / "version.ini"));
+}
+
+TEST_F(DownloadTest, TheGameFolderRemovedMidDownloadFailsClearlyAndThePeerGoesOn) {
+  start(1, 32 * 1024 * 1024);
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  fs::remove_all(downloader_.games());
+  const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->reason.empty());
+  EXPECT_FALSE(fs::exists(downloader_.games()));
+  // Still serving and listening: another download after the folder is back.
+  fs::create_directories(downloader_.games());
+  downloader_.send(command::SetRateLimits{{}});
+  download();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
 TEST_F(DownloadTest, EverySeederGoneFailsWithAReason) {
   start(2, 64 * 1024 * 1024);
   download();
@@ -254,12 +305,14 @@ TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
   ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
       kTimeout, [](const auto& e) { return e.limits.upload_mbit == 8; }));
   download();
+  // The first downloader gets 6 MiB, so at least 5 whole 1 MiB blocks
+  // (one block is the 300 KiB map); the late one wants 4 MiB of them.
   constexpr std::uint64_t kShare = 4 * 1024 * 1024;
   const auto has_share = [](const event::DownloadGameFilesProgress& p) {
     return p.bytes_done >= kShare;
   };
-  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(kDownloadTimeout,
-                                                                            has_share));
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= kShare + 2 * 1024 * 1024; }));
 
   TestPeer late(dir_ / "late");
   late.start();
@@ -277,7 +330,8 @@ TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
   const auto begun = std::chrono::steady_clock::now();
   ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesProgress>(kTimeout, has_share));
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
-  EXPECT_LT(took.count(), 2.0) << "from the seeder alone " << kShare << " bytes take over 4 s";
+  EXPECT_LT(took.count(), 2.0) << "from the seeder alone, at 1 MB/s, " << kShare
+                                << " bytes take over 4 s";
 
   seeder.send(command::SetRateLimits{{}});
   ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());

@@ -92,6 +92,8 @@ struct DownloadJob::State {
   std::optional<std::string> local_failure;
   // Since when no source could be asked for a block.
   std::optional<Clock::time_point> sourceless_since;
+  // The latest thing a source did wrong, for the reason when none is left.
+  std::string last_source_problem;
 
   Clock::time_point last_progress_at{};
   std::uint64_t last_progress_bytes = 0;
@@ -247,6 +249,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   if (!failure.empty()) {
     spdlog::debug("{}: block {}@{} from {} failed: {}", state->setup.game_id, file.relative_path,
                   block.offset, short_id(peer_id), failure);
+    state->last_source_problem = "peer " + short_id(peer_id) + ": " + failure;
     scheduler.failed(me->block, me->peer, failure, Clock::now());
     finish();
     co_return;
@@ -268,6 +271,9 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   if (stored == Stored::Corrupt) {
     spdlog::warn("{}: peer {} sent a corrupt block of {} at {}; fetching it elsewhere",
                  state->setup.game_id, short_id(peer_id), file.relative_path, block.offset);
+    state->last_source_problem = "peer " + short_id(peer_id) +
+                                 " sent blocks that do not verify (its copy no longer matches "
+                                 "the manifest)";
     scheduler.corrupt(me->block, me->peer, Clock::now());
   } else if (stored == Stored::WriteFailed) {
     if (!state->local_failure)
@@ -522,8 +528,10 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
       if (!state->sourceless_since)
         state->sourceless_since = now;
       if (now - *state->sourceless_since >= state->setup.source_grace) {
-        JobOutcome outcome{JobOutcome::Kind::Failed,
-                           "every peer that had the game is gone or failing"};
+        std::string reason = "every peer that had the game is gone or failing";
+        if (!state->last_source_problem.empty())
+          reason += " (last problem: " + state->last_source_problem + ")";
+        JobOutcome outcome{JobOutcome::Kind::Failed, std::move(reason)};
         co_await settle(state, std::move(outcome));
         co_return;
       }
