@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "peer/test_game.hpp"
 #include "peer/test_peer.hpp"
 #include "support/temp_dir.hpp"
 
@@ -16,35 +17,11 @@
 namespace lanspread::peer {
 namespace {
 namespace fs = std::filesystem;
+using test_game::expect_same_payload;
+using test_game::make_game;
+using test_game::write_random;
 
 constexpr auto kDownloadTimeout = 120s;
-
-void write_random(const fs::path& file, std::size_t size, unsigned seed) {
-  fs::create_directories(file.parent_path());
-  std::mt19937_64 random(seed);
-  std::vector<std::uint64_t> words((size + 7) / 8);
-  for (auto& word : words)
-    word = random();
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(size));
-}
-
-// The same game on every seeder: a big archive, a nested small file, an
-// empty file and the sentinel.
-void make_game(const fs::path& games, std::size_t big_size, const std::string& version = "2") {
-  const auto root = games / "cs16";
-  write_random(root / "cs16.part1.rar", big_size, 1);
-  write_random(root / "maps/de_dust2.bsp", 300 * 1024 + 17, 2);
-  test::write_file(root / "empty.txt", "");
-  test::write_file(root / "version.ini", version);
-}
-
-void expect_same_payload(const fs::path& a, const fs::path& b) {
-  for (const char* file : {"cs16.part1.rar", "maps/de_dust2.bsp", "empty.txt", "version.ini"}) {
-    ASSERT_TRUE(fs::exists(b / file)) << file;
-    EXPECT_TRUE(test::read_file(a / file) == test::read_file(b / file)) << file << " differs";
-  }
-}
 
 class DownloadTest : public ::testing::Test {
  protected:
@@ -331,7 +308,7 @@ TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
   ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesProgress>(kTimeout, has_share));
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
   EXPECT_LT(took.count(), 2.0) << "from the seeder alone, at 1 MB/s, " << kShare
-                                << " bytes take over 4 s";
+                               << " bytes take over 4 s";
 
   seeder.send(command::SetRateLimits{{}});
   ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());

@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <asio/io_context.hpp>
 #include <cerrno>
 #include <cstring>
-#include <asio/io_context.hpp>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"

@@ -92,10 +92,10 @@ TEST(ResponseRoundTrip, BlockMapsOfEveryLength) {
     EXPECT_EQ(round_trip(response), response) << count << " blocks";
   }
   // Block 0 is the least significant bit of the first byte.
-  EXPECT_EQ(encode(Response{BlockMapResponse{.game_id = "q", .blocks = {true, false, false, true,
-                                                                         false, false, false,
-                                                                         false, true}}}),
-            R"({"block_count":9,"blocks":"0901","game_id":"q","type":"block_map"})");
+  EXPECT_EQ(
+      encode(Response{BlockMapResponse{
+          .game_id = "q", .blocks = {true, false, false, true, false, false, false, false, true}}}),
+      R"({"block_count":9,"blocks":"0901","game_id":"q","type":"block_map"})");
 }
 
 TEST(ResponseDecoding, ABlockMapThatDoesNotFitItsCountIsRefused) {

@@ -107,14 +107,10 @@ class GameServerTest : public ::testing::Test {
   asio::thread_pool disk_{1};
   BlockHashCache hashes_{state_.path()};
   PartialGames partial_;
-  GameServer server_{catalog_,
-                     [this] {
-                       return GameServer::Library{games(), announced_};
-                     },
-                     disk_,
-                     &hashes_,
-                     nullptr,
-                     std::nullopt,
+  GameServer server_{catalog_, [this] {
+                       return GameServer::Library{games(), announced_}; },
+                     disk_,    &hashes_,
+                     nullptr,  std::nullopt,
                      &partial_};
   transport::Endpoint server_endpoint_{
       io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},

@@ -467,8 +467,8 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   Scheduler::Limits limits;
   if (!state->plan.blocks.empty()) {
     std::random_device random;
-    limits.first_block = std::uniform_int_distribution<std::size_t>(
-        0, state->plan.blocks.size() - 1)(random);
+    limits.first_block =
+        std::uniform_int_distribution<std::size_t>(0, state->plan.blocks.size() - 1)(random);
   }
   state->scheduler.emplace(state->plan.blocks, limits);
   std::size_t resumed = 0;

@@ -54,8 +54,7 @@ class GameServer {
   // `partial`, what this peer is still downloading is shared as it arrives.
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
              BlockHashCache* hashes = nullptr, PartyAuth* auth = nullptr,
-             std::optional<Sharing> sharing = std::nullopt,
-             const PartialGames* partial = nullptr);
+             std::optional<Sharing> sharing = std::nullopt, const PartialGames* partial = nullptr);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);

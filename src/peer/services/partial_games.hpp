@@ -40,8 +40,8 @@ class PartialGames {
   std::optional<std::vector<bool>> blocks(const std::string& game_id,
                                           const proto::Sha256Digest& manifest) const;
   // Whether every byte of the range lies in verified blocks of `game_id`.
-  bool covers(const std::string& game_id, const std::string& relative_path,
-              std::uint64_t offset, std::uint64_t length) const;
+  bool covers(const std::string& game_id, const std::string& relative_path, std::uint64_t offset,
+              std::uint64_t length) const;
 
  private:
   struct Game {
