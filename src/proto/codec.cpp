@@ -40,14 +40,21 @@ constexpr std::string_view kFileDataType = "file_data";
 constexpr std::string_view kErrorType = "error";
 constexpr std::string_view kAuthenticateType = "authenticate";
 constexpr std::string_view kAuthenticatedType = "authenticated";
+constexpr std::string_view kGetBlockMapType = "get_block_map";
+constexpr std::string_view kBlockMapType = "block_map";
 
 // Every field a message may carry at each level; see MessageBuilder.
 using FieldNames = std::span<const std::string_view>;
-constexpr std::array<std::string_view, 8> kRequestFields = {
-    "protocol", "type", "game_id", "relative_path", "offset", "length", "peer_name", "proof"};
-constexpr std::array<std::string_view, 12> kResponseFields = {
-    "type",   "library_revision", "games", "files",   "game_id",   "relative_path",
-    "offset", "length",           "code",  "message", "peer_name", "proof"};
+constexpr std::array<std::string_view, 9> kRequestFields = {"protocol",      "type",   "game_id",
+                                                            "relative_path", "offset", "length",
+                                                            "peer_name",     "proof",  "manifest"};
+constexpr std::array<std::string_view, 14> kResponseFields = {"type",        "library_revision",
+                                                              "games",       "files",
+                                                              "game_id",     "relative_path",
+                                                              "offset",      "length",
+                                                              "code",        "message",
+                                                              "peer_name",   "proof",
+                                                              "block_count", "blocks"};
 constexpr std::array<std::string_view, 8> kGameFields = {
     "id", "name", "description", "genre", "max_players", "release_year", "size", "version"};
 constexpr std::array<std::string_view, 6> kFileFields = {
@@ -245,6 +252,40 @@ std::optional<Sha256Digest> read_optional_digest(const json& value, const Locati
   return read_digest(value, at);
 }
 
+// A block map on the wire: ceil(count / 8) bytes in hex, block i in bit
+// i % 8 (least significant first) of byte i / 8, unused bits zero.
+std::vector<bool> read_block_bitmap(const json& value, std::uint64_t count, const Location& at) {
+  if (!value.is_string()) {
+    at.fail(expected("a string", value));
+  }
+  const auto& text = value.get_ref<const std::string&>();
+  const std::uint64_t bytes = count / 8 + (count % 8 == 0 ? 0 : 1);
+  if (text.size() / 2 != bytes || text.size() % 2 != 0) {
+    at.fail("expected " + std::to_string(2 * bytes) + " hex digits for " + std::to_string(count) +
+            " blocks, got " + std::to_string(text.size()));
+  }
+  std::vector<bool> blocks(static_cast<std::size_t>(count));
+  for (std::size_t i = 0; i < bytes; ++i) {
+    const int high = hex_digit_value(text[2 * i]);
+    const int low = hex_digit_value(text[2 * i + 1]);
+    if (high < 0 || low < 0) {
+      at.fail("expected lowercase hex digits");
+    }
+    const auto byte = static_cast<unsigned>(high << 4 | low);
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      const std::size_t index = 8 * i + bit;
+      if ((byte >> bit & 1U) == 0) {
+        continue;
+      }
+      if (index >= count) {
+        at.fail("has bits set past block " + std::to_string(count));
+      }
+      blocks[index] = true;
+    }
+  }
+  return blocks;
+}
+
 std::string to_hex(const Sha256Digest& digest) {
   static constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string hex;
@@ -273,6 +314,10 @@ class ObjectReader {
   const json::array_t& array(std::string_view key) { return read_array(field(key), at(key)); }
   std::optional<Sha256Digest> optional_digest(std::string_view key) {
     return read_optional_digest(field(key), at(key));
+  }
+  Sha256Digest digest(std::string_view key) { return read_digest(field(key), at(key)); }
+  std::vector<bool> block_bitmap(std::string_view key, std::uint64_t count) {
+    return read_block_bitmap(field(key), count, at(key));
   }
 
   void finish() const {
@@ -401,6 +446,9 @@ Request decode_request_object(const json& root, const Location& at) {
   } else if (type == kAuthenticateType) {
     request.body = AuthenticateRequest{.peer_name = fields.string("peer_name"),
                                        .proof = fields.optional_digest("proof")};
+  } else if (type == kGetBlockMapType) {
+    request.body = GetBlockMapRequest{.game_id = fields.string("game_id"),
+                                      .manifest = fields.digest("manifest")};
   } else {
     fields.at("type").fail("unknown request type " + quote(type));
   }
@@ -440,6 +488,11 @@ Response decode_response_object(const json& root, DecodedLists& lists, const Loc
   } else if (type == kAuthenticatedType) {
     response = AuthenticatedResponse{.peer_name = fields.string("peer_name"),
                                      .proof = fields.optional_digest("proof")};
+  } else if (type == kBlockMapType) {
+    BlockMapResponse map{.game_id = fields.string("game_id"), .blocks = {}};
+    const auto count = fields.u64("block_count");
+    map.blocks = fields.block_bitmap("blocks", count);
+    response = std::move(map);
   } else {
     fields.at("type").fail("unknown response type " + quote(type));
   }
@@ -751,6 +804,32 @@ void encode_body(json& out, const AuthenticatedResponse& body) {
   out["type"] = kAuthenticatedType;
   out["peer_name"] = body.peer_name;
   out["proof"] = optional_hex(body.proof);
+}
+
+void encode_body(json& out, const GetBlockMapRequest& body) {
+  out["type"] = kGetBlockMapType;
+  out["game_id"] = body.game_id;
+  out["manifest"] = to_hex(body.manifest);
+}
+
+void encode_body(json& out, const BlockMapResponse& body) {
+  static constexpr std::string_view kHexDigits = "0123456789abcdef";
+  std::string hex;
+  hex.reserve((body.blocks.size() + 7) / 8 * 2);
+  for (std::size_t i = 0; i < body.blocks.size(); i += 8) {
+    unsigned byte = 0;
+    for (std::size_t bit = 0; bit < 8 && i + bit < body.blocks.size(); ++bit) {
+      if (body.blocks[i + bit]) {
+        byte |= 1U << bit;
+      }
+    }
+    hex += kHexDigits[byte >> 4];
+    hex += kHexDigits[byte & 0xf];
+  }
+  out["type"] = kBlockMapType;
+  out["game_id"] = body.game_id;
+  out["block_count"] = body.blocks.size();
+  out["blocks"] = std::move(hex);
 }
 
 std::string dump(const json& message) {

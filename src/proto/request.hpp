@@ -56,9 +56,21 @@ struct AuthenticateRequest {
   bool operator==(const AuthenticateRequest&) const = default;
 };
 
+// Asks a peer that is still downloading a game which blocks of it it has
+// verified (and so serves already). `manifest` is the digest of the manifest
+// the asker downloads (peer/download/manifest_digest.hpp): block indices mean
+// the same on both sides only for the same manifest. Answered by a
+// BlockMapResponse, or NotFound when the peer is not downloading exactly that.
+struct GetBlockMapRequest {
+  std::string game_id;
+  Sha256Digest manifest{};
+
+  bool operator==(const GetBlockMapRequest&) const = default;
+};
+
 using RequestBody =
     std::variant<PingRequest, ListGamesRequest, GetGameRequest, GetGameFileDataRequest,
-                 GetGameFileChunkRequest, AuthenticateRequest>;
+                 GetGameFileChunkRequest, AuthenticateRequest, GetBlockMapRequest>;
 
 struct Request {
   // The codec does not compare this with kProtocolVersion, so that the server

@@ -54,6 +54,15 @@ struct AuthenticatedResponse {
   bool operator==(const AuthenticatedResponse&) const = default;
 };
 
+// The blocks a peer has verified of the game it is downloading: one flag per
+// block of the manifest's block plan, in plan order.
+struct BlockMapResponse {
+  std::string game_id;
+  std::vector<bool> blocks;
+
+  bool operator==(const BlockMapResponse&) const = default;
+};
+
 enum class ErrorCode {
   UnknownGame,
   InvalidRequest,
@@ -72,7 +81,7 @@ struct ErrorResponse {
 };
 
 using Response = std::variant<PongResponse, GamesResponse, GameFilesResponse, FileDataResponse,
-                              ErrorResponse, AuthenticatedResponse>;
+                              ErrorResponse, AuthenticatedResponse, BlockMapResponse>;
 
 // The name used on the wire, e.g. "unknown_game".
 constexpr std::string_view to_string(ErrorCode code) {

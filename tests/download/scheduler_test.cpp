@@ -29,6 +29,20 @@ std::vector<Assignment> for_peer(const std::vector<Assignment>& all, Scheduler::
   return mine;
 }
 
+std::vector<bool> map_of(std::size_t count, const std::set<std::size_t>& has) {
+  std::vector<bool> map(count, false);
+  for (const auto block : has)
+    map.at(block) = true;
+  return map;
+}
+
+std::set<std::size_t> blocks_in(const std::vector<Assignment>& assignments) {
+  std::set<std::size_t> blocks;
+  for (const auto& a : assignments)
+    blocks.insert(a.block);
+  return blocks;
+}
+
 TEST(BlockPlanTest, SplitsFilesIntoBlocksWithAShortLastOne) {
   std::vector<Block> blocks;
   append_file_blocks(3, 2 * kMiB + 5, kMiB, blocks);
@@ -273,6 +287,244 @@ TEST(SchedulerTest, EndGameDoesNotDuplicateOntoASlowerPeer) {
   // Peer 1 holds the last two blocks; peer 2 is slower: no duplicate for it.
   EXPECT_TRUE(scheduler.next_assignments(t0 + 1s).empty());
   EXPECT_EQ(scheduler.in_flight(2), 0u);
+}
+
+TEST(SchedulerSwarmTest, APartialPeerGetsOnlyItsBlocks) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 8;
+  Scheduler scheduler(blocks_of(10), limits);
+  scheduler.set_peer_blocks(1, map_of(10, {2, 5, 7}));
+  const auto batch = scheduler.next_assignments(t0);
+  EXPECT_EQ(blocks_in(batch), (std::set<std::size_t>{2, 5, 7}));
+  EXPECT_EQ(for_peer(batch, 1).size(), 3u);
+  for (const auto& a : batch)
+    scheduler.completed(a.block, 1, t0 + 1ms);
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 1ms).empty()) << "it has nothing else";
+  EXPECT_FALSE(scheduler.finished());
+}
+
+TEST(SchedulerSwarmTest, TheRarestBlockComesFirst) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 1;
+  Scheduler scheduler(blocks_of(10), limits);
+  // Block 3: two peers have it; block 4: only peer 1.
+  scheduler.set_peer_blocks(1, map_of(10, {3, 4}));
+  scheduler.set_peer_blocks(2, map_of(10, {3}));
+  EXPECT_EQ(scheduler.availability(3), 2u);
+  EXPECT_EQ(scheduler.availability(4), 1u);
+  const auto batch = scheduler.next_assignments(t0);
+  EXPECT_EQ(for_peer(batch, 1), (std::vector<Assignment>{{4, 1}}));
+  EXPECT_EQ(for_peer(batch, 2), (std::vector<Assignment>{{3, 2}}));
+}
+
+TEST(SchedulerSwarmTest, AFullPeerIsAskedFirstForWhatOnlyItHas) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 2;
+  Scheduler scheduler(blocks_of(6), limits);
+  scheduler.add_peer(1);
+  scheduler.set_peer_blocks(2, map_of(6, {0, 1, 2}));
+  EXPECT_EQ(scheduler.availability(0), 2u);
+  EXPECT_EQ(scheduler.availability(5), 1u);
+  const auto batch = scheduler.next_assignments(t0);
+  EXPECT_EQ(blocks_in(for_peer(batch, 1)), (std::set<std::size_t>{3, 4}))
+      << "a quarter into the run 3..5, which only peer 1 has";
+  EXPECT_EQ(blocks_in(for_peer(batch, 2)), (std::set<std::size_t>{0, 1}));
+}
+
+TEST(SchedulerSwarmTest, AWalkDoesNotTrailAnotherDownloader) {
+  // Peer 2 is another downloader that started at block 0 and fetches block 5
+  // from the seeder now: asking the seeder for block 5 too would waste it.
+  Scheduler::Limits limits;
+  limits.initial_slots = 1;
+  Scheduler scheduler(blocks_of(100), limits);
+  scheduler.add_peer(1);
+  scheduler.set_peer_blocks(2, map_of(100, {0, 1, 2, 3, 4}));
+  const auto first = for_peer(scheduler.next_assignments(t0), 1);
+  ASSERT_EQ(first.size(), 1u);
+  // A quarter into the run nobody else has (5..99), then on from there.
+  EXPECT_EQ(first[0].block, 5u + 95 / 4);
+  scheduler.completed(first[0].block, 1, t0 + 1ms);
+  const auto next = for_peer(scheduler.next_assignments(t0 + 1ms), 1);
+  EXPECT_EQ(next, (std::vector<Assignment>{{first[0].block + 1, 1}}));
+}
+
+TEST(SchedulerSwarmTest, AWalkReachingAnotherDownloadersBlocksRestartsElsewhere) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 1;
+  limits.max_copies = 1;
+  Scheduler scheduler(blocks_of(100), limits);
+  scheduler.add_peer(1);
+  scheduler.set_peer_blocks(2, map_of(100, {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}));
+  std::vector<std::size_t> order;
+  auto now = t0;
+  while (order.size() < 12) {
+    now += 1ms;
+    for (const auto& a : for_peer(scheduler.next_assignments(now), 1)) {
+      order.push_back(a.block);
+      scheduler.completed(a.block, 1, now);
+    }
+  }
+  // 0..9, then not block 20 (where peer 2 fetches next) but inside 20..99.
+  EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20 + 80 / 4, 41}));
+}
+
+TEST(SchedulerSwarmTest, FreshOrderStartsAtFirstBlockAndWraps) {
+  const auto order_from = [](std::size_t first_block) {
+    Scheduler::Limits limits;
+    limits.initial_slots = 1;
+    limits.max_copies = 1;
+    limits.first_block = first_block;
+    Scheduler scheduler(blocks_of(10), limits);
+    scheduler.add_peer(1);
+    std::vector<std::size_t> order;
+    auto now = t0;
+    while (!scheduler.finished() && order.size() < 20) {
+      for (const auto& a : scheduler.next_assignments(now)) {
+        order.push_back(a.block);
+        scheduler.completed(a.block, 1, now + 1ms);
+      }
+      now += 1ms;
+    }
+    return order;
+  };
+  EXPECT_EQ(order_from(0), (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(order_from(13), (std::vector<std::size_t>{3, 4, 5, 6, 7, 8, 9, 0, 1, 2}))
+      << "13 modulo 10 blocks";
+}
+
+TEST(SchedulerSwarmTest, AGrowingMapGivesThePeerItsNewBlocks) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 4;
+  Scheduler scheduler(blocks_of(6), limits);
+  scheduler.set_peer_blocks(1, map_of(6, {}));
+  EXPECT_TRUE(scheduler.next_assignments(t0).empty());
+  scheduler.set_peer_blocks(1, map_of(6, {0}));
+  EXPECT_EQ(scheduler.next_assignments(t0), (std::vector<Assignment>{{0, 1}}));
+  scheduler.set_peer_blocks(1, map_of(6, {0, 1, 2}));
+  EXPECT_EQ(blocks_in(scheduler.next_assignments(t0)), (std::set<std::size_t>{1, 2}));
+  EXPECT_EQ(scheduler.availability(2), 1u);
+  EXPECT_EQ(scheduler.availability(3), 0u);
+}
+
+TEST(SchedulerSwarmTest, APeerThatCompletesGetsEveryBlock) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 4;
+  Scheduler scheduler(blocks_of(4), limits);
+  scheduler.set_peer_blocks(1, map_of(4, {2}));
+  EXPECT_EQ(scheduler.next_assignments(t0), (std::vector<Assignment>{{2, 1}}));
+  scheduler.set_peer_complete(1);
+  EXPECT_EQ(scheduler.availability(0), 1u);
+  EXPECT_EQ(scheduler.availability(2), 1u);
+  EXPECT_EQ(blocks_in(scheduler.next_assignments(t0)), (std::set<std::size_t>{0, 1, 3}));
+}
+
+TEST(SchedulerSwarmTest, RemovingAPeerLowersAvailability) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 1;
+  Scheduler scheduler(blocks_of(4), limits);
+  scheduler.add_peer(1);
+  scheduler.set_peer_blocks(2, map_of(4, {0, 1}));
+  EXPECT_EQ(scheduler.availability(0), 2u);
+  EXPECT_EQ(scheduler.availability(2), 1u);
+  scheduler.remove_peer(2);
+  EXPECT_EQ(scheduler.availability(0), 1u);
+  EXPECT_EQ(scheduler.availability(2), 1u);
+  // Block 0 is no longer less rare than block 2: the fresh order decides.
+  EXPECT_EQ(scheduler.next_assignments(t0), (std::vector<Assignment>{{0, 1}}));
+  scheduler.remove_peer(1);
+  EXPECT_EQ(scheduler.availability(0), 0u);
+}
+
+TEST(SchedulerSwarmTest, ARetryGoesOnlyToAPeerThatHasTheBlock) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 1;
+  Scheduler scheduler(blocks_of(4), limits);
+  scheduler.add_peer(1);
+  scheduler.set_peer_blocks(2, map_of(4, {1}));
+  const auto first = scheduler.next_assignments(t0);
+  ASSERT_EQ(for_peer(first, 1), (std::vector<Assignment>{{0, 1}}));
+  ASSERT_EQ(for_peer(first, 2), (std::vector<Assignment>{{1, 2}}));
+  scheduler.failed(0, 1, "reset", t0);
+  scheduler.completed(1, 2, t0 + 1ms);
+  // Peer 1 backs off; peer 2 is free but does not have block 0.
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 1ms).empty());
+  const auto wakeup = scheduler.next_wakeup(t0 + 1ms);
+  ASSERT_TRUE(wakeup.has_value());
+  const auto retry = scheduler.next_assignments(*wakeup);
+  EXPECT_EQ(retry, (std::vector<Assignment>{{0, 1}})) << "the retry, before fresh blocks";
+}
+
+TEST(SchedulerSwarmTest, EndGameCopiesGoOnlyToPeersHavingTheBlock) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 2;
+  Scheduler scheduler(blocks_of(4), limits);
+  scheduler.add_peer(1);                            // slow, holds blocks 2 and 3
+  scheduler.set_peer_blocks(2, map_of(4, {0, 1}));  // fast
+  const auto first = scheduler.next_assignments(t0);
+  ASSERT_EQ(blocks_in(for_peer(first, 1)), (std::set<std::size_t>{2, 3}));
+  ASSERT_EQ(blocks_in(for_peer(first, 2)), (std::set<std::size_t>{0, 1}));
+  for (const auto& a : for_peer(first, 2))
+    scheduler.completed(a.block, 2, t0 + 20ms);
+  ASSERT_GT(scheduler.throughput(2), 0);
+  EXPECT_TRUE(scheduler.next_assignments(t0 + 20ms).empty()) << "peer 2 has neither 2 nor 3";
+  // The same peer with every block copies both.
+  scheduler.set_peer_complete(2);
+  const auto copies = scheduler.next_assignments(t0 + 20ms);
+  EXPECT_EQ(copies, (std::vector<Assignment>{{2, 2}, {3, 2}}));
+}
+
+TEST(SchedulerSwarmTest, PartialPeersWithNothingNeededAreNotUsable) {
+  Scheduler scheduler(blocks_of(3));
+  scheduler.mark_done(0);
+  scheduler.set_peer_blocks(1, map_of(3, {}));
+  scheduler.set_peer_blocks(2, map_of(3, {0}));
+  EXPECT_FALSE(scheduler.has_usable_peers()) << "block 0 is already here";
+  EXPECT_TRUE(scheduler.next_assignments(t0).empty());
+  scheduler.set_peer_blocks(2, map_of(3, {0, 2}));
+  EXPECT_TRUE(scheduler.has_usable_peers());
+  const auto batch = scheduler.next_assignments(t0);
+  ASSERT_EQ(batch, (std::vector<Assignment>{{2, 2}}));
+  // In flight still counts as needed; done does not.
+  EXPECT_TRUE(scheduler.has_usable_peers());
+  scheduler.completed(2, 2, t0 + 1ms);
+  EXPECT_FALSE(scheduler.has_usable_peers());
+  scheduler.add_peer(3);
+  EXPECT_TRUE(scheduler.has_usable_peers());
+  scheduler.remove_peer(3);
+  EXPECT_FALSE(scheduler.has_usable_peers());
+}
+
+TEST(SchedulerSwarmTest, AnEmptyMapGetsNothingWhileAFullPeerWorks) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 3;
+  Scheduler scheduler(blocks_of(8), limits);
+  scheduler.set_peer_blocks(1, map_of(8, {}));
+  scheduler.add_peer(2);
+  const auto batch = scheduler.next_assignments(t0);
+  EXPECT_EQ(batch.size(), 3u);
+  EXPECT_TRUE(for_peer(batch, 1).empty());
+  EXPECT_EQ(scheduler.in_flight(1), 0u);
+}
+
+TEST(SchedulerSwarmTest, AMapOfTheWrongSizeOrForADroppedPeerIsIgnored) {
+  Scheduler::Limits limits;
+  limits.initial_slots = 4;
+  Scheduler scheduler(blocks_of(8), limits);
+  scheduler.set_peer_blocks(1, std::vector<bool>(7, true));
+  EXPECT_FALSE(scheduler.has_usable_peers()) << "not added";
+  scheduler.add_peer(1);
+  scheduler.add_peer(2);
+  for (const auto& a : for_peer(scheduler.next_assignments(t0), 1))
+    scheduler.corrupt(a.block, 1, t0);
+  ASSERT_EQ(scheduler.slot_limit(1), 0u) << "dropped";
+  // The next bitmap poll must not bring it back.
+  scheduler.set_peer_blocks(1, std::vector<bool>(8, true));
+  scheduler.set_peer_complete(1);
+  EXPECT_EQ(scheduler.slot_limit(1), 0u);
+  EXPECT_EQ(scheduler.availability(0), 1u);
+  scheduler.add_peer(1);  // an explicit add takes it back
+  EXPECT_GT(scheduler.slot_limit(1), 0u);
+  EXPECT_EQ(scheduler.availability(0), 2u);
 }
 
 }  // namespace

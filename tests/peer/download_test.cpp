@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "peer/test_game.hpp"
 #include "peer/test_peer.hpp"
 #include "support/temp_dir.hpp"
 
@@ -16,35 +17,11 @@
 namespace lanspread::peer {
 namespace {
 namespace fs = std::filesystem;
+using test_game::expect_same_payload;
+using test_game::make_game;
+using test_game::write_random;
 
 constexpr auto kDownloadTimeout = 120s;
-
-void write_random(const fs::path& file, std::size_t size, unsigned seed) {
-  fs::create_directories(file.parent_path());
-  std::mt19937_64 random(seed);
-  std::vector<std::uint64_t> words((size + 7) / 8);
-  for (auto& word : words)
-    word = random();
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(size));
-}
-
-// The same game on every seeder: a big archive, a nested small file, an
-// empty file and the sentinel.
-void make_game(const fs::path& games, std::size_t big_size, const std::string& version = "2") {
-  const auto root = games / "cs16";
-  write_random(root / "cs16.part1.rar", big_size, 1);
-  write_random(root / "maps/de_dust2.bsp", 300 * 1024 + 17, 2);
-  test::write_file(root / "empty.txt", "");
-  test::write_file(root / "version.ini", version);
-}
-
-void expect_same_payload(const fs::path& a, const fs::path& b) {
-  for (const char* file : {"cs16.part1.rar", "maps/de_dust2.bsp", "empty.txt", "version.ini"}) {
-    ASSERT_TRUE(fs::exists(b / file)) << file;
-    EXPECT_TRUE(test::read_file(a / file) == test::read_file(b / file)) << file << " differs";
-  }
-}
 
 class DownloadTest : public ::testing::Test {
  protected:
@@ -179,6 +156,57 @@ TEST_F(DownloadTest, ACorruptSeederIsCaughtAndTheBlocksFetchedElsewhere) {
   expect_same_payload(seeded(), downloaded());
 }
 
+TEST_F(DownloadTest, ASeederWhoseFileChangesMidTransferIsCaughtAndTheOthersFinish) {
+  start(2, 32 * 1024 * 1024);
+  // 40 Mbit/s: the download takes about 7 s, long enough to change a file
+  // under it.
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  write_random(seeders_.back()->games() / "cs16/cs16.part1.rar", 32 * 1024 * 1024, 99);
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, TheOnlySeedersFileChangingMidTransferFailsClearly) {
+  start(1, 32 * 1024 * 1024);
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  write_random(seeded() / "cs16.part1.rar", 32 * 1024 * 1024, 99);
+  const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("do not verify"), std::string::npos) << failed->reason;
+  EXPECT_FALSE(fs::exists(downloaded() / "version.ini"));
+}
+
+TEST_F(DownloadTest, TheGameFolderRemovedMidDownloadFailsClearlyAndThePeerGoesOn) {
+  start(1, 32 * 1024 * 1024);
+  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  fs::remove_all(downloader_.games());
+  const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->reason.empty());
+  EXPECT_FALSE(fs::exists(downloader_.games()));
+  // Still serving and listening: another download after the folder is back.
+  fs::create_directories(downloader_.games());
+  downloader_.send(command::SetRateLimits{{}});
+  download();
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
 TEST_F(DownloadTest, EverySeederGoneFailsWithAReason) {
   start(2, 64 * 1024 * 1024);
   download();
@@ -244,6 +272,49 @@ TEST_F(DownloadTest, AVerySlowSeederDoesNotHoldTheTail) {
   EXPECT_LT(std::chrono::steady_clock::now() - begun, 8s)
       << "the download waited for a block from the slow seeder";
   expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
+  start(1, 16 * 1024 * 1024);
+  auto& seeder = *seeders_.front();
+  // 8 Mbit/s: the seeder alone brings 1 MB/s, shared by every downloader.
+  seeder.send(command::SetRateLimits{{.upload_mbit = 8}});
+  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 8; }));
+  download();
+  // The first downloader gets 6 MiB, so at least 5 whole 1 MiB blocks
+  // (one block is the 300 KiB map); the late one wants 4 MiB of them.
+  constexpr std::uint64_t kShare = 4 * 1024 * 1024;
+  const auto has_share = [](const event::DownloadGameFilesProgress& p) {
+    return p.bytes_done >= kShare;
+  };
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= kShare + 2 * 1024 * 1024; }));
+
+  TestPeer late(dir_ / "late");
+  late.start();
+  late.send(command::AddPeer{seeder.address()});
+  late.send(command::AddPeer{downloader_.address()});
+  for (std::size_t found = 0; found < 2; ++found)
+    ASSERT_TRUE(late.events.wait_for<event::PeerDiscovered>(kTimeout));
+  ASSERT_TRUE(late.events.wait_for<event::AggregatedLibraryChanged>(
+      kTimeout, [](const event::AggregatedLibraryChanged& view) {
+        const auto* game = find_game(view, "cs16");
+        return game != nullptr && game->peer_count == 1;  // the first downloader has no copy
+      }));
+  late.send(command::DownloadGameFiles{.game_id = "cs16", .install = false});
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
+  const auto begun = std::chrono::steady_clock::now();
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesProgress>(kTimeout, has_share));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begun;
+  EXPECT_LT(took.count(), 2.0) << "from the seeder alone, at 1 MB/s, " << kShare
+                               << " bytes take over 4 s";
+
+  seeder.send(command::SetRateLimits{{}});
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  ASSERT_TRUE(late.events.wait_for<event::DownloadGameFilesFinished>(kDownloadTimeout));
+  expect_same_payload(seeded(), downloaded());
+  expect_same_payload(seeded(), late.games() / "cs16");
 }
 
 TEST_F(DownloadTest, TheDownloadLimitHoldsAndIsRemembered) {

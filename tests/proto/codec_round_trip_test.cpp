@@ -76,6 +76,43 @@ TEST(ResponseRoundTrip, AuthenticatedWithAndWithoutAProof) {
   }
 }
 
+TEST(RequestRoundTrip, GetBlockMap) {
+  Sha256Digest manifest{};
+  manifest.fill(0x5c);
+  const Request request{.body = GetBlockMapRequest{.game_id = "cs16", .manifest = manifest}};
+  EXPECT_EQ(round_trip(request), request);
+}
+
+TEST(ResponseRoundTrip, BlockMapsOfEveryLength) {
+  for (std::size_t count : {0U, 1U, 7U, 8U, 9U, 1000U}) {
+    BlockMapResponse map{.game_id = "cs16", .blocks = std::vector<bool>(count)};
+    for (std::size_t i = 0; i < count; i += 3)
+      map.blocks[i] = true;
+    const Response response = map;
+    EXPECT_EQ(round_trip(response), response) << count << " blocks";
+  }
+  // Block 0 is the least significant bit of the first byte.
+  EXPECT_EQ(
+      encode(Response{BlockMapResponse{
+          .game_id = "q", .blocks = {true, false, false, true, false, false, false, false, true}}}),
+      R"({"block_count":9,"blocks":"0901","game_id":"q","type":"block_map"})");
+}
+
+TEST(ResponseDecoding, ABlockMapThatDoesNotFitItsCountIsRefused) {
+  for (const char* bad : {
+           R"({"type":"block_map","game_id":"q","block_count":9,"blocks":"09"})",
+           R"({"type":"block_map","game_id":"q","block_count":9,"blocks":"090100"})",
+           R"({"type":"block_map","game_id":"q","block_count":9,"blocks":"0903"})",
+           R"({"type":"block_map","game_id":"q","block_count":8,"blocks":"0G"})",
+           R"({"type":"block_map","game_id":"q","block_count":8,"blocks":"FF"})",
+           R"({"type":"block_map","game_id":"q","block_count":8,"blocks":255})",
+       }) {
+    const auto decoded = decode_response(bad);
+    ASSERT_FALSE(decoded) << bad;
+    EXPECT_NE(decoded.error().find("blocks"), std::string::npos) << decoded.error();
+  }
+}
+
 TEST(RequestDecoding, AMalformedProofIsRefusedByName) {
   const auto decoded =
       decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a","proof":"abc"})");

@@ -14,6 +14,7 @@
 #include "peer/library/library_index.hpp"
 #include "peer/library/scan.hpp"
 #include "peer/services/game_client.hpp"
+#include "peer/services/partial_games.hpp"
 #include "proto/codec.hpp"
 #include "support/temp_dir.hpp"
 #include "transport/endpoint.hpp"
@@ -105,11 +106,12 @@ class GameServerTest : public ::testing::Test {
   asio::io_context io_;
   asio::thread_pool disk_{1};
   BlockHashCache hashes_{state_.path()};
-  GameServer server_{catalog_,
-                     [this] {
-                       return GameServer::Library{games(), announced_};
-                     },
-                     disk_, &hashes_};
+  PartialGames partial_;
+  GameServer server_{catalog_, [this] {
+                       return GameServer::Library{games(), announced_}; },
+                     disk_,    &hashes_,
+                     nullptr,  std::nullopt,
+                     &partial_};
   transport::Endpoint server_endpoint_{
       io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
       [this](transport::Connection c, transport::Stream s) {
@@ -177,6 +179,43 @@ TEST_F(GameServerTest, RefusesGamesItMustNotServe) {
   EXPECT_EQ(refusal(make(proto::GetGameRequest{"quake3"})).code, proto::ErrorCode::NotFound);
   EXPECT_EQ(refusal(make(proto::GetGameFileDataRequest{"quake3", "q3.pk3"})).code,
             proto::ErrorCode::NotFound);
+}
+
+TEST_F(GameServerTest, AGameStillDownloadingIsSharedOnlyWhereItsBlocksAreVerified) {
+  // quake3 has no version.ini: this peer is downloading it.
+  const std::string payload = "no sentinel: not downloaded";
+  const auto chunk = [](std::uint64_t offset, std::uint64_t length) {
+    return make(proto::GetGameFileChunkRequest{"quake3", "q3.pk3", offset, length});
+  };
+  proto::Sha256Digest manifest{};
+  manifest.fill(3);
+  const auto map_request = make(proto::GetBlockMapRequest{"quake3", manifest});
+  EXPECT_EQ(refusal(map_request).code, proto::ErrorCode::NotFound);
+  EXPECT_EQ(refusal(chunk(0, 8)).code, proto::ErrorCode::NotFound);
+
+  // Four 8-byte blocks, the first and the third verified.
+  partial_.publish("quake3", manifest,
+                   {{.relative_path = "q3.pk3", .size = payload.size(), .block_size = 8}},
+                   {true, false, true, false});
+  const auto map = std::get<proto::BlockMapResponse>(ask(map_request));
+  EXPECT_EQ(map.game_id, "quake3");
+  EXPECT_EQ(map.blocks, (std::vector<bool>{true, false, true, false}));
+  proto::Sha256Digest another{};
+  EXPECT_EQ(refusal(make(proto::GetBlockMapRequest{"quake3", another})).code,
+            proto::ErrorCode::NotFound);
+  EXPECT_EQ(fetch(chunk(0, 8)), payload.substr(0, 8));
+  EXPECT_EQ(fetch(chunk(17, 5)), payload.substr(17, 5));
+  EXPECT_EQ(refusal(chunk(4, 8)).code, proto::ErrorCode::NotFound) << "block 1 is not verified";
+  EXPECT_EQ(refusal(chunk(24, 3)).code, proto::ErrorCode::NotFound);
+  EXPECT_EQ(refusal(make(proto::GetGameRequest{"quake3"})).code, proto::ErrorCode::NotFound);
+  EXPECT_EQ(refusal(make(proto::GetGameFileDataRequest{"quake3", "q3.pk3"})).code,
+            proto::ErrorCode::NotFound);
+
+  partial_.mark_verified("quake3", 1);
+  EXPECT_EQ(fetch(chunk(4, 8)), payload.substr(4, 8));
+  partial_.withdraw("quake3");
+  EXPECT_EQ(refusal(chunk(0, 8)).code, proto::ErrorCode::NotFound);
+  EXPECT_EQ(refusal(map_request).code, proto::ErrorCode::NotFound);
 }
 
 TEST_F(GameServerTest, RefusesPathsOutsideTheServedPayload) {

@@ -8,15 +8,19 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
+#include <random>
+#include <set>
 
 #include "peer/download/block_hash.hpp"
 #include "peer/download/block_plan.hpp"
+#include "peer/download/manifest_digest.hpp"
 #include "peer/download/resume_scan.hpp"
 #include "peer/download/scheduler.hpp"
 #include "peer/download/sentinel_transaction.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/services/game_client.hpp"
 #include "peer/services/on_pool.hpp"
+#include "peer/services/partial_games.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "proto/codec.hpp"
 #include "transport/wakeup.hpp"
@@ -27,6 +31,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
+// How often other peers are asked for their block maps: new blocks reach the
+// swarm within a second, at a request per peer per second.
+constexpr auto kSwarmPollInterval = std::chrono::seconds(1);
 // version.ini is a few bytes; anything bigger is a lying peer.
 constexpr std::uint64_t kMaxSentinelBytes = 64 * 1024;
 
@@ -60,7 +67,8 @@ struct DownloadJob::State {
         connection_for(std::move(connections)),
         reports(std::move(job_reports)),
         wakeup(io_context.get_executor()),
-        ticker(io_context) {}
+        ticker(io_context),
+        swarm_timer(io_context) {}
 
   asio::io_context& io;
   asio::thread_pool& disk;
@@ -70,8 +78,10 @@ struct DownloadJob::State {
   Reports reports;
   transport::Wakeup wakeup;
   asio::steady_timer ticker;
+  asio::steady_timer swarm_timer;
 
   BlockPlan plan;
+  proto::Sha256Digest digest{};  // of setup.manifest, names it to other downloaders
   std::shared_ptr<SentinelTransaction> transaction;
   std::optional<Scheduler> scheduler;
   std::map<std::uint64_t, std::shared_ptr<Transfer>> transfers;
@@ -82,6 +92,8 @@ struct DownloadJob::State {
   std::optional<std::string> local_failure;
   // Since when no source could be asked for a block.
   std::optional<Clock::time_point> sourceless_since;
+  // The latest thing a source did wrong, for the reason when none is left.
+  std::string last_source_problem;
 
   Clock::time_point last_progress_at{};
   std::uint64_t last_progress_bytes = 0;
@@ -94,7 +106,32 @@ struct DownloadJob::State {
     }
     return std::nullopt;
   }
-  std::vector<bool> source_live;  // by scheduler id
+  std::vector<bool> source_live;     // by scheduler id
+  std::vector<bool> source_partial;  // still downloading: has only some blocks
+  std::set<std::string> asking;      // peers with a block map request in flight
+
+  void add_source(const std::string& peer_id, bool partial) {
+    setup.sources.push_back(peer_id);
+    source_live.push_back(true);
+    source_partial.push_back(partial);
+  }
+
+  void drop_source(Scheduler::PeerId index) {
+    source_live[index] = false;
+    scheduler->remove_peer(index);
+    for (auto& [id, transfer] : transfers) {
+      if (transfer->peer == index)
+        transfer->abandon();
+    }
+    wakeup.notify();
+  }
+
+  // Stops sharing this download's blocks: the payload is about to be
+  // committed, swept or discarded.
+  void withdraw() {
+    if (setup.partial != nullptr)
+      setup.partial->withdraw(setup.game_id);
+  }
 
   void abandon_all() {
     for (auto& [id, transfer] : transfers)
@@ -103,7 +140,9 @@ struct DownloadJob::State {
 
   void end(JobOutcome outcome) {
     ended = true;
+    withdraw();
     ticker.cancel();
+    swarm_timer.cancel();
     reports.ended(outcome);
   }
 
@@ -210,6 +249,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   if (!failure.empty()) {
     spdlog::debug("{}: block {}@{} from {} failed: {}", state->setup.game_id, file.relative_path,
                   block.offset, short_id(peer_id), failure);
+    state->last_source_problem = "peer " + short_id(peer_id) + ": " + failure;
     scheduler.failed(me->block, me->peer, failure, Clock::now());
     finish();
     co_return;
@@ -231,11 +271,16 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   if (stored == Stored::Corrupt) {
     spdlog::warn("{}: peer {} sent a corrupt block of {} at {}; fetching it elsewhere",
                  state->setup.game_id, short_id(peer_id), file.relative_path, block.offset);
+    state->last_source_problem = "peer " + short_id(peer_id) +
+                                 " sent blocks that do not verify (its copy no longer matches "
+                                 "the manifest)";
     scheduler.corrupt(me->block, me->peer, Clock::now());
   } else if (stored == Stored::WriteFailed) {
     if (!state->local_failure)
       state->local_failure = "cannot write " + file.relative_path + ": " + write_error;
   } else if (!me->abandoned) {
+    if (state->setup.partial != nullptr)
+      state->setup.partial->mark_verified(state->setup.game_id, me->block);
     for (const auto& loser : scheduler.completed(me->block, me->peer, Clock::now())) {
       for (auto& [other_id, other] : state->transfers) {
         if (other->block == loser.block && other->peer == loser.peer)
@@ -255,7 +300,11 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
     failure = "the manifest has no usable version.ini";
     co_return std::nullopt;
   }
-  const auto sources = state->setup.sources;  // may grow while we wait
+  std::vector<std::string> sources;  // a copy: sources may grow while we wait
+  for (std::size_t i = 0; i < state->setup.sources.size(); ++i) {
+    if (!state->source_partial[i])  // a peer still downloading has no version.ini
+      sources.push_back(state->setup.sources[i]);
+  }
   for (const auto& peer_id : sources) {
     auto connection = state->connection_for(peer_id);
     if (!connection)
@@ -288,7 +337,9 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
 }
 
 asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
-  // Transfers still running would write into what is being settled.
+  // Transfers still running would write into what is being settled, and
+  // peers must not be served what is being swept.
+  state->withdraw();
   state->abandon_all();
   while (!state->transfers.empty())
     co_await state->wakeup.wait();
@@ -307,6 +358,81 @@ asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
     co_await on_pool(state->disk, sweep);
   }
   state->end(outcome);
+}
+
+// One peer's answer to "which blocks of this manifest have you verified?".
+asio::awaitable<void> ask_block_map(std::shared_ptr<State> state, std::string peer_id) {
+  std::optional<std::vector<bool>> blocks;
+  bool refused = false;
+  if (auto connection = state->connection_for(peer_id)) {
+    try {
+      const proto::Request request{.body = proto::GetBlockMapRequest{
+                                       .game_id = state->setup.game_id, .manifest = state->digest}};
+      auto reply = co_await send_request(*connection, request);
+      if (auto* map = std::get_if<proto::BlockMapResponse>(&reply.response))
+        blocks = std::move(map->blocks);
+      else
+        refused = true;
+    } catch (const std::exception& e) {
+      // Lost peers are reported by discovery; a failed poll alone proves nothing.
+      spdlog::debug("{}: no block map from {}: {}", state->setup.game_id, short_id(peer_id),
+                    e.what());
+    }
+  }
+  state->asking.erase(peer_id);
+  if (state->ended || state->cancelled)
+    co_return;
+  const auto index = state->live_index(peer_id);
+  if (index && !state->source_partial[*index])
+    co_return;  // it has everything by now
+  if (blocks && blocks->size() == state->plan.blocks.size()) {
+    if (!index) {
+      state->add_source(peer_id, true);
+      const auto added = static_cast<Scheduler::PeerId>(state->setup.sources.size() - 1);
+      state->scheduler->set_peer_blocks(added, *blocks);
+      spdlog::info("{}: peer {} shares the blocks it has downloaded so far ({} of {})",
+                   state->setup.game_id, short_id(peer_id), std::ranges::count(*blocks, true),
+                   blocks->size());
+    } else {
+      state->scheduler->set_peer_blocks(*index, *blocks);
+    }
+    state->wakeup.notify();
+  } else if (refused && index) {
+    // Its download ended: finished peers come back as full sources.
+    state->drop_source(*index);
+  }
+}
+
+// Swarm: asks the other peers for their block maps while the download runs.
+asio::awaitable<void> watch_swarm(std::shared_ptr<State> state) {
+  while (!state->ended && !state->cancelled) {
+    for (const auto& peer_id : state->setup.other_peers()) {
+      const auto index = state->live_index(peer_id);
+      if ((index && !state->source_partial[*index]) || !state->asking.insert(peer_id).second)
+        continue;
+      asio::co_spawn(state->io, ask_block_map(state, peer_id), asio::detached);
+    }
+    state->swarm_timer.expires_after(kSwarmPollInterval);
+    std::error_code ignored;
+    co_await state->swarm_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+// Which blocks of the plan belong to which file, for the server to map a
+// requested range to blocks.
+std::vector<PartialGames::File> shared_files(const State& state) {
+  std::vector<PartialGames::File> files;
+  const auto& blocks = state.plan.blocks;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (i > 0 && blocks[i - 1].file_index == blocks[i].file_index)
+      continue;
+    const auto& file = state.setup.manifest.at(blocks[i].file_index);
+    files.push_back({.relative_path = file.relative_path,
+                     .size = file.size,
+                     .block_size = file.block_size,
+                     .first_block = i});
+  }
+  return files;
 }
 
 asio::awaitable<void> run(std::shared_ptr<State> state) {
@@ -336,7 +462,15 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   state->plan = std::move(prepared.plan);
   state->transaction =
       std::make_shared<SentinelTransaction>(std::move(*prepared.begun.transaction));
-  state->scheduler.emplace(state->plan.blocks);
+  // Downloaders of one seeder start at different blocks, so they have
+  // different blocks to trade early on.
+  Scheduler::Limits limits;
+  if (!state->plan.blocks.empty()) {
+    std::random_device random;
+    limits.first_block =
+        std::uniform_int_distribution<std::size_t>(0, state->plan.blocks.size() - 1)(random);
+  }
+  state->scheduler.emplace(state->plan.blocks, limits);
   std::size_t resumed = 0;
   for (std::size_t i = 0; i < prepared.verified.size(); ++i) {
     if (prepared.verified[i]) {
@@ -345,14 +479,22 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
     }
   }
   state->source_live.assign(state->setup.sources.size(), true);
+  state->source_partial.assign(state->setup.sources.size(), false);
   for (std::size_t i = 0; i < state->setup.sources.size(); ++i)
     state->scheduler->add_peer(static_cast<Scheduler::PeerId>(i));
+  state->digest = manifest_digest(state->setup.manifest);
+  if (state->setup.partial != nullptr) {
+    state->setup.partial->publish(state->setup.game_id, state->digest, shared_files(*state),
+                                  prepared.verified);
+  }
   spdlog::info("{}: downloading {} blocks from {} peer(s); {} already on disk",
                state->setup.game_id, state->plan.blocks.size() - resumed,
                state->setup.sources.size(), resumed);
   state->reports.begun();
   state->report_progress(true);
   asio::co_spawn(state->io, tick(state), asio::detached);
+  if (state->setup.other_peers)
+    asio::co_spawn(state->io, watch_swarm(state), asio::detached);
 
   auto& scheduler = *state->scheduler;
   for (;;) {
@@ -386,8 +528,10 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
       if (!state->sourceless_since)
         state->sourceless_since = now;
       if (now - *state->sourceless_since >= state->setup.source_grace) {
-        JobOutcome outcome{JobOutcome::Kind::Failed,
-                           "every peer that had the game is gone or failing"};
+        std::string reason = "every peer that had the game is gone or failing";
+        if (!state->last_source_problem.empty())
+          reason += " (last problem: " + state->last_source_problem + ")";
+        JobOutcome outcome{JobOutcome::Kind::Failed, std::move(reason)};
         co_await settle(state, std::move(outcome));
         co_return;
       }
@@ -438,23 +582,24 @@ std::shared_ptr<DownloadJob> DownloadJob::start(asio::io_context& io, asio::thre
 void DownloadJob::source_lost(const std::string& peer_id) {
   if (!state_->scheduler || state_->ended)
     return;
-  if (const auto index = state_->live_index(peer_id)) {
-    state_->source_live[*index] = false;
-    state_->scheduler->remove_peer(*index);
-    for (auto& [id, transfer] : state_->transfers) {
-      if (transfer->peer == *index)
-        transfer->abandon();
-    }
-    state_->wakeup.notify();
-  }
+  if (const auto index = state_->live_index(peer_id))
+    state_->drop_source(*index);
 }
 
 void DownloadJob::source_found(const std::string& peer_id) {
-  if (!state_->scheduler || state_->ended || state_->cancelled || state_->live_index(peer_id))
+  if (!state_->scheduler || state_->ended || state_->cancelled)
     return;
+  if (const auto index = state_->live_index(peer_id)) {
+    if (state_->source_partial[*index]) {
+      state_->source_partial[*index] = false;
+      state_->scheduler->set_peer_complete(*index);
+      spdlog::info("{}: peer {} now has the whole game", state_->setup.game_id, short_id(peer_id));
+      state_->wakeup.notify();
+    }
+    return;
+  }
   const auto index = static_cast<Scheduler::PeerId>(state_->setup.sources.size());
-  state_->setup.sources.push_back(peer_id);
-  state_->source_live.push_back(true);
+  state_->add_source(peer_id, false);
   state_->scheduler->add_peer(index);
   spdlog::info("{}: peer {} joins the download", state_->setup.game_id, short_id(peer_id));
   state_->wakeup.notify();

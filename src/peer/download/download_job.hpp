@@ -15,8 +15,9 @@
 #include "transport/connection.hpp"
 
 namespace lanspread::peer {
+class PartialGames;
 class RateLimiter;
-}
+}  // namespace lanspread::peer
 
 namespace lanspread::peer::download {
 
@@ -41,6 +42,11 @@ struct JobOutcome {
 // committed through the transaction. Which block goes to which peer is the
 // Scheduler's decision. Runs on `io`; hashing and writing run on `blocks`,
 // the transaction's steps on `disk`.
+//
+// Swarm: while it runs, the verified blocks are shared (PartialGames), and
+// the other connected peers are asked about once a second which blocks of
+// this exact manifest they have; one still downloading it becomes a partial
+// source, given only the blocks its latest map shows.
 class DownloadJob {
  public:
   // The live connection to a peer, or nothing once it is gone.
@@ -61,6 +67,11 @@ class DownloadJob {
     // How long the download waits for a source to come back (or a new one
     // to appear) once none is left, before it fails.
     std::chrono::milliseconds source_grace = std::chrono::seconds(10);
+    // Swarm: where the verified blocks are published for the server, and
+    // who else to ask for block maps (the connected peers). Either may be
+    // left empty to download without swarming.
+    PartialGames* partial = nullptr;
+    std::function<std::vector<std::string>()> other_peers;
   };
 
   static std::shared_ptr<DownloadJob> start(asio::io_context& io, asio::thread_pool& disk,
@@ -70,8 +81,8 @@ class DownloadJob {
   // A source left the network: its blocks go to the others.
   void source_lost(const std::string& peer_id);
   // Another peer turned out to have exactly this manifest: it shares the
-  // work from now on (a peer found after the download started, or one that
-  // came back).
+  // work from now on (a peer found after the download started, one that
+  // came back, or a partial source that finished).
   void source_found(const std::string& peer_id);
   // Stops the transfer; the job discards the payload it owned and ends
   // Cancelled (never Failed).

@@ -21,22 +21,56 @@ Scheduler::Duration from_seconds(double value) {
 Scheduler::Scheduler(std::vector<Block> blocks) : Scheduler(std::move(blocks), Limits{}) {}
 
 Scheduler::Scheduler(std::vector<Block> blocks, Limits limits)
-    : blocks_(std::move(blocks)), limits_(limits), states_(blocks_.size()) {
+    : blocks_(std::move(blocks)),
+      limits_(limits),
+      states_(blocks_.size()),
+      pending_blocks_(blocks_.size()),
+      fresh_blocks_(blocks_.size()),
+      partial_holders_(blocks_.size(), 0) {
   for (const auto& block : blocks_)
     total_bytes_ += block.length;
+  if (!blocks_.empty())
+    limits_.first_block %= blocks_.size();
 }
 
 void Scheduler::mark_done(BlockIndex block) {
   auto& state = states_.at(block);
   if (state.state != State::Pending)
     return;
+  leave_pending(block);
+  fresh_blocks_ -= state.taken ? 0 : 1;
   state.state = State::Done;
+  became_done(block);
   ++done_blocks_;
   verified_bytes_ += blocks_[block].length;
 }
 
 void Scheduler::add_peer(PeerId peer) {
-  peers_.try_emplace(peer);
+  dropped_.erase(peer);
+  const auto [it, added] = peers_.try_emplace(peer);
+  if (added)
+    ++complete_peers_;
+  else
+    make_complete(it->second);
+}
+
+void Scheduler::set_peer_blocks(PeerId peer, const std::vector<bool>& has) {
+  if (has.size() != blocks_.size() || dropped_.contains(peer))
+    return;
+  const auto [it, added] = peers_.try_emplace(peer);
+  if (added)
+    ++complete_peers_;
+  make_partial(it->second, has);
+}
+
+void Scheduler::set_peer_complete(PeerId peer) {
+  if (dropped_.contains(peer))
+    return;
+  const auto [it, added] = peers_.try_emplace(peer);
+  if (added)
+    ++complete_peers_;
+  else
+    make_complete(it->second);
 }
 
 void Scheduler::remove_peer(PeerId peer) {
@@ -51,6 +85,13 @@ void Scheduler::remove_peer(PeerId peer) {
   for (const auto block : held) {
     if (drop_copy(block, peer, {}))
       return_to_pool(block);
+  }
+  auto& state = peers_.at(peer);
+  if (state.complete) {
+    --complete_peers_;
+  } else {
+    for (BlockIndex block = 0; block < blocks_.size(); ++block)
+      partial_holders_[block] -= state.has[block] ? 1 : 0;
   }
   peers_.erase(peer);
 }
@@ -104,6 +145,7 @@ std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId
     drop_copy(block, c.peer, now);
   drop_copy(block, peer, now);
   state.state = State::Done;
+  became_done(block);
   in_flight_.erase(block);
   ++done_blocks_;
   verified_bytes_ += blocks_[block].length;
@@ -137,12 +179,20 @@ void Scheduler::corrupt(BlockIndex block, PeerId peer, TimePoint now) {
     return_to_pool(block);
   record_failure(block, peer, "sent data that does not match the block hash", now);
   auto& state_of_peer = peers_.at(peer);
-  if (++state_of_peer.corrupt_blocks >= limits_.max_corrupt_per_peer)
+  if (++state_of_peer.corrupt_blocks >= limits_.max_corrupt_per_peer) {
     remove_peer(peer);
+    dropped_.insert(peer);
+  }
 }
 
 bool Scheduler::has_usable_peers() const {
-  return !peers_.empty();
+  return std::any_of(peers_.begin(), peers_.end(), [](const auto& entry) {
+    return entry.second.complete || entry.second.unfinished_held > 0;
+  });
+}
+
+std::size_t Scheduler::availability(BlockIndex block) const {
+  return complete_peers_ + partial_holders_.at(block);
 }
 
 std::optional<Scheduler::TimePoint> Scheduler::next_wakeup(TimePoint now) const {
@@ -182,12 +232,19 @@ std::size_t Scheduler::slot_limit(PeerId peer) const {
 }
 
 std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
+  const auto& state = peers_.at(peer);
+  if (!state.complete && state.pending_held == 0)
+    return std::nullopt;
   // Retries first, each on a peer that has not failed it, unless no other
-  // peer is left to try it.
+  // peer having it is left to try it.
   for (auto it = retry_.begin(); it != retry_.end();) {
     const auto block = *it;
     if (states_[block].state != State::Pending) {
       it = retry_.erase(it);
+      continue;
+    }
+    if (!holds(state, block)) {
+      ++it;
       continue;
     }
     const auto record = failures_.find(block);
@@ -198,31 +255,159 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
       return std::find(failed_on.begin(), failed_on.end(), candidate) != failed_on.end();
     };
     const bool failed_here = failed_by(peer);
-    const bool someone_else = std::any_of(
-        peers_.begin(), peers_.end(), [&](const auto& entry) { return !failed_by(entry.first); });
+    const bool someone_else = std::any_of(peers_.begin(), peers_.end(), [&](const auto& entry) {
+      return holds(entry.second, block) && !failed_by(entry.first);
+    });
     if (!failed_here || !someone_else) {
       retry_.erase(it);
       return block;
     }
     ++it;
   }
-  while (next_fresh_ < blocks_.size()) {
-    const auto block = next_fresh_++;
-    if (states_[block].state == State::Pending)
-      return block;
+  return take_fresh(state);
+}
+
+std::optional<Scheduler::BlockIndex> Scheduler::take_fresh(const Peer& peer) {
+  if (fresh_blocks_ == 0)
+    return std::nullopt;
+  const auto count = blocks_.size();
+  // Rarest first, ties in fresh order from the walk. Nothing is rarer than a
+  // block no partial peer has, or, for a partial peer, than one only it has:
+  // the scan stops there. With only full peers that is the next fresh block.
+  const std::uint32_t rarest_possible = peer.complete ? 0 : 1;
+  std::optional<std::size_t> chosen;
+  bool passed_held = false;  // fresh blocks another peer has came first
+  for (std::size_t step = 0; step < count; ++step) {
+    const auto position = walk_ + step < count ? walk_ + step : walk_ + step - count;
+    const auto block = fresh_at(position);
+    if (!is_fresh(block) || !holds(peer, block))
+      continue;
+    const auto holders = partial_holders_[block];
+    if (!chosen || holders < partial_holders_[fresh_at(*chosen)]) {
+      passed_held = passed_held || chosen.has_value();
+      chosen = position;
+      if (holders <= rarest_possible)
+        break;
+    }
   }
-  return std::nullopt;
+  if (!chosen)
+    return std::nullopt;
+  if (peer.complete && partial_holders_[fresh_at(*chosen)] == 0) {
+    // A walk right behind blocks another peer has trails the downloader
+    // that fetched them, asking the same full peer for the same blocks (its
+    // own blocks reach the others a map poll later): it restarts inside the
+    // longest run nobody else has, at a point of its own so that downloaders
+    // restarting together land apart.
+    const auto behind = fresh_at(*chosen > 0 ? *chosen - 1 : count - 1);
+    if (passed_held || partial_holders_[behind] > 0)
+      chosen = restart_point();
+  }
+  if (peer.complete)
+    walk_ = *chosen + 1 < count ? *chosen + 1 : 0;
+  return fresh_at(*chosen);
+}
+
+std::size_t Scheduler::restart_point() {
+  std::size_t best_start = 0;
+  std::size_t best_length = 0;
+  std::size_t run_start = 0;
+  for (std::size_t position = 0; position <= blocks_.size(); ++position) {
+    const bool unshared = position < blocks_.size() && is_fresh(fresh_at(position)) &&
+                          partial_holders_[fresh_at(position)] == 0;
+    if (unshared)
+      continue;
+    if (position - run_start > best_length) {
+      best_start = run_start;
+      best_length = position - run_start;
+    }
+    run_start = position + 1;
+  }
+  // Between a quarter and three quarters into the run: the run's own walker
+  // keeps a share. The fraction moves by the golden ratio on every restart
+  // from one that depends on first_block, so each download has its own.
+  constexpr double kGoldenFraction = 0.6180339887498949;
+  const double seed = static_cast<double>(limits_.first_block) /
+                          static_cast<double>(std::max<std::size_t>(blocks_.size(), 1)) +
+                      kGoldenFraction * static_cast<double>(restarts_++);
+  const double fraction = 0.25 + 0.5 * (seed - std::floor(seed));
+  return best_start + static_cast<std::size_t>(fraction * static_cast<double>(best_length));
+}
+
+bool Scheduler::is_fresh(BlockIndex block) const {
+  return states_[block].state == State::Pending && !states_[block].taken;
+}
+
+Scheduler::BlockIndex Scheduler::fresh_at(std::size_t position) const {
+  const auto block = limits_.first_block + position;
+  return block < blocks_.size() ? block : block - blocks_.size();
+}
+
+void Scheduler::make_partial(Peer& peer, const std::vector<bool>& has) {
+  if (peer.complete) {
+    peer.complete = false;
+    --complete_peers_;
+    peer.has.assign(blocks_.size(), false);
+    peer.pending_held = 0;
+    peer.unfinished_held = 0;
+  }
+  for (BlockIndex block = 0; block < blocks_.size(); ++block) {
+    if (has[block] == peer.has[block])
+      continue;
+    const bool gained = has[block];
+    const auto change = [&](auto& count) { count = gained ? count + 1 : count - 1; };
+    change(partial_holders_[block]);
+    if (states_[block].state == State::Pending)
+      change(peer.pending_held);
+    if (states_[block].state != State::Done)
+      change(peer.unfinished_held);
+  }
+  peer.has = has;
+}
+
+void Scheduler::make_complete(Peer& peer) {
+  if (peer.complete)
+    return;
+  for (BlockIndex block = 0; block < blocks_.size(); ++block)
+    partial_holders_[block] -= peer.has[block] ? 1 : 0;
+  peer.has.clear();
+  peer.complete = true;
+  peer.pending_held = 0;
+  peer.unfinished_held = 0;
+  ++complete_peers_;
+}
+
+void Scheduler::leave_pending(BlockIndex block) {
+  --pending_blocks_;
+  if (complete_peers_ == peers_.size())
+    return;
+  for (auto& [id, peer] : peers_)
+    peer.pending_held -= !peer.complete && peer.has[block] ? 1 : 0;
+}
+
+void Scheduler::enter_pending(BlockIndex block) {
+  ++pending_blocks_;
+  if (complete_peers_ == peers_.size())
+    return;
+  for (auto& [id, peer] : peers_)
+    peer.pending_held += !peer.complete && peer.has[block] ? 1 : 0;
+}
+
+void Scheduler::became_done(BlockIndex block) {
+  if (complete_peers_ == peers_.size())
+    return;
+  for (auto& [id, peer] : peers_)
+    peer.unfinished_held -= !peer.complete && peer.has[block] ? 1 : 0;
 }
 
 std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, const Peer& state,
                                                                TimePoint now) const {
-  if (!retry_.empty() || next_fresh_ < blocks_.size() || !state.measured || state.rate <= 0)
+  if (pending_blocks_ > 0 || !state.measured || state.rate <= 0)
     return std::nullopt;
   std::optional<BlockIndex> chosen;
   TimePoint latest{};
   for (const auto block : in_flight_) {
     const auto& block_state = states_[block];
-    if (block_state.copies.size() >= limits_.max_copies)
+    if (block_state.copies.size() >= limits_.max_copies || !holds(state, block))
       continue;
     const auto& copies = block_state.copies;
     if (std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
@@ -258,7 +443,11 @@ Scheduler::TimePoint Scheduler::expected_finish(const Copy& copy, std::uint32_t 
 
 void Scheduler::start_copy(BlockIndex block, PeerId peer, TimePoint now) {
   auto& state = states_[block];
+  if (state.state == State::Pending)
+    leave_pending(block);
   state.state = State::InFlight;
+  fresh_blocks_ -= state.taken ? 0 : 1;
+  state.taken = true;
   state.copies.push_back({peer, now});
   in_flight_.insert(block);
   auto& peer_state = peers_.at(peer);
@@ -287,6 +476,7 @@ bool Scheduler::drop_copy(BlockIndex block, PeerId peer, TimePoint now) {
 
 void Scheduler::return_to_pool(BlockIndex block) {
   states_[block].state = State::Pending;
+  enter_pending(block);
   in_flight_.erase(block);
   retry_.push_back(block);
 }

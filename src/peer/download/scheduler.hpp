@@ -34,6 +34,21 @@ namespace lanspread::peer::download {
 // - End game: once no block is left unassigned, a peer with a free slot
 //   duplicates the in-flight block expected to finish last, if it would
 //   finish it sooner; when one copy completes, the others are cancelled.
+// - Swarm: a peer still downloading the game has only some blocks
+//   (`set_peer_blocks`) and is given only those, retries and end-game copies
+//   included. A block's availability is how many live peers have it. A peer
+//   gets retries first (ones it has), then the rarest pending block it has,
+//   ties in fresh order: full peers walk it from `first_block`, wrapping, so
+//   downloaders of one seeder start on different blocks and trade them. A
+//   walk that reaches blocks another downloader has (or would trail it,
+//   asking the seeder for what that downloader fetches now, invisible until
+//   its next map) restarts inside the longest run of blocks no partial peer
+//   has, a quarter to three quarters in (a fraction of its own per download).
+//   With only full peers the order is exactly the fresh order and a pick is
+//   O(1) amortised; with partial peers a pick may scan the pending blocks,
+//   except for a peer that has none of them (a count per peer), skipped at
+//   once. has_usable_peers() is false when the peers left have none of the
+//   blocks still needed.
 class Scheduler {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -53,6 +68,10 @@ class Scheduler {
     std::size_t max_attempts = 5;  // failed or corrupt outcomes per block
     std::size_t max_corrupt_per_peer = 3;
     std::size_t max_copies = 2;  // of one block in flight during the end game
+    // Where the fresh-block order starts (a block index, taken modulo the
+    // block count). Downloaders pass a random one, so several downloaders of
+    // one seeder ask it for different blocks first and then trade them.
+    std::size_t first_block = 0;
   };
 
   struct Assignment {
@@ -72,7 +91,16 @@ class Scheduler {
   // Blocks already on disk and verified (resume): they count as done.
   void mark_done(BlockIndex block);
 
+  // A peer that has every block (also one dropped for corrupt blocks: an
+  // explicit add takes it back).
   void add_peer(PeerId peer);
+  // A peer that has only some blocks (it is still downloading the game): it is
+  // given only blocks `has` marks (has.size() == block count; a size mismatch
+  // is ignored). Called again whenever a newer map arrives; an unknown peer is
+  // added with it, except one dropped for sending corrupt blocks.
+  void set_peer_blocks(PeerId peer, const std::vector<bool>& has);
+  // The peer now has every block (it finished its own download).
+  void set_peer_complete(PeerId peer);
   // The peer is gone (lost, disconnected): its in-flight blocks return to
   // the pool and it gets nothing more. Outcomes it still reports are ignored.
   void remove_peer(PeerId peer);
@@ -93,8 +121,11 @@ class Scheduler {
   bool finished() const { return done_blocks_ == blocks_.size(); }
   // Why the download cannot finish (a block failed too often); set once.
   const std::optional<std::string>& failure() const { return failure_; }
-  // Whether any peer can still be given work now or after a backoff.
+  // Whether any peer can still be given work now or after a backoff: false
+  // when the peers left have none of the blocks still needed.
   bool has_usable_peers() const;
+  // How many live peers have the block.
+  std::size_t availability(BlockIndex block) const;
   // When a backed-off peer may take work again, if one is waiting.
   std::optional<TimePoint> next_wakeup(TimePoint now) const;
 
@@ -116,6 +147,7 @@ class Scheduler {
   enum class State : std::uint8_t { Pending, InFlight, Done };
   struct BlockState {
     State state = State::Pending;
+    bool taken = false;  // handed out once: it left the fresh pool
     std::uint8_t attempts = 0;
     std::vector<Copy> copies;  // empty unless in flight
   };
@@ -135,9 +167,25 @@ class Scheduler {
     TimePoint window_start{};
     TimePoint idle_since{};
     std::uint64_t window_bytes = 0;
+    // Which blocks it has; empty when it has every block.
+    std::vector<bool> has;
+    bool complete = true;
+    std::size_t pending_held = 0;     // pending blocks it has (partial peers)
+    std::size_t unfinished_held = 0;  // blocks not done that it has (partial peers)
   };
 
+  static bool holds(const Peer& peer, BlockIndex block) { return peer.complete || peer.has[block]; }
   std::optional<BlockIndex> take_pending(PeerId peer);
+  std::optional<BlockIndex> take_fresh(const Peer& peer);
+  BlockIndex fresh_at(std::size_t position) const;
+  bool is_fresh(BlockIndex block) const;
+  std::size_t restart_point();
+  void make_partial(Peer& peer, const std::vector<bool>& has);
+  void make_complete(Peer& peer);
+  // Keep the per-peer counts and `pending_blocks_` current on a state change.
+  void leave_pending(BlockIndex block);
+  void enter_pending(BlockIndex block);
+  void became_done(BlockIndex block);
   std::optional<BlockIndex> pick_duplicate(PeerId peer, const Peer& state, TimePoint now) const;
   TimePoint expected_finish(const Copy& copy, std::uint32_t length) const;
   void start_copy(BlockIndex block, PeerId peer, TimePoint now);
@@ -154,7 +202,15 @@ class Scheduler {
   std::unordered_map<BlockIndex, FailureRecord> failures_;  // only blocks that failed
   std::map<PeerId, Peer> peers_;
   std::deque<BlockIndex> retry_;  // failed or orphaned blocks, first served
-  BlockIndex next_fresh_ = 0;     // blocks below it left the fresh pool
+  // The position in the fresh order (see fresh_at) where full peers' next
+  // fresh block is looked for.
+  std::size_t walk_ = 0;
+  std::size_t restarts_ = 0;  // of the walk (see restart_point)
+  std::size_t pending_blocks_ = 0;
+  std::size_t fresh_blocks_ = 0;                // pending and never handed out
+  std::vector<std::uint32_t> partial_holders_;  // per block: live partial peers having it
+  std::size_t complete_peers_ = 0;              // live peers having every block
+  std::set<PeerId> dropped_;                    // for corrupt blocks: not re-added by a map
   std::set<BlockIndex> in_flight_;
   std::size_t done_blocks_ = 0;
   std::uint64_t verified_bytes_ = 0;

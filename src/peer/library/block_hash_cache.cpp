@@ -13,6 +13,7 @@
 #include "peer/disk/atomic_file.hpp"
 #include "peer/download/block_hash.hpp"
 #include "peer/library/game_root_walk.hpp"
+#include "peer/library/racy_stamp.hpp"
 #include "platform/directory_handle.hpp"
 
 namespace lanspread::peer {
@@ -103,13 +104,8 @@ std::optional<FileKey> key_of(const platform::DirectoryHandle& dir, const std::s
                  to_ns(info.st_ctim)};
 }
 
-// File timestamps come from the real-time clock.
 bool is_racy(const FileKey& key, std::chrono::nanoseconds window) {
-  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  const auto horizon = now - window.count();
-  return key.mtime_ns >= horizon || key.ctime_ns >= horizon;
+  return is_racy_stamp(key.mtime_ns, window) || is_racy_stamp(key.ctime_ns, window);
 }
 
 struct CachedFile {

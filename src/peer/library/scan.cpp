@@ -10,6 +10,7 @@
 #include "peer/library/game_root_layout.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/library/library_index.hpp"
+#include "peer/library/racy_stamp.hpp"
 #include "platform/directory_handle.hpp"
 
 namespace lanspread::peer {
@@ -70,15 +71,10 @@ bool stamps_still_hold(const fs::path& root, const IndexedRoot& indexed,
 }
 
 bool is_racy(const IndexedRoot& root) {
-  // File timestamps come from the real-time clock.
-  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  const auto horizon =
-      now - std::chrono::duration_cast<std::chrono::nanoseconds>(kRacyWindow).count();
-  const bool racy_dir = std::any_of(root.directories.begin(), root.directories.end(),
-                                    [&](const DirectoryStamp& d) { return d.mtime_ns >= horizon; });
-  return racy_dir || (root.sentinel && root.sentinel->mtime_ns >= horizon);
+  const bool racy_dir =
+      std::any_of(root.directories.begin(), root.directories.end(),
+                  [&](const DirectoryStamp& d) { return is_racy_stamp(d.mtime_ns, kRacyWindow); });
+  return racy_dir || (root.sentinel && is_racy_stamp(root.sentinel->mtime_ns, kRacyWindow));
 }
 
 bool is_game_root_directory(const fs::path& root) {

@@ -64,7 +64,8 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
           [this] {
             return GameServer::Library{game_dir_, announced_, library_revision_};
           },
-          reads_, &hashes_, &auth_, GameServer::Sharing{upload_rate_, upload_slots_}),
+          reads_, &hashes_, &auth_, GameServer::Sharing{upload_rate_, upload_slots_},
+          &partial_games_),
       endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
@@ -528,7 +529,9 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
                                    .manifest = std::move(manifest->files),
                                    .sources = std::move(manifest->peers),
                                    .download_rate = &download_rate_,
-                                   .source_grace = options_.download_source_grace},
+                                   .source_grace = options_.download_source_grace,
+                                   .partial = &partial_games_,
+                                   .other_peers = [this] { return peers_.peer_ids(); }},
       [this](const std::string& peer_id) -> std::optional<transport::Connection> {
         try {
           return links_.connection(peer_id);

@@ -24,6 +24,7 @@
 #include "peer/runtime/known_peers.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/services/game_server.hpp"
+#include "peer/services/partial_games.hpp"
 #include "peer/services/party_auth.hpp"
 #include "peer/services/peer_links.hpp"
 #include "peer/services/rate_limiter.hpp"
@@ -149,6 +150,7 @@ class Runtime {
   RateLimiter upload_rate_{io_.get_executor()};
   RateLimiter download_rate_{io_.get_executor()};
   UploadSlots upload_slots_{io_.get_executor(), kUploadsPerPeer};
+  PartialGames partial_games_;  // what running downloads already share
   // Before the server and the links, which check peers with it.
   PartyAuth auth_;
   KnownPeers known_peers_;

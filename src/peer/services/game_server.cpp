@@ -8,6 +8,7 @@
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/services/on_pool.hpp"
+#include "peer/services/partial_games.hpp"
 #include "peer/services/party_auth.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "peer/services/served_file.hpp"
@@ -27,19 +28,21 @@ constexpr std::size_t kReadBlock = 1024 * 1024;
 
 GameServer::GameServer(const Catalog& catalog, std::function<Library()> library,
                        asio::thread_pool& disk, BlockHashCache* hashes, PartyAuth* auth,
-                       std::optional<Sharing> sharing)
+                       std::optional<Sharing> sharing, const PartialGames* partial)
     : catalog_(catalog),
       library_(std::move(library)),
       disk_(disk),
       hashes_(hashes),
       auth_(auth),
-      sharing_(sharing) {}
+      sharing_(sharing),
+      partial_(partial) {}
 
 // What to send back: a response frame, and for file data the open file and
 // the range whose bytes follow it.
 struct GameServer::Answer {
   proto::Response response;
   std::optional<platform::ReadOnlyFile> file;
+  bool block_map_request = false;
 };
 
 asio::awaitable<void> GameServer::serve(transport::Connection connection,
@@ -64,7 +67,12 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
     answer = co_await this->answer(connection, bytes);
   }
   if (const auto* refusal = std::get_if<proto::ErrorResponse>(&answer.response)) {
-    spdlog::warn("refused a request from peer {}: {}", peer, refusal->message);
+    // Downloaders ask every peer for block maps: "not downloading it" is the
+    // usual answer, not a problem worth a warning.
+    if (refusal->code == proto::ErrorCode::NotFound && answer.block_map_request)
+      spdlog::debug("peer {} asked for a block map: {}", peer, refusal->message);
+    else
+      spdlog::warn("refused a request from peer {}: {}", peer, refusal->message);
   }
   const auto frame = proto::frame(proto::encode(answer.response));
   co_await stream.write(frame);
@@ -118,6 +126,16 @@ asio::awaitable<void> GameServer::send_paced(const transport::Connection& connec
   }
 }
 
+// A chunk of a game this peer is still downloading, entirely inside blocks
+// it has verified.
+bool GameServer::covered_by_verified_blocks(const proto::RequestBody& body) const {
+  if (partial_ == nullptr)
+    return false;
+  if (const auto* chunk = std::get_if<proto::GetGameFileChunkRequest>(&body))
+    return partial_->covers(chunk->game_id, chunk->relative_path, chunk->offset, chunk->length);
+  return false;
+}
+
 asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& connection,
                                                        const std::string& request_bytes) {
   const auto refuse = [](proto::ErrorCode code, std::string reason) {
@@ -163,9 +181,19 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
   if (!catalog_.contains(game_id)) {
     co_return refuse(proto::ErrorCode::UnknownGame, "not a catalog game: " + game_id);
   }
+  if (const auto* map = std::get_if<proto::GetBlockMapRequest>(&request.body)) {
+    auto blocks = partial_ == nullptr ? std::nullopt : partial_->blocks(game_id, map->manifest);
+    if (!blocks) {
+      auto refusal = refuse(proto::ErrorCode::NotFound,
+                            "this peer is not downloading that version of " + game_id);
+      refusal.block_map_request = true;
+      co_return refusal;
+    }
+    co_return Answer{proto::BlockMapResponse{game_id, std::move(*blocks)}, std::nullopt};
+  }
   const bool have_it = std::any_of(library.announced->begin(), library.announced->end(),
                                    [&](const proto::Game& g) { return g.id == game_id; });
-  if (!have_it)
+  if (!have_it && !covered_by_verified_blocks(request.body))
     co_return refuse(proto::ErrorCode::NotFound, "this peer does not have " + game_id);
 
   const auto& game_dir = library.game_dir;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proto/game.hpp"
+#include "proto/request.hpp"
 #include "transport/connection.hpp"
 
 namespace lanspread::peer {
@@ -19,9 +20,12 @@ class Catalog;
 class RateLimiter;
 class UploadSlots;
 class PartyAuth;
+class PartialGames;
 
 // Answers peers' requests from the local game folder: Ping, ListGames,
-// GetGame (the manifest), GetGameFileData and GetGameFileChunk. Everything is
+// GetGame (the manifest), GetGameFileData and GetGameFileChunk, and for games
+// still being downloaded GetBlockMap and the chunks verified blocks cover
+// (PartialGames). Everything is
 // catalog-gated; every refusal is an ErrorResponse plus a log line. File
 // bytes are read with positioned reads on the disk pool, never on the network
 // thread, so a slow disk or a slow client stalls only its own stream.
@@ -46,10 +50,11 @@ class GameServer {
   // With `hashes`, manifests carry block hashes (from the cache, computed on
   // the disk pool when missing); without, they carry none. With `auth`, a
   // connection is served only once its peer passed the party check
-  // (PartyAuth); without, Authenticate is answered without a proof.
+  // (PartyAuth); without, Authenticate is answered without a proof. With
+  // `partial`, what this peer is still downloading is shared as it arrives.
   GameServer(const Catalog& catalog, std::function<Library()> library, asio::thread_pool& disk,
              BlockHashCache* hashes = nullptr, PartyAuth* auth = nullptr,
-             std::optional<Sharing> sharing = std::nullopt);
+             std::optional<Sharing> sharing = std::nullopt, const PartialGames* partial = nullptr);
 
   // The transport's stream handler: serves one request.
   asio::awaitable<void> serve(transport::Connection connection, transport::Stream stream);
@@ -61,6 +66,7 @@ class GameServer {
                                    transport::Stream& stream, std::vector<std::byte> block);
   asio::awaitable<Answer> answer(transport::Connection& connection,
                                  const std::string& request_bytes);
+  bool covered_by_verified_blocks(const proto::RequestBody& body) const;
 
   const Catalog& catalog_;
   std::function<Library()> library_;
@@ -68,6 +74,7 @@ class GameServer {
   BlockHashCache* hashes_;
   PartyAuth* auth_;
   std::optional<Sharing> sharing_;
+  const PartialGames* partial_;
 };
 
 }  // namespace lanspread::peer
