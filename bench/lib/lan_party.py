@@ -112,6 +112,7 @@ class Peer:
 
     def signal(self, how):
         self.sample_memory(final=True)
+        self.signalled_at = time.monotonic()
         self.proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGTERM)
         self.view = set()
         self.state = None
@@ -185,6 +186,7 @@ class Party:
         self.convergence = []  # (what, seconds or None)
         self.rounds = []  # dicts
         self.failures = []  # text
+        self.term_exits = []  # seconds from SIGTERM to exit (None: killed after 30 s)
         self.end_of_round_rss = {}  # (host, instance) -> [KiB per round]
         # Game k starts on hosts k and k + len(games) (two seeders each);
         # the hosts past those start empty.
@@ -332,6 +334,8 @@ class Party:
     def reap(self, peer, how):
         """Waits for a signalled peer to exit (the views converge meanwhile)."""
         exited = self.wait_until(lambda: peer.proc.poll() is not None, 30)
+        if how == "term":
+            self.term_exits.append(None if exited is None else time.monotonic() - peer.signalled_at)
         if exited is None:
             self.fail(f"peer {peer.host} still running 30 s after SIG{how.upper()} "
                       f"(log: {peer.stderr_path}); killed")
@@ -493,6 +497,9 @@ class Party:
         if sampled:
             print(f"\nconvergence: median {sorted(sampled)[len(sampled) // 2]:.2f} s, "
                   f"max {max(sampled):.2f} s over {len(sampled)} events")
+        exits = [e for e in self.term_exits if e is not None]
+        print(f"SIGTERM to exit: {len(exits)} of {len(self.term_exits)} peers exited within 30 s"
+              + (f" (median {sorted(exits)[len(exits) // 2]:.1f} s, max {max(exits):.1f} s)" if exits else ""))
         print()
         print("| peer | seeds | instances | peak RSS (max VmHWM) | RSS first / last sample of its longest run "
               "| end-of-round RSS (MiB, its longest run) | growth check |")
