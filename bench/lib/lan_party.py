@@ -331,10 +331,10 @@ class Party:
         peer.expected_down = True
         peer.signal(how)
 
-    def reap(self, peer, how):
+    def reap(self, peer, how, during_round=True):
         """Waits for a signalled peer to exit (the views converge meanwhile)."""
         exited = self.wait_until(lambda: peer.proc.poll() is not None, 30)
-        if how == "term":
+        if how == "term" and during_round:
             self.term_exits.append(None if exited is None else time.monotonic() - peer.signalled_at)
         if exited is None:
             self.fail(f"peer {peer.host} still running 30 s after SIG{how.upper()} "
@@ -459,7 +459,7 @@ class Party:
             self.stop_peer(peer, "term")
         for peer in self.peers:
             if peer.proc is not None and peer.proc.poll() is None:
-                self.reap(peer, "term")
+                self.reap(peer, "term", during_round=False)
         self.report()
         return 1 if self.failures else 0
 
@@ -498,7 +498,7 @@ class Party:
             print(f"\nconvergence: median {sorted(sampled)[len(sampled) // 2]:.2f} s, "
                   f"max {max(sampled):.2f} s over {len(sampled)} events")
         exits = [e for e in self.term_exits if e is not None]
-        print(f"SIGTERM to exit: {len(exits)} of {len(self.term_exits)} peers exited within 30 s"
+        print(f"SIGTERM during a round to exit: {len(exits)} of {len(self.term_exits)} peers exited within 30 s"
               + (f" (median {sorted(exits)[len(exits) // 2]:.1f} s, max {max(exits):.1f} s)" if exits else ""))
         print()
         print("| peer | seeds | instances | peak RSS (max VmHWM) | RSS first / last sample of its longest run "
