@@ -8,7 +8,7 @@
 #
 #   sudo bench/lan_party_bench.sh [--peers N] [--rate-mbit N] [--rounds N]
 #        [--duration-min N] [--discovery mdns|address] [--sizes-mib 32,64,...]
-#        [--lanspread PATH] [--data DIR] [--keep-rss FILE]
+#        [--lanspread PATH] [--data DIR] [--keep-rss FILE] [--keep-logs DIR]
 #
 # Checks: every download byte-identical with the source, every running
 # peer's view of the network (the peers in its /api/state) converging after
@@ -30,6 +30,7 @@ sizes_mib=32,64,128,256,512
 lanspread=build/release/src/cli/lanspread
 data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
 keep_rss=
+keep_logs=
 round_timeout=900
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -42,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --lanspread) lanspread=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --keep-rss) keep_rss=$(realpath "$2"); shift 2 ;;
+    --keep-logs) keep_logs=$(realpath "$2"); shift 2 ;;
     -h|--help) sed -n 2,19p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -78,7 +80,14 @@ done
 
 # --- the LAN -------------------------------------------------------------------
 work=$(mktemp -d "$data/party-run.XXXX")
-lan_after_cleanup() { rm -rf "$work"; }
+# shellcheck disable=SC2317 # called by lan_cleanup
+lan_after_cleanup() {
+  if [[ -n $keep_logs ]]; then
+    mkdir -p "$keep_logs"
+    (cd "$work" && find . \( -name '*.log' -o -name '*.jsonl' -o -name rss.tsv \) -exec cp --parents {} "$keep_logs" \;)
+  fi
+  rm -rf "$work"
+}
 lan_setup "$peers" multicast
 for ((host = 0; host < peers; host++)); do lan_shape $host "$rate"; done
 

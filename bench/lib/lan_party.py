@@ -63,6 +63,7 @@ class Peer:
         self.wanted = None  # game id this peer is downloading this round
         self.requested_at = None
         self.downloaded_at = None
+        self.first_progress_at = None
         self.installed = False
         self.retries = 0
 
@@ -268,6 +269,8 @@ class Party:
                 peer.request("POST", f"/api/games/{peer.wanted}/dismiss")
                 self.request_download(peer)
                 continue
+            if peer.first_progress_at is None and peer.wanted in peer.state.get("downloads", {}):
+                peer.first_progress_at = time.monotonic()
             game = peer.game(peer.wanted)
             local = (game or {}).get("local") or {}
             busy = peer.wanted in peer.state.get("operations", {})
@@ -391,7 +394,7 @@ class Party:
             if number > 1 and peer.wanted and peer.running():
                 self.remove_download(peer, peer.wanted)
             peer.wanted = self.assignment(peer, number)
-            peer.requested_at = peer.downloaded_at = None
+            peer.requested_at = peer.downloaded_at = peer.first_progress_at = None
             peer.installed = False
             peer.verified = None
             peer.retries = 0
@@ -435,6 +438,8 @@ class Party:
             "downloads": len(finished),
             "verified": sum(1 for p in self.peers if p.verified),
             "retries": sum(p.retries for p in self.peers),
+            "start_latency": sorted(p.first_progress_at - p.requested_at for p in self.peers
+                                    if p.first_progress_at is not None),
             "per_peer": [(p.host, p.wanted, None if p.downloaded_at is None else p.downloaded_at - p.requested_at)
                          for p in self.peers],
             "leaver": leaver.host, "killed": killed.host,
@@ -475,12 +480,15 @@ class Party:
               f"seeders hashed their games {self.hash_seconds:.1f} s after the first start")
         print()
         print("| round | downloads | verified | GiB | seconds (first request to last download) "
-              "| aggregate MB/s | slowest download s | retries after a failure | left (SIGTERM) / killed |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+              "| aggregate MB/s | slowest download s | request to first progress s (median, max) "
+              "| retries after a failure | left (SIGTERM) / killed |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
         for r in self.rounds:
             slowest = max((s for _, _, s in r["per_peer"] if s is not None), default=float("nan"))
+            starts = r["start_latency"]
+            latency = f"{starts[len(starts) // 2]:.1f}, {starts[-1]:.1f}" if starts else "-"
             print(f"| {r['number']} | {r['downloads']}/{a.peers} | {r['verified']} | {r['bytes'] / 2**30:.2f} "
-                  f"| {r['seconds']:.1f} | {r['bytes'] / r['seconds'] / 1e6:.1f} | {slowest:.1f} "
+                  f"| {r['seconds']:.1f} | {r['bytes'] / r['seconds'] / 1e6:.1f} | {slowest:.1f} | {latency} "
                   f"| {r['retries']} | host {r['leaver']} / host {r['killed']} |")
         total_bytes = sum(r["bytes"] for r in self.rounds)
         total_seconds = sum(r["seconds"] for r in self.rounds)
@@ -498,8 +506,9 @@ class Party:
             print(f"\nconvergence: median {sorted(sampled)[len(sampled) // 2]:.2f} s, "
                   f"max {max(sampled):.2f} s over {len(sampled)} events")
         exits = [e for e in self.term_exits if e is not None]
-        print(f"SIGTERM during a round to exit: {len(exits)} of {len(self.term_exits)} peers exited within 30 s"
-              + (f" (median {sorted(exits)[len(exits) // 2]:.1f} s, max {max(exits):.1f} s)" if exits else ""))
+        print(f"SIGTERM during a round to exit: {len(exits)} of {len(self.term_exits)} peers exited on their own"
+              + (f" (median {sorted(exits)[len(exits) // 2]:.1f} s, max {max(exits):.1f} s)" if exits else "")
+              + ", the others were SIGKILLed (30 s after the views converged)")
         print()
         print("| peer | seeds | instances | peak RSS (max VmHWM) | RSS first / last sample of its longest run "
               "| end-of-round RSS (MiB, its longest run) | growth check |")
