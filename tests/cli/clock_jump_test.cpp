@@ -3,9 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <regex>
 
 #include "support/child_process.hpp"
@@ -25,16 +23,6 @@ using nlohmann::json;
 
 const std::string kProgram = LANSPREAD_BINARY;
 const std::string kFaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-
-void write_random(const fs::path& file, std::size_t size) {
-  fs::create_directories(file.parent_path());
-  std::mt19937_64 random(11);
-  std::vector<std::uint64_t> words(size / 8);
-  for (auto& word : words)
-    word = random();
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(size));
-}
 
 // `argv` run with its wall clock offset by what `clock_file` says (re-read
 // on every call, so rewriting the file steps the clock).
@@ -61,11 +49,11 @@ TEST(ClockJumpTest, PeersYearsApartAndSteppedMidTransferStillShare) {
     GTEST_SKIP() << "needs libfaketime (Debian package faketime)";
   test::TempDir dir;
   const auto seeded = dir.path() / "seed/games/cs16";
-  write_random(seeded / "cs16.part1.rar", 24 * 1024 * 1024);
+  test::write_random_file(seeded / "cs16.part1.rar", 24 * 1024 * 1024, 11);
   test::write_file(seeded / "version.ini", "2");
   const auto seeder_clock = dir.path() / "seeder-clock";
   const auto downloader_clock = dir.path() / "downloader-clock";
-  set_clock(seeder_clock, "-400d");      // its clock is more than a year behind
+  set_clock(seeder_clock, "-400d");       // its clock is more than a year behind
   set_clock(downloader_clock, "+3650d");  // this one is ten years ahead
 
   test::ChildProcess seeder(with_clock(
@@ -79,10 +67,9 @@ TEST(ClockJumpTest, PeersYearsApartAndSteppedMidTransferStillShare) {
   // 40 Mbit/s: about 5 s, long enough to step both clocks halfway.
   const auto games = dir.path() / "games";
   test::ChildProcess downloader(with_clock(
-      downloader_clock,
-      {kProgram, "--no-mdns", "--games", games.string(), "--state",
-       (dir.path() / "state").string(), "--peer", "127.0.0.1:" + match[1].str(),
-       "--download-limit", "40", "--json", "download", "cs16", "--no-install"}));
+      downloader_clock, {kProgram, "--no-mdns", "--games", games.string(), "--state",
+                         (dir.path() / "state").string(), "--peer", "127.0.0.1:" + match[1].str(),
+                         "--download-limit", "40", "--json", "download", "cs16", "--no-install"}));
   for (std::uint64_t done = 0; done < 8 * 1024 * 1024;) {
     const auto line = downloader.next_line(
         [](const std::string& text) {
@@ -92,8 +79,8 @@ TEST(ClockJumpTest, PeersYearsApartAndSteppedMidTransferStillShare) {
     ASSERT_TRUE(line) << downloader.err();
     done = json::parse(*line)["bytes_done"].get<std::uint64_t>();
   }
-  set_clock(seeder_clock, "+0");           // a year forward
-  set_clock(downloader_clock, "-1d");      // ten years back
+  set_clock(seeder_clock, "+0");       // a year forward
+  set_clock(downloader_clock, "-1d");  // ten years back
   ASSERT_EQ(downloader.wait_exit(120s), 0) << downloader.err();
   EXPECT_TRUE(test::read_file(games / "cs16/cs16.part1.rar") ==
               test::read_file(seeded / "cs16.part1.rar"));

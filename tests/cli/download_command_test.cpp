@@ -2,9 +2,7 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <regex>
 
 #include "support/child_process.hpp"
@@ -18,16 +16,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 const std::string kProgram = LANSPREAD_BINARY;
-
-void write_random(const fs::path& file, std::size_t size) {
-  fs::create_directories(file.parent_path());
-  std::mt19937_64 random(7);
-  std::vector<std::uint64_t> words(size / 8);
-  for (auto& word : words)
-    word = random();
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(size));
-}
 
 class DownloadCommandTest : public ::testing::Test {
  protected:
@@ -84,7 +72,7 @@ TEST_F(DownloadCommandTest, DownloadsAndInstalls) {
 }
 
 TEST_F(DownloadCommandTest, AKilledDownloadResumesWithoutRefetchingVerifiedBlocks) {
-  write_random(seeded() / "cs16.part1.rar", 96 * 1024 * 1024);
+  test::write_random_file(seeded() / "cs16.part1.rar", 96 * 1024 * 1024, 7);
   test::write_file(seeded() / "version.ini", "2");
   serve();
   std::uint64_t done_before_kill = 0;
@@ -111,7 +99,7 @@ TEST_F(DownloadCommandTest, AKilledDownloadResumesWithoutRefetchingVerifiedBlock
 }
 
 TEST_F(DownloadCommandTest, CtrlCCancelsAndKeepsLocal) {
-  write_random(seeded() / "cs16.part1.rar", 256 * 1024 * 1024);
+  test::write_random_file(seeded() / "cs16.part1.rar", 256 * 1024 * 1024, 7);
   test::write_file(seeded() / "version.ini", "2");
   test::write_file(games() / "cs16/local/save.dat", "mine");
   serve();

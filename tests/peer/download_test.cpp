@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <random>
 
 #include "peer/test_game.hpp"
 #include "peer/test_peer.hpp"
@@ -19,7 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using test_game::expect_same_payload;
 using test_game::make_game;
-using test_game::write_random;
 
 constexpr auto kDownloadTimeout = 120s;
 
@@ -46,6 +44,16 @@ class DownloadTest : public ::testing::Test {
   fs::path seeded() const { return seeders_.front()->games() / "cs16"; }
   void download() {
     downloader_.send(command::DownloadGameFiles{.game_id = "cs16", .install = false});
+  }
+  // Downloads at 40 Mbit/s (a 32 MiB game takes about 7 s, long enough to
+  // change something under it) and returns once 4 MiB are verified.
+  void download_slowly_past_4_mib() {
+    downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
+    ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
+        kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
+    download();
+    ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+        kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
   }
   // The outcome of the download, failing the test on the wrong one.
   template <class Outcome>
@@ -150,7 +158,7 @@ TEST_F(DownloadTest, ACorruptSeederIsCaughtAndTheBlocksFetchedElsewhere) {
   ASSERT_TRUE(downloader_.events.wait_for<event::GotGameFiles>(kTimeout));
   // After the manifests were agreed: one seeder's archive rots in place.
   const auto rotten = seeders_.back()->games() / "cs16/cs16.part1.rar";
-  write_random(rotten, 16 * 1024 * 1024, 99);
+  test::write_random_file(rotten, 16 * 1024 * 1024, 99);
   download();
   ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
   expect_same_payload(seeded(), downloaded());
@@ -158,28 +166,16 @@ TEST_F(DownloadTest, ACorruptSeederIsCaughtAndTheBlocksFetchedElsewhere) {
 
 TEST_F(DownloadTest, ASeederWhoseFileChangesMidTransferIsCaughtAndTheOthersFinish) {
   start(2, 32 * 1024 * 1024);
-  // 40 Mbit/s: the download takes about 7 s, long enough to change a file
-  // under it.
-  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
-  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
-  download();
-  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
-      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
-  write_random(seeders_.back()->games() / "cs16/cs16.part1.rar", 32 * 1024 * 1024, 99);
+  ASSERT_NO_FATAL_FAILURE(download_slowly_past_4_mib());
+  test::write_random_file(seeders_.back()->games() / "cs16/cs16.part1.rar", 32 * 1024 * 1024, 99);
   ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
   expect_same_payload(seeded(), downloaded());
 }
 
 TEST_F(DownloadTest, TheOnlySeedersFileChangingMidTransferFailsClearly) {
   start(1, 32 * 1024 * 1024);
-  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
-  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
-  download();
-  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
-      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
-  write_random(seeded() / "cs16.part1.rar", 32 * 1024 * 1024, 99);
+  ASSERT_NO_FATAL_FAILURE(download_slowly_past_4_mib());
+  test::write_random_file(seeded() / "cs16.part1.rar", 32 * 1024 * 1024, 99);
   const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
   ASSERT_TRUE(failed);
   EXPECT_NE(failed->reason.find("do not verify"), std::string::npos) << failed->reason;
@@ -188,12 +184,7 @@ TEST_F(DownloadTest, TheOnlySeedersFileChangingMidTransferFailsClearly) {
 
 TEST_F(DownloadTest, TheGameFolderRemovedMidDownloadFailsClearlyAndThePeerGoesOn) {
   start(1, 32 * 1024 * 1024);
-  downloader_.send(command::SetRateLimits{{.download_mbit = 40}});
-  ASSERT_TRUE(downloader_.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.download_mbit == 40; }));
-  download();
-  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
-      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 4 * 1024 * 1024; }));
+  ASSERT_NO_FATAL_FAILURE(download_slowly_past_4_mib());
   fs::remove_all(downloader_.games());
   const auto failed = wait_outcome<event::DownloadGameFilesFailed>();
   ASSERT_TRUE(failed);

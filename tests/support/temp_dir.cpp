@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -38,6 +40,17 @@ void write_file(const fs::path& file, std::string_view contents) {
   out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
   if (!out)
     throw std::runtime_error("cannot write " + file.string());
+}
+
+void write_random_file(const fs::path& file, std::size_t size, unsigned seed) {
+  std::mt19937_64 random(seed);
+  std::string bytes((size + 7) / 8 * 8, '\0');
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    const auto word = random();
+    std::memcpy(bytes.data() + i, &word, sizeof word);
+  }
+  bytes.resize(size);
+  write_file(file, bytes);
 }
 
 std::string read_file(const fs::path& file) {

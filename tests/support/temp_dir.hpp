@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string_view>
 
@@ -24,6 +25,9 @@ class TempDir {
 // Creates parent directories as needed.
 void write_file(const std::filesystem::path& file, std::string_view contents);
 std::string read_file(const std::filesystem::path& file);
+// `size` pseudo-random bytes, the same for the same seed: incompressible
+// payload for transfer tests.
+void write_random_file(const std::filesystem::path& file, std::size_t size, unsigned seed);
 
 // Sets the mtime of `path` to a fixed moment long ago, so caches keyed on it
 // trust it (see the racy-timestamp rule in peer/library/scan.cpp) and aging
