@@ -235,6 +235,55 @@ TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
   EXPECT_EQ(refused->command, "cancel-download");
 }
 
+TEST_F(DownloadTest, StoppingThePeerMidDownloadIsPromptAndTheNextStartResumes) {
+  downloader_.source_grace = 60s;  // a stop must not wait for the grace
+  start(1, 32 * 1024 * 1024);
+  auto& seeder = *seeders_.front();
+  seeder.send(command::SetRateLimits{{.upload_mbit = 16}});
+  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 16; }));
+  download();
+  std::uint64_t done = 0;
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [&done](const auto& p) {
+        done = p.bytes_done;
+        return p.bytes_done >= 4 * 1024 * 1024;
+      }));
+  const auto stopping = std::chrono::steady_clock::now();
+  downloader_.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 3s) << "shutdown waited on the download";
+  EXPECT_FALSE(fs::exists(downloaded() / "version.ini"));
+
+  seeder.send(command::SetRateLimits{{}});
+  downloader_.start();
+  downloader_.send(command::AddPeer{seeder.address()});
+  ASSERT_TRUE(downloader_.events.wait_for<event::AggregatedLibraryChanged>(
+      kTimeout, [](const event::AggregatedLibraryChanged& view) {
+        const auto* game = find_game(view, "cs16");
+        return game != nullptr && game->peer_count == 1;
+      }));
+  download();
+  const auto resumed = downloader_.events.wait_for<event::DownloadGameFilesProgress>(kTimeout);
+  ASSERT_TRUE(resumed);
+  EXPECT_GE(resumed->bytes_done, done) << "verified blocks were fetched again";
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
+TEST_F(DownloadTest, StoppingASeederMidUploadIsPrompt) {
+  start(1, 32 * 1024 * 1024);
+  auto& seeder = *seeders_.front();
+  seeder.send(command::SetRateLimits{{.upload_mbit = 16}});
+  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
+      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 16; }));
+  download();
+  ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
+      kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 2 * 1024 * 1024; }));
+  const auto stopping = std::chrono::steady_clock::now();
+  seeder.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 3s) << "shutdown waited on the uploads";
+}
+
 TEST_F(DownloadTest, ASeederRestartingWithinTheGraceFinishesTheDownload) {
   downloader_.source_grace = 60s;
   start(1, 64 * 1024 * 1024);

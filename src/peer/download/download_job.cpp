@@ -89,6 +89,7 @@ struct DownloadJob::State {
   std::map<std::uint64_t, std::shared_ptr<Transfer>> transfers;
   std::uint64_t next_transfer = 0;
   bool cancelled = false;
+  bool halted = false;
   bool ended = false;
   // A local problem (disk full, unwritable file) that ends the download.
   std::optional<std::string> local_failure;
@@ -141,6 +142,8 @@ struct DownloadJob::State {
   }
 
   void end(JobOutcome outcome) {
+    if (halted)
+      return;  // the peer is shutting down: nobody waits for the outcome
     ended = true;
     withdraw();
     ticker.cancel();
@@ -452,6 +455,8 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
     return prepared;
   };
   auto prepared = co_await on_pool(state->disk, prepare);
+  if (state->halted)
+    co_return;
   if (prepared.plan.error) {
     state->end(
         {JobOutcome::Kind::Failed, "the peers' manifest is unusable: " + *prepared.plan.error});
@@ -500,6 +505,8 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
 
   auto& scheduler = *state->scheduler;
   for (;;) {
+    if (state->halted)
+      co_return;
     if (state->cancelled) {
       JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
       co_await settle(state, std::move(outcome));
@@ -547,6 +554,8 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   state->report_progress(true);
   std::string failure;
   const auto sentinel = co_await fetch_sentinel(state, failure);
+  if (state->halted)
+    co_return;
   if (state->cancelled) {
     JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
     co_await settle(state, std::move(outcome));
@@ -604,6 +613,18 @@ void DownloadJob::source_found(const std::string& peer_id) {
   state_->add_source(peer_id, false);
   state_->scheduler->add_peer(index);
   spdlog::info("{}: peer {} joins the download", state_->setup.game_id, short_id(peer_id));
+  state_->wakeup.notify();
+}
+
+void DownloadJob::halt() {
+  if (state_->ended)
+    return;
+  state_->halted = true;
+  state_->ended = true;
+  state_->withdraw();
+  state_->abandon_all();
+  state_->ticker.cancel();
+  state_->swarm_timer.cancel();
   state_->wakeup.notify();
 }
 

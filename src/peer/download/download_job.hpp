@@ -87,6 +87,10 @@ class DownloadJob {
   // Stops the transfer; the job discards the payload it owned and ends
   // Cancelled (never Failed).
   void cancel();
+  // The peer is shutting down: transfers are abandoned at once and what is
+  // on disk stays as it is, as after a crash, for the next start to resume.
+  // The job ends without a report.
+  void halt();
 
   struct State;  // shared with the coroutines doing the work
   explicit DownloadJob(std::shared_ptr<State> state);

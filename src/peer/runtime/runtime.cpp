@@ -129,6 +129,10 @@ void Runtime::shutdown() {
   // returns once in-flight disk work has posted back.
   asio::post(io_, [this] {
     stopping_ = true;
+    // Downloads stop where they are (resumed at the next start) instead of
+    // waiting out their peers' timeouts and the grace.
+    for (auto& [game_id, download] : downloads_)
+      download.job->halt();
     monitor_.stop();
     links_.stop();
     endpoint_.close();
@@ -137,7 +141,7 @@ void Runtime::shutdown() {
     upload_rate_.set_rate(0);
     download_rate_.set_rate(0);
   });
-  hashing_stop_.request_stop();
+  shutting_down_.request_stop();
   io_thread_.join();
   disk_.join();
   reads_.join();
@@ -251,7 +255,7 @@ void Runtime::hash_announced_games() {
   for (const auto& game : *announced_)
     ids.push_back(game.id);
   asio::post(hashing_,
-             [this, ids = std::move(ids), game_dir = game_dir_, stop = hashing_stop_.get_token()] {
+             [this, ids = std::move(ids), game_dir = game_dir_, stop = shutting_down_.get_token()] {
                hashes_.hash_games(game_dir, ids, stop);
              });
 }
@@ -598,7 +602,7 @@ void Runtime::handle(const command::InstallGame& c) {
   emit_(event::InstallGameBegin{id});
   run_operation(
       id, kind,
-      [this, id, game_dir = game_dir_] {
+      [this, id, game_dir = game_dir_, stop = shutting_down_.get_token()] {
         install::ProgressThrottle throttle(kInstallProgressInterval);
         const auto report = [&](const install::InstallProgress& progress) {
           if (!throttle.due())
@@ -610,7 +614,7 @@ void Runtime::handle(const command::InstallGame& c) {
               emit_(progress_event);
           });
         };
-        return install::install_game(transaction_env(game_dir), id, report, {});
+        return install::install_game(transaction_env(game_dir), id, report, stop);
       },
       [this, id](const install::Result& result) {
         if (result.ok()) {

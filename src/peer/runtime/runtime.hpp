@@ -124,7 +124,10 @@ class Runtime {
   // Hashing the games we serve ahead of requests, apart from the disk thread
   // so a big game never delays an install.
   asio::thread_pool hashing_{1};
-  std::stop_source hashing_stop_;
+  // Requested at shutdown: background hashing stops, and an install running
+  // then rolls back (crash-safe, as if interrupted) instead of holding the
+  // shutdown until it finishes.
+  std::stop_source shutting_down_;
   std::thread io_thread_;
   std::atomic<bool> running_{false};
 
