@@ -45,6 +45,12 @@ class DownloadTest : public ::testing::Test {
   void download() {
     downloader_.send(command::DownloadGameFiles{.game_id = "cs16", .install = false});
   }
+  // Sets `seeder`'s upload limit and waits until it holds.
+  static void limit_upload(TestPeer& seeder, double mbit) {
+    seeder.send(command::SetRateLimits{{.upload_mbit = mbit}});
+    ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
+        kTimeout, [mbit](const auto& e) { return e.limits.upload_mbit == mbit; }));
+  }
   // Downloads at 40 Mbit/s (a 32 MiB game takes about 7 s, long enough to
   // change something under it) and returns once 4 MiB are verified.
   void download_slowly_past_4_mib() {
@@ -239,9 +245,7 @@ TEST_F(DownloadTest, StoppingThePeerMidDownloadIsPromptAndTheNextStartResumes) {
   downloader_.source_grace = 60s;  // a stop must not wait for the grace
   start(1, 32 * 1024 * 1024);
   auto& seeder = *seeders_.front();
-  seeder.send(command::SetRateLimits{{.upload_mbit = 16}});
-  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 16; }));
+  ASSERT_NO_FATAL_FAILURE(limit_upload(seeder, 16));
   download();
   std::uint64_t done = 0;
   ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
@@ -273,9 +277,7 @@ TEST_F(DownloadTest, StoppingThePeerMidDownloadIsPromptAndTheNextStartResumes) {
 TEST_F(DownloadTest, StoppingASeederMidUploadIsPrompt) {
   start(1, 32 * 1024 * 1024);
   auto& seeder = *seeders_.front();
-  seeder.send(command::SetRateLimits{{.upload_mbit = 16}});
-  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 16; }));
+  ASSERT_NO_FATAL_FAILURE(limit_upload(seeder, 16));
   download();
   ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesProgress>(
       kDownloadTimeout, [](const auto& p) { return p.bytes_done >= 2 * 1024 * 1024; }));
@@ -302,9 +304,7 @@ TEST_F(DownloadTest, AVerySlowSeederDoesNotHoldTheTail) {
   start(2, 32 * 1024 * 1024);
   // 0.8 Mbit/s: each 1 MiB block from this seeder takes 10 s, and it is
   // given blocks at the start, before anything is measured.
-  seeders_.front()->send(command::SetRateLimits{{.upload_mbit = 0.8}});
-  ASSERT_TRUE(seeders_.front()->events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 0.8; }));
+  ASSERT_NO_FATAL_FAILURE(limit_upload(*seeders_.front(), 0.8));
   download();
   ASSERT_TRUE(downloader_.events.wait_for<event::DownloadGameFilesBegin>(kTimeout));
   const auto begun = std::chrono::steady_clock::now();
@@ -318,9 +318,7 @@ TEST_F(DownloadTest, APeerStillDownloadingSharesTheBlocksItHasVerified) {
   start(1, 16 * 1024 * 1024);
   auto& seeder = *seeders_.front();
   // 8 Mbit/s: the seeder alone brings 1 MB/s, shared by every downloader.
-  seeder.send(command::SetRateLimits{{.upload_mbit = 8}});
-  ASSERT_TRUE(seeder.events.wait_for<event::RateLimitsChanged>(
-      kTimeout, [](const auto& e) { return e.limits.upload_mbit == 8; }));
+  ASSERT_NO_FATAL_FAILURE(limit_upload(seeder, 8));
   download();
   // The first downloader gets 6 MiB, so at least 5 whole 1 MiB blocks
   // (one block is the 300 KiB map); the late one wants 4 MiB of them.
