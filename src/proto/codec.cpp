@@ -72,10 +72,16 @@ struct DecodeError {
   std::string message;
 };
 
+// Two lowercase hex digits for one byte.
+void append_hex(std::string& out, unsigned byte) {
+  static constexpr std::string_view kHexDigits = "0123456789abcdef";
+  out += kHexDigits[(byte >> 4) & 0xf];
+  out += kHexDigits[byte & 0xf];
+}
+
 // Error messages may quote peer-supplied text: escaping and truncating it
 // keeps them short, single-line, printable ASCII, and so safe to log or echo.
 std::string printable(std::string_view text, std::size_t max_bytes) {
-  static constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string out;
   for (const char c : text.substr(0, max_bytes)) {
     const auto byte = static_cast<unsigned char>(c);
@@ -83,8 +89,7 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
       out += c;
     } else {
       out += "\\x";
-      out += kHexDigits[byte >> 4];
-      out += kHexDigits[byte & 0xf];
+      append_hex(out, byte);
     }
   }
   if (text.size() > max_bytes) {
@@ -287,12 +292,10 @@ std::vector<bool> read_block_bitmap(const json& value, std::uint64_t count, cons
 }
 
 std::string to_hex(const Sha256Digest& digest) {
-  static constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * digest.size());
   for (const std::uint8_t byte : digest) {
-    hex += kHexDigits[byte >> 4];
-    hex += kHexDigits[byte & 0xf];
+    append_hex(hex, byte);
   }
   return hex;
 }
@@ -813,7 +816,6 @@ void encode_body(json& out, const GetBlockMapRequest& body) {
 }
 
 void encode_body(json& out, const BlockMapResponse& body) {
-  static constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string hex;
   hex.reserve((body.blocks.size() + 7) / 8 * 2);
   for (std::size_t i = 0; i < body.blocks.size(); i += 8) {
@@ -823,8 +825,7 @@ void encode_body(json& out, const BlockMapResponse& body) {
         byte |= 1U << bit;
       }
     }
-    hex += kHexDigits[byte >> 4];
-    hex += kHexDigits[byte & 0xf];
+    append_hex(hex, byte);
   }
   out["type"] = kBlockMapType;
   out["game_id"] = body.game_id;
