@@ -71,6 +71,10 @@ class Discovery::Worker {
     if (std::this_thread::get_id() == thread_.get_id())
       throw std::logic_error("mdns::Discovery::stop called from its own callback");
     asio::post(io_, [this] {
+      // A poll or deadline whose timer fired before the cancel below is
+      // already queued with success; without this it would re-arm, and the
+      // thread would never run out of work.
+      stopped_ = true;
       engine_.stop(Clock::now());
       timer_.cancel();
       poll_timer_.cancel();
@@ -133,13 +137,15 @@ class Discovery::Worker {
     }
     poll_timer_.expires_after(options_.interface_poll_interval);
     poll_timer_.async_wait([this](const std::error_code& error) {
-      if (!error)
+      if (!error && !stopped_)
         poll_interfaces();
     });
     rearm();
   }
 
   void rearm() {
+    if (stopped_)
+      return;
     const auto deadline = engine_.next_deadline();
     if (!deadline) {
       timer_.cancel();
@@ -147,7 +153,7 @@ class Discovery::Worker {
     }
     timer_.expires_at(*deadline);
     timer_.async_wait([this](const std::error_code& error) {
-      if (error)
+      if (error || stopped_)
         return;
       engine_.run_due(Clock::now());
       rearm();
@@ -163,6 +169,7 @@ class Discovery::Worker {
   asio::steady_timer poll_timer_;
   std::map<unsigned, LinkInterface> links_;
   Engine engine_;
+  bool stopped_ = false;  // touched only on the worker thread
   std::thread thread_;
 };
 
