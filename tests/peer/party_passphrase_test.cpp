@@ -161,5 +161,30 @@ TEST_F(PartyPassphraseTest, ANameThatComesBackWithAnotherKeyIsFlagged) {
   EXPECT_EQ(known.at("names").at("seeder-box"), impostor.id());
 }
 
+TEST_F(PartyPassphraseTest, TwoPeersOnlineUnderOneNameAreTwoPeersNotAChangedKey) {
+  start(std::nullopt, std::nullopt);
+  ASSERT_TRUE(downloader_.events.wait_for<event::PeerDiscovered>(kTimeout));
+
+  // A second machine with the same name while the first is still there.
+  TestPeer twin(dir_ / "twin", 0, "seeder-box");
+  twin.start();
+  downloader_.send(command::AddPeer{twin.address()});
+  // A peer is admitted (and a changed key flagged) before it is reported
+  // found, so any flag shows up before this event.
+  for (;;) {
+    auto event = downloader_.events.pop(kTimeout);
+    ASSERT_TRUE(event) << "the twin was never found";
+    EXPECT_FALSE(std::holds_alternative<event::PeerIdentityChanged>(*event));
+    const auto* found = std::get_if<event::PeerDiscovered>(&*event);
+    if (found != nullptr && found->peer_id == twin.id()) {
+      EXPECT_EQ(found->name, "seeder-box");
+      break;
+    }
+  }
+  const auto known =
+      nlohmann::json::parse(test::read_file(dir_ / "downloader/state/known_peers.json"));
+  EXPECT_EQ(known.at("names").at("seeder-box"), seeder_.id());
+}
+
 }  // namespace
 }  // namespace lanspread::peer

@@ -779,6 +779,16 @@ void Runtime::peer_admitted(const std::string& id, const std::string& name) {
   peer_names_.insert_or_assign(id, name);
   if (name.empty())
     return;
+  // Two machines online at once under one name (a default host name, say)
+  // are two peers, not a key that changed: only a name whose other key is
+  // gone is flagged.
+  const auto live = peers_.peer_ids();
+  const bool name_taken = std::ranges::any_of(live, [&](const std::string& other) {
+    const auto other_name = peer_names_.find(other);
+    return other != id && other_name != peer_names_.end() && other_name->second == name;
+  });
+  if (name_taken)
+    return;
   if (auto previous = known_peers_.record(name, id)) {
     spdlog::warn("peer \"{}\" has a new key: {} (was {})", name, id, *previous);
     emit_(event::PeerIdentityChanged{
