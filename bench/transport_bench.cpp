@@ -316,7 +316,9 @@ int main(int argc, char** argv) {
       only = argv[i + 1];
   }
   const auto size = size_mib * 1024 * 1024;
-  const auto dir = fs::temp_directory_path() / "lanspread-transport-bench";
+  // Per process: two benches running at once must not share the payload.
+  const auto dir =
+      fs::temp_directory_path() / ("lanspread-transport-bench-" + std::to_string(getpid()));
   fs::remove_all(dir);
   const auto games = dir / "games";
   const auto file = games / kGame / kFile;
@@ -345,6 +347,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s received %llu of %llu bytes\n", name.c_str(),
                      static_cast<unsigned long long>(received),
                      static_cast<unsigned long long>(size));
+        fs::remove_all(dir);
         return 1;
       }
       const double gib = static_cast<double>(size) / (1024.0 * 1024 * 1024);
