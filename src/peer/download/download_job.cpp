@@ -591,15 +591,26 @@ std::shared_ptr<DownloadJob> DownloadJob::start(asio::io_context& io, asio::thre
 }
 
 void DownloadJob::source_lost(const std::string& peer_id) {
-  if (!state_->scheduler || state_->ended)
+  if (state_->ended)
     return;
+  if (!state_->scheduler) {
+    std::erase(state_->setup.sources, peer_id);  // still preparing
+    return;
+  }
   if (const auto index = state_->live_index(peer_id))
     state_->drop_source(*index);
 }
 
 void DownloadJob::source_found(const std::string& peer_id) {
-  if (!state_->scheduler || state_->ended || state_->cancelled)
+  if (state_->ended || state_->cancelled)
     return;
+  if (!state_->scheduler) {
+    // Still preparing on the disk pool: run() takes every source in
+    // setup.sources once the plan is made, so this one is not lost.
+    if (std::ranges::find(state_->setup.sources, peer_id) == state_->setup.sources.end())
+      state_->setup.sources.push_back(peer_id);
+    return;
+  }
   if (const auto index = state_->live_index(peer_id)) {
     if (state_->source_partial[*index]) {
       state_->source_partial[*index] = false;

@@ -415,11 +415,15 @@ asio::awaitable<void> Runtime::offer_as_source(std::string game_id, std::string 
     co_return;
   const auto manifest = peer->manifests.find(game_id);
   auto& sources = download->second.agreed.peers;
-  if (manifest != peer->manifests.end() && manifest->second == download->second.agreed.files &&
-      std::ranges::find(sources, peer_id) == sources.end()) {
-    sources.push_back(peer_id);
-    download->second.job->source_found(peer_id);
+  if (manifest == peer->manifests.end() || std::ranges::find(sources, peer_id) != sources.end())
+    co_return;
+  if (manifest->second != download->second.agreed.files) {
+    spdlog::info("{}: peer {} has other files than the ones being downloaded; not a source",
+                 game_id, peer_id);
+    co_return;
   }
+  sources.push_back(peer_id);
+  download->second.job->source_found(peer_id);
 }
 
 void Runtime::peer_lost(const std::string& id) {
