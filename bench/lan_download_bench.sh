@@ -33,12 +33,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-[[ $(id -u) == 0 ]] || { echo "needs root (network namespaces)" >&2; exit 1; }
-for tool in ip tc nginx aria2c rsync openssl python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
-done
-lanspread=$(realpath "$lanspread")
-[[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+lan_require ip tc nginx aria2c rsync openssl python3 /usr/bin/time
 # Peers by address only (the namespaces have no multicast route anyway).
 no_mdns=$(lan_no_mdns_flag "$lanspread")
 

@@ -49,13 +49,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-[[ $(id -u) == 0 ]] || { echo "needs root (network namespaces)" >&2; exit 1; }
-for tool in ip tc openssl python3; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
-done
 [[ $discovery == mdns || $discovery == address ]] || { echo "--discovery mdns or address" >&2; exit 2; }
-lanspread=$(realpath "$lanspread")
-[[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+lan_require ip tc openssl python3
 IFS=, read -r -a sizes <<<"$sizes_mib"
 game_ids=(quake3 ut99 cs16 l4d2 bf2 tf2 doom)
 ((${#sizes[@]} >= 2 && ${#sizes[@]} <= ${#game_ids[@]})) ||

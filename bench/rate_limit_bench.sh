@@ -40,12 +40,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-[[ $(id -u) == 0 ]] || { echo "needs root (network namespaces)" >&2; exit 1; }
-for tool in ip tc openssl python3; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
-done
-lanspread=$(realpath "$lanspread")
-[[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+lan_require ip tc openssl python3
 no_mdns=$(lan_no_mdns_flag "$lanspread") # peers by address only
 
 source_dir=$data/rate-source-${size_mib}mib

@@ -4,6 +4,8 @@
 # kernel here has no netem). Needs root, bash and `set -euo pipefail` in the
 # caller.
 #
+#   lan_require TOOLS...          exits unless root, TOOLS and $lanspread are
+#                                 there; makes $lanspread an absolute path
 #   lan_setup HOSTS [multicast]   namespaces 0..HOSTS-1 on a new bridge; cleans
 #                                 up on exit (lan_cleanup; INT/TERM exit 130)
 #   lan_addr HOST / lan_ns HOST   a host's address, its namespace
@@ -22,6 +24,16 @@ lan_bridge=${lan_tag}br
 lan_subnet=$(($$ % 250 + 1))
 lan_hosts=0
 lan_pids=()
+
+lan_require() { # tools...
+  [[ $(id -u) == 0 ]] || { echo "needs root (network namespaces)" >&2; exit 1; }
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
+  done
+  lanspread=$(realpath "$lanspread")
+  [[ -x $lanspread ]] || { echo "no lanspread binary at $lanspread" >&2; exit 1; }
+}
 
 lan_addr() { echo "10.78.$lan_subnet.$(($1 + 1))"; }
 lan_ns() { echo "${lan_tag}-$1"; }

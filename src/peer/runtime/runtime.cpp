@@ -786,10 +786,8 @@ void Runtime::peer_admitted(const std::string& id, const std::string& name) {
   // Two machines online at once under one name (a default host name, say)
   // are two peers, not a key that changed: only a name whose other key is
   // gone is flagged.
-  const auto live = peers_.peer_ids();
-  const bool name_taken = std::ranges::any_of(live, [&](const std::string& other) {
-    const auto other_name = peer_names_.find(other);
-    return other != id && other_name != peer_names_.end() && other_name->second == name;
+  const bool name_taken = std::ranges::any_of(peer_names_, [&](const auto& other) {
+    return other.first != id && other.second == name && peers_.find(other.first) != nullptr;
   });
   if (name_taken)
     return;
