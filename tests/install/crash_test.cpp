@@ -33,11 +33,11 @@ const std::vector<Step> kInstallSteps = {
     Step::ArchiveSetUnpacked, Step::ArchiveSetUnpacked, Step::LooseFilesCopied,
     Step::NewLocalInPlace,    Step::NewLocalUnmarked,   Step::IntentCleared};
 const std::vector<Step> kUpdateSteps = {
-    Step::IntentRecorded,     Step::LocalMarked,      Step::BackupInPlace,
-    Step::StagingCreated,     Step::StagingInPlace,   Step::ArchiveSetUnpacked,
-    Step::ArchiveSetUnpacked, Step::LooseFilesCopied, Step::UserFilesCarriedOver,
-    Step::NewLocalInPlace,    Step::NewLocalUnmarked, Step::OwnedDirPartlyRemoved,
-    Step::BackupRemoved,      Step::IntentCleared};
+    Step::IntentRecorded,        Step::LocalMarked,      Step::BackupInPlace,
+    Step::StagingCreated,        Step::StagingInPlace,   Step::ArchiveSetUnpacked,
+    Step::ArchiveSetUnpacked,    Step::LooseFilesCopied, Step::UserFilesCarriedOver,
+    Step::NewLocalInPlace,       Step::NewLocalRecorded, Step::NewLocalUnmarked,
+    Step::OwnedDirPartlyRemoved, Step::BackupRemoved,    Step::IntentCleared};
 const std::vector<Step> kUninstallSteps = {Step::IntentRecorded,  Step::LocalMarked,
                                            Step::LocalMovedAside, Step::OwnedDirPartlyRemoved,
                                            Step::AsideRemoved,    Step::IntentCleared};
@@ -153,17 +153,6 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
       << "the child finished without reaching the crash point";
 
-  const auto actions = recover_interrupted_transactions(games(), state());
-  bool cs16_reported = false;
-  for (const auto& action : actions) {
-    EXPECT_NE(action.outcome, RecoveryAction::Outcome::Failed) << action.description;
-    cs16_reported |= action.game_id == "cs16";
-  }
-  if (point.step != Step::IntentCleared) {
-    EXPECT_TRUE(cs16_reported);
-  }
-  expect_settled();
-
   // Past the rename of the new local/ the transaction is finished forward;
   // before it, the previous state comes back.
   const auto& steps = steps_of(point.txn);
@@ -177,6 +166,23 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
       crash_at = static_cast<std::ptrdiff_t>(i);
   }
   const bool committed = crash_at >= commit_at;
+
+  // What the UI is told must match what is on disk.
+  const auto actions = recover_interrupted_transactions(games(), state());
+  bool cs16_reported = false;
+  for (const auto& action : actions) {
+    EXPECT_NE(action.outcome, RecoveryAction::Outcome::Failed) << action.description;
+    if (action.game_id != "cs16")
+      continue;
+    cs16_reported = true;
+    EXPECT_EQ(action.outcome,
+              committed ? RecoveryAction::Outcome::Completed : RecoveryAction::Outcome::RolledBack)
+        << action.description;
+  }
+  if (point.step != Step::IntentCleared) {
+    EXPECT_TRUE(cs16_reported);
+  }
+  expect_settled();
   const auto now = fs::exists(local()) ? std::optional(snapshot(local())) : std::nullopt;
   const auto listed = read_installed_files(state(), "cs16");
   switch (point.txn) {
@@ -234,7 +240,8 @@ TEST_F(CrashTest, CrashDuringRecoveryIsRecoveredNextTime) {
   const pid_t recoverer = ::fork();
   ASSERT_GE(recoverer, 0);
   if (recoverer == 0) {
-    (void)recover_game_root(root(), "cs16", state(), Operation::Update, [](Step step) {
+    const auto intent = read_intent(intent_path(state(), "cs16"), root()).intent;
+    (void)recover_game_root(root(), "cs16", state(), intent, [](Step step) {
       if (step == Step::OwnedDirPartlyRemoved)
         ::raise(SIGKILL);
     });

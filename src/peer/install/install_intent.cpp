@@ -48,7 +48,8 @@ std::string encode_intent(const InstallIntent& intent) {
   const nlohmann::json json = {{"format", kFormat},
                                {"operation", to_string(intent.operation)},
                                {"game_id", intent.game_id},
-                               {"game_root", intent.game_root.string()}};
+                               {"game_root", intent.game_root.string()},
+                               {"new_local_in_place", intent.new_local_in_place}};
   return json.dump(2) + "\n";
 }
 
@@ -71,6 +72,9 @@ IntentRead read_intent(const fs::path& file, const fs::path& game_root_if_missin
   intent.game_id = file.parent_path().filename().string();
   if (const auto root = json.find("game_root"); root != json.end() && root->is_string())
     intent.game_root = root->get<std::string>();
+  if (const auto in_place = json.find("new_local_in_place");
+      in_place != json.end() && in_place->is_boolean())
+    intent.new_local_in_place = in_place->get<bool>();
   return {.intent = std::move(intent)};
 }
 

@@ -18,6 +18,10 @@ struct InstallIntent {
   Operation operation = Operation::Install;
   std::string game_id;
   std::filesystem::path game_root;  // absolute: the game folder may change before recovery
+  // Set once an update's new local/ is in place. Before the old one is moved
+  // aside and after its backup is gone the disk looks the same, so only this
+  // tells recovery which version a crash left installed.
+  bool new_local_in_place = false;
 
   bool operator==(const InstallIntent&) const = default;
 };

@@ -89,13 +89,16 @@ std::string_view to_string(RecoveryAction::Outcome outcome) {
 }
 
 RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
-                                 const fs::path& state_dir, std::optional<Operation> intent,
+                                 const fs::path& state_dir,
+                                 const std::optional<InstallIntent>& intent,
                                  const StepHook& on_step) {
-  RecoveryAction action{.game_id = std::string(game_id), .operation = intent};
+  const auto operation = intent ? std::optional(intent->operation) : std::nullopt;
+  RecoveryAction action{.game_id = std::string(game_id), .operation = operation};
   Notes notes;
   const fs::path local = root / std::string(layout::kLocalDir);
   const fs::path backup = root / std::string(layout::kBackupDir);
   bool restored_backup = false;
+  bool removed_previous = false;
 
   if (is_real_directory(root)) {
     // Staging never holds the result: the result is whatever became local/.
@@ -109,15 +112,17 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
       // The update marks local/ before renaming it, so a backup without the
       // marker is ours only when the update intent says so and nothing has
       // taken its place; restoring deletes nothing either way.
-      const bool ours_to_restore = marked || intent == Operation::Update;
+      const bool ours_to_restore = marked || operation == Operation::Update;
       if (!is_real_directory(backup)) {
         notes.add("left .local.backup alone (not a folder)");
       } else if (exists_no_follow(local)) {
         if (marked) {
-          if (auto error = remove_owned_dir(backup, on_step))
+          if (auto error = remove_owned_dir(backup, on_step)) {
             notes.failed(*error);
-          else
+          } else {
+            removed_previous = true;
             notes.add("removed the previous install kept in .local.backup");
+          }
         } else {
           notes.add("left .local.backup alone (Lanspread did not make it)");
         }
@@ -136,25 +141,28 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
       if (auto error = unmark_owned(local))
         notes.failed(*error);
     }
-  } else if (intent) {
+  } else if (operation) {
     notes.add("the game folder " + root.string() + " is gone");
   }
 
   const bool installed = is_real_directory(local);
   if (notes.failure()) {
     action.outcome = RecoveryAction::Outcome::Failed;
-  } else if (!intent) {
+  } else if (!operation) {
     action.outcome = RecoveryAction::Outcome::CleanedUp;
   } else {
-    switch (*intent) {
+    switch (*operation) {
       case Operation::Install:
         action.outcome =
             installed ? RecoveryAction::Outcome::Completed : RecoveryAction::Outcome::RolledBack;
         break;
-      case Operation::Update:
-        action.outcome = restored_backup || !installed ? RecoveryAction::Outcome::RolledBack
-                                                       : RecoveryAction::Outcome::Completed;
+      case Operation::Update: {
+        const bool new_version =
+            installed && !restored_backup && (intent->new_local_in_place || removed_previous);
+        action.outcome =
+            new_version ? RecoveryAction::Outcome::Completed : RecoveryAction::Outcome::RolledBack;
         break;
+      }
       case Operation::Uninstall:
         action.outcome =
             installed ? RecoveryAction::Outcome::RolledBack : RecoveryAction::Outcome::Completed;
@@ -163,13 +171,13 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
     notes.add(installed ? "the game is installed" : "the game is not installed");
   }
 
-  if (!notes.failure() && intent) {
-    if (auto error = settle_installed_files(state_dir, game_id, *intent, action.outcome)) {
+  if (!notes.failure() && operation) {
+    if (auto error = settle_installed_files(state_dir, game_id, *operation, action.outcome)) {
       notes.failed(*error);
       action.outcome = RecoveryAction::Outcome::Failed;
     }
   }
-  if (!notes.failure() && intent) {
+  if (!notes.failure() && operation) {
     if (auto error = clear_intent(state_dir, game_id)) {
       notes.failed(*error);
       action.outcome = RecoveryAction::Outcome::Failed;
@@ -203,8 +211,7 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
         actions.back().description += "; " + *error;
       continue;
     }
-    auto action =
-        recover_game_root(read.intent->game_root, id, state_dir, read.intent->operation, {});
+    auto action = recover_game_root(read.intent->game_root, id, state_dir, read.intent, {});
     spdlog::info("recovery: {} {} {}: {}", id, to_string(read.intent->operation),
                  to_string(action.outcome), action.description);
     if (read.intent->game_root == game_dir / id)

@@ -40,6 +40,7 @@ std::vector<RecoveryAction> recover_interrupted_transactions(
 // roll back after a failure.
 RecoveryAction recover_game_root(const std::filesystem::path& root, std::string_view game_id,
                                  const std::filesystem::path& state_dir,
-                                 std::optional<Operation> intent, const StepHook& on_step);
+                                 const std::optional<InstallIntent>& intent,
+                                 const StepHook& on_step);
 
 }  // namespace lanspread::peer::install

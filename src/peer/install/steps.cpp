@@ -22,6 +22,8 @@ std::string_view to_string(Step step) {
       return "user-files-carried-over";
     case Step::NewLocalInPlace:
       return "new-local-in-place";
+    case Step::NewLocalRecorded:
+      return "new-local-recorded";
     case Step::NewLocalUnmarked:
       return "new-local-unmarked";
     case Step::OwnedDirPartlyRemoved:

@@ -12,7 +12,8 @@ namespace lanspread::peer::install {
 //              NewLocalInPlace, NewLocalUnmarked, IntentCleared
 //   update:    IntentRecorded, LocalMarked, BackupInPlace, StagingCreated,
 //              StagingInPlace, ArchiveSetUnpacked..., LooseFilesCopied,
-//              UserFilesCarriedOver, NewLocalInPlace, NewLocalUnmarked,
+//              UserFilesCarriedOver, NewLocalInPlace, NewLocalRecorded,
+//              NewLocalUnmarked,
 //              OwnedDirPartlyRemoved,
 //              BackupRemoved, IntentCleared
 //   uninstall: IntentRecorded, LocalMarked, LocalMovedAside,
@@ -27,6 +28,7 @@ enum class Step {
   LooseFilesCopied,       // loose root files are in .local.installing/
   UserFilesCarriedOver,   // update: the user's files of the old local/ copied in too
   NewLocalInPlace,        // .local.installing/ renamed to local/
+  NewLocalRecorded,       // update: the intent says the new local/ is in place
   NewLocalUnmarked,       // the marker inside the new local/ removed
   OwnedDirPartlyRemoved,  // an owned folder is being removed, marker still there
   BackupRemoved,          // .local.backup/ gone

@@ -54,10 +54,10 @@ void step(const TransactionEnv& env, Step reached) {
 
 // Puts the recorded state back after a failure (the same code startup
 // recovery runs, so a failure and a crash end the same way).
-Result roll_back(const TransactionEnv& env, const fs::path& root, std::string_view game_id,
-                 Operation operation, Result cause) {
-  const auto action = recover_game_root(root, game_id, env.state_dir, operation, env.on_step);
-  spdlog::warn("{} {} failed ({}); {}", to_string(operation), game_id, cause.reason(),
+Result roll_back(const TransactionEnv& env, const fs::path& root, const InstallIntent& intent,
+                 Result cause) {
+  const auto action = recover_game_root(root, intent.game_id, env.state_dir, intent, env.on_step);
+  spdlog::warn("{} {} failed ({}); {}", to_string(intent.operation), intent.game_id, cause.reason(),
                action.description);
   if (action.outcome == RecoveryAction::Outcome::Failed)
     return Result::failure(cause.reason() + "; undoing it also failed: " + action.description);
@@ -190,7 +190,7 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
 
   const auto operation = update ? Operation::Update : Operation::Install;
   std::error_code ec;
-  const InstallIntent intent{
+  InstallIntent intent{
       .operation = operation, .game_id = std::string(game_id), .game_root = fs::absolute(root, ec)};
   if (auto error = record_intent(env.state_dir, intent))
     return Result::failure("cannot record the install intent: " + *error);
@@ -198,7 +198,7 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
   spdlog::info("{} {}: archive sets {}, loose files and folders {}", to_string(operation), game_id,
                plan.archives.size(), plan.loose_entries.size());
 
-  auto fail = [&](Result cause) { return roll_back(env, root, game_id, operation, cause); };
+  auto fail = [&](Result cause) { return roll_back(env, root, intent, cause); };
   const fs::path backup = root / std::string(layout::kBackupDir);
   if (update) {
     if (auto error = mark_owned(local))
@@ -241,6 +241,12 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
   if (auto error = rename_durably(staging, local))
     return fail(Result::failure(*error));
   step(env, Step::NewLocalInPlace);
+  if (update) {
+    intent.new_local_in_place = true;
+    if (auto error = record_intent(env.state_dir, intent))
+      return fail(Result::failure("cannot record the install intent: " + *error));
+    step(env, Step::NewLocalRecorded);
+  }
   if (auto error = commit_pending_installed_files(env.state_dir, game_id))
     return fail(Result::failure(*error));
   if (auto error = unmark_owned(local))
@@ -274,9 +280,7 @@ Result uninstall_game(const TransactionEnv& env, std::string_view game_id) {
   if (auto error = record_intent(env.state_dir, intent))
     return Result::failure("cannot record the uninstall intent: " + *error);
   step(env, Step::IntentRecorded);
-  auto fail = [&](Result cause) {
-    return roll_back(env, root, game_id, Operation::Uninstall, cause);
-  };
+  auto fail = [&](Result cause) { return roll_back(env, root, intent, cause); };
 
   if (auto error = mark_owned(local))
     return fail(Result::failure(*error));
