@@ -114,6 +114,38 @@ TEST_F(DownloadCommandTest, CtrlCCancelsAndKeepsLocal) {
   EXPECT_FALSE(fs::exists(games() / "cs16/cs16.part1.rar"));
 }
 
+// A second `lanspread` on the same folders, as in a second terminal: it can
+// neither delete, install nor download the game being downloaded, and its
+// start-up clean-up leaves the download's temporaries alone.
+TEST_F(DownloadCommandTest, OtherProcessesLeaveAGameBeingDownloadedAlone) {
+  test::write_random_file(seeded() / "cs16.part1.rar", 24 * 1024 * 1024, 5);
+  test::write_file(seeded() / "version.ini", "2");
+  serve();
+  // 16 Mbit/s: about 12 s, while the other commands take about a second each.
+  test::ChildProcess first(
+      download({"--download-limit", "16", "--json", "download", "cs16", "--no-install"}));
+  ASSERT_TRUE(next_progress(first)) << first.err();
+
+  const std::vector<std::string> local = {kProgram,         "--no-mdns", "--games",
+                                          games().string(), "--state",   (dir_ / "state").string()};
+  auto with = [&](std::initializer_list<std::string> args) {
+    auto argv = local;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  };
+  for (const auto& argv : {with({"remove", "cs16"}), with({"install", "cs16"}),
+                           download({"download", "cs16", "--no-install"})}) {
+    const auto result = test::run(argv);
+    EXPECT_EQ(result.exit_code, 1) << argv.back() << ": " << result.err;
+    EXPECT_NE(result.err.find("another Lanspread process"), std::string::npos) << result.err;
+  }
+
+  ASSERT_EQ(first.wait_exit(120s), 0) << first.err();
+  EXPECT_TRUE(test::read_file(games() / "cs16/cs16.part1.rar") ==
+              test::read_file(seeded() / "cs16.part1.rar"));
+  EXPECT_EQ(test::read_file(games() / "cs16/version.ini"), "2");
+}
+
 TEST_F(DownloadCommandTest, NoPeerWithTheGameFailsClearly) {
   test::write_file(dir_ / "seed/games/cs16/version.ini", "1");
   serve();

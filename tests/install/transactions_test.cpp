@@ -126,14 +126,33 @@ TEST_F(TransactionsTest, FailedUpdateRestoresThePreviousInstall) {
   expect_only_payload_and_local();
 }
 
+// The payload's good sets unpack first; the bad sample comes last ("c_").
 TEST_F(TransactionsTest, FailedInstallLeavesNothingHalfUnpacked) {
+  for (const auto& [sample, reason] :
+       {std::pair{"test_read_format_rar5_encrypted.rar", "encrypted archive"},
+        std::pair{"test_read_format_rar5_bad_tables.rar", "corrupt"}}) {
+    SCOPED_TRACE(sample);
+    fs::remove_all(root());
+    write_payload(1);
+    fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/" + sample, root() / "c_bad.rar");
+    const auto result = install();
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.reason().find(reason), std::string::npos) << result.reason();
+    EXPECT_FALSE(fs::exists(local()));
+    expect_only_payload_and_local();
+  }
+}
+
+TEST_F(TransactionsTest, UpdateWithACorruptArchiveRestoresThePreviousInstall) {
   write_payload(1);
-  fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_rar5_encrypted.rar",
-                root() / "c_secret.rar");
+  ASSERT_TRUE(install().ok());
+  write_payload(2);
+  fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_rar5_bad_tables.rar",
+                root() / "c_bad.rar");
   const auto result = install();
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("encrypted archive"), std::string::npos) << result.reason();
-  EXPECT_FALSE(fs::exists(local()));
+  EXPECT_NE(result.reason().find("corrupt"), std::string::npos) << result.reason();
+  EXPECT_EQ(snapshot(local()), expected_local(1));
   expect_only_payload_and_local();
 }
 

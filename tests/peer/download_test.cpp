@@ -241,6 +241,26 @@ TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
   EXPECT_EQ(refused->command, "cancel-download");
 }
 
+// An update of a downloaded game: its old version.ini would let a removal
+// delete the root under the download.
+TEST_F(DownloadTest, RemovingOrInstallingAGameBeingDownloadedIsRefused) {
+  test::write_file(downloaded() / "version.ini", "1");
+  start(1, 32 * 1024 * 1024);
+  ASSERT_NO_FATAL_FAILURE(download_slowly_past_4_mib());
+  downloader_.send(command::RemoveDownloadedGame{"cs16"});
+  const auto refused = downloader_.events.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->command, "remove-downloaded-game");
+  EXPECT_NE(refused->reason.find("another operation is running"), std::string::npos);
+  downloader_.send(command::InstallGame{"cs16"});
+  const auto install_refused = downloader_.events.wait_for<event::InstallGameFailed>(kTimeout);
+  ASSERT_TRUE(install_refused);
+  EXPECT_NE(install_refused->reason.find("another operation is running"), std::string::npos);
+
+  ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
+  expect_same_payload(seeded(), downloaded());
+}
+
 TEST_F(DownloadTest, StoppingThePeerMidDownloadIsPromptAndTheNextStartResumes) {
   downloader_.source_grace = 60s;  // a stop must not wait for the grace
   start(1, 32 * 1024 * 1024);

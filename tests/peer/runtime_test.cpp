@@ -197,6 +197,17 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
       kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
 }
 
+TEST(Settings, UnreadableSettingsAreIgnoredNotFatal) {
+  test::TempDir dir;
+  test::write_file(dir.path() / "bad-json/settings.json", "{\"game_dir\": ");
+  fs::create_directories(dir.path() / "a-folder/settings.json");
+  for (const auto* state : {"bad-json", "a-folder"}) {
+    const auto settings = load_settings(dir.path() / state);
+    EXPECT_TRUE(settings.game_dir.empty()) << state;
+    EXPECT_TRUE(settings.peers.empty()) << state;
+  }
+}
+
 // The state folder turning read-only under a running peer (a full or
 // remounted disk): what must be remembered fails with a reason, nothing else
 // stops. A tmpfs remounted read-only, since root ignores permission bits.

@@ -44,6 +44,15 @@ fs::path intent_path(const fs::path& state_dir, std::string_view game_id) {
   return game_state_dir(state_dir, game_id) / std::string(kIntentFile);
 }
 
+fs::path operation_lock_path(const fs::path& state_dir, std::string_view game_id) {
+  return game_state_dir(state_dir, game_id) / "operation.lock";
+}
+
+std::string busy_reason(std::string_view game_id) {
+  return "another Lanspread process is downloading, installing or removing " +
+         std::string(game_id) + " right now; try again when it is done";
+}
+
 std::string encode_intent(const InstallIntent& intent) {
   const nlohmann::json json = {{"format", kFormat},
                                {"operation", to_string(intent.operation)},

@@ -31,6 +31,12 @@ inline constexpr std::string_view kIntentFile = "install_intent.json";
 std::filesystem::path game_state_dir(const std::filesystem::path& state_dir,
                                      std::string_view game_id);
 std::filesystem::path intent_path(const std::filesystem::path& state_dir, std::string_view game_id);
+// Locked (peer/disk/game_lock.hpp) by whatever works on the game's files:
+// a download, a transaction, its recovery.
+std::filesystem::path operation_lock_path(const std::filesystem::path& state_dir,
+                                          std::string_view game_id);
+// Why an operation is refused while another holder has that lock.
+std::string busy_reason(std::string_view game_id);
 
 std::string encode_intent(const InstallIntent& intent);
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "peer/catalog/game_id.hpp"
+#include "peer/disk/game_lock.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
@@ -70,6 +71,17 @@ std::optional<std::string> settle_installed_files(const fs::path& state_dir,
   return outcome == RecoveryAction::Outcome::Completed
              ? commit_pending_installed_files(state_dir, game_id)
              : drop_pending_installed_files(state_dir, game_id);
+}
+
+// Empty when another holder works on the game: then nothing of it was
+// interrupted, and it is left to that holder.
+std::optional<GameLock> lock_for_recovery(const fs::path& state_dir, const std::string& game_id) {
+  auto attempt = GameLock::try_acquire(operation_lock_path(state_dir, game_id));
+  if (attempt.busy)
+    spdlog::info("recovery: {} left alone: another Lanspread process is working on it", game_id);
+  else if (!attempt.lock)
+    spdlog::warn("recovery: {} left alone: {}", game_id, attempt.error);
+  return std::move(attempt.lock);
 }
 
 }  // namespace
@@ -200,6 +212,11 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
     const auto file = it->path() / std::string(kIntentFile);
     if (!is_valid_game_id(id) || !exists_no_follow(file))
       continue;
+    const auto lock = lock_for_recovery(state_dir, id);
+    if (!lock) {
+      settled.insert(id);
+      continue;
+    }
     const auto read = read_intent(file, game_dir / id);
     if (!read.intent) {
       // Nothing says what ran; the disk alone is settled below, and a file
@@ -223,6 +240,9 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
     const auto id = it->path().filename().string();
     if (!is_valid_game_id(id) || settled.contains(id) || !is_real_directory(it->path()) ||
         !has_leftovers(it->path()))
+      continue;
+    const auto lock = lock_for_recovery(state_dir, id);
+    if (!lock)
       continue;
     auto action = recover_game_root(it->path(), id, state_dir, std::nullopt, {});
     spdlog::info("recovery: {} {}: {}", id, to_string(action.outcome), action.description);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "peer/download/sentinel_transaction.hpp"
+#include "peer/install/install_intent.hpp"
 #include "peer/install/migration.hpp"
 #include "peer/install/progress_throttle.hpp"
 #include "peer/install/recovery.hpp"
@@ -503,6 +504,13 @@ void Runtime::handle(const command::DownloadGameFiles& c) {
                                                    : c.game_id + " is not a catalog game"});
     return;
   }
+  auto locked = GameLock::try_acquire(install::operation_lock_path(options_.state_dir, c.game_id));
+  if (!locked.lock) {
+    emit_(event::DownloadGameFilesFailed{
+        c.game_id, locked.busy ? install::busy_reason(c.game_id) : locked.error});
+    return;
+  }
+  download_locks_.insert_or_assign(c.game_id, std::move(*locked.lock));
   // Busy from now on, so a second command cannot start a second download.
   set_operation(c.game_id, OperationKind::Downloading);
   monitor_.hold(c.game_id);
@@ -573,6 +581,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
 void Runtime::download_ended(const std::string& game_id, const download::JobOutcome& outcome,
                              bool install) {
   downloads_.erase(game_id);
+  download_locks_.erase(game_id);
   set_operation(game_id, std::nullopt);
   // The rescan release() asks for reports the new local state.
   monitor_.release(game_id);
@@ -705,8 +714,13 @@ void Runtime::settle_interrupted_transactions() {
         // payload stays for the resume.
         std::error_code ec;
         for (const auto& root : fs::directory_iterator(game_dir, ec)) {
-          if (catalog_.contains(root.path().filename().string()) && root.is_directory(ec) &&
-              !root.is_symlink(ec))
+          const auto id = root.path().filename().string();
+          if (!catalog_.contains(id) || !root.is_directory(ec) || root.is_symlink(ec))
+            continue;
+          // Another process downloading it still needs its temporaries.
+          const auto locked =
+              GameLock::try_acquire(install::operation_lock_path(options_.state_dir, id));
+          if (locked.lock)
             download::sweep_sentinel_temporaries(root.path());
         }
         return install::recover_interrupted_transactions(game_dir, options_.state_dir);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
+#include "peer/disk/game_lock.hpp"
 #include "peer/download/download_job.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/install/unpacker.hpp"
@@ -167,6 +168,9 @@ class Runtime {
     AgreedManifest agreed;  // what a peer must have sent to join as a source
   };
   std::map<std::string, RunningDownload, std::less<>> downloads_;
+  // Held from the command to the end of each download, so that another
+  // process neither removes nor "recovers" the game meanwhile.
+  std::map<std::string, GameLock, std::less<>> download_locks_;
   // Its own thread; what it finds is posted here.
   std::unique_ptr<mdns::Discovery> discovery_;
   bool stopping_ = false;

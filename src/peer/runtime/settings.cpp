@@ -42,7 +42,7 @@ Settings load_settings(const std::filesystem::path& state_dir) {
         spdlog::warn("ignoring the malformed party_key in {}",
                      (state_dir / kSettingsFile).string());
     }
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {  // bad JSON, or a read error (EISDIR, EIO)
     spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
                  e.what());
   }
