@@ -80,6 +80,8 @@ class AppController {
  private:
   CommandResult check_game(const std::string& game_id, bool must_be_idle) const;
   CommandResult send(peer::PeerCommand command);
+  // Returns why the runtime cannot run on `game_dir`. Call with
+  // runtime_mutex_ held.
   std::optional<std::string> start_runtime(const std::filesystem::path& game_dir);
   void dispatch_events();
   void forward_files(const peer::event::GotGameFiles& files);
