@@ -167,6 +167,12 @@ CommandResult AppController::send(peer::PeerCommand command) {
   return {};
 }
 
+CommandResult AppController::refresh_games() {
+  if (auto result = send(peer::command::ListGames{}); !result.ok())
+    return result;
+  return send(peer::command::GetPeerCount{});
+}
+
 CommandResult AppController::request_files(const std::string& game_id) {
   if (auto check = check_game(game_id, false); !check.ok())
     return check;

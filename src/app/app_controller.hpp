@@ -55,6 +55,9 @@ class AppController {
   // Shuts the runtime down and ends every event stream. Idempotent.
   void stop();
 
+  // Asks the runtime for the merged library and the peer count again; they
+  // arrive as games-list-updated and peer-count.
+  CommandResult refresh_games();
   CommandResult request_files(const std::string& game_id);
   CommandResult download(const std::string& game_id);
   CommandResult update(const std::string& game_id);

@@ -407,6 +407,27 @@ TEST_F(HttpApiTest, AFolderTheRuntimeCannotStartOnIsNotRemembered) {
   EXPECT_EQ(peer::load_settings(dir_ / "state").game_dir, dir_ / "chosen");
 }
 
+TEST_F(HttpApiTest, RefreshAsksTheRuntimeForTheLibraryAndThePeerCount) {
+  start_with_games();
+  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true));
+  const auto from = events_->mark();
+  auto refresh = post("/api/games/refresh");
+  ASSERT_TRUE(refresh);
+  EXPECT_EQ(refresh->status, 202) << refresh->body;
+  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
+  const auto count = events_->wait_for_event("peer-count", kTimeout, from);
+  ASSERT_TRUE(count);
+  EXPECT_EQ((*count)["count"], 0);
+}
+
+TEST_F(HttpApiTest, RefreshNeedsARunningRuntime) {
+  start(dir_ / "missing");
+  auto refresh = post("/api/games/refresh");
+  ASSERT_TRUE(refresh);
+  EXPECT_EQ(refresh->status, 503);
+  EXPECT_FALSE(json::parse(refresh->body)["error"].get<std::string>().empty());
+}
+
 TEST_F(HttpApiTest, ThePassphraseIsSetAndClearedButNeverEchoed) {
   start_with_games();
   const std::string secret = "lan party 2026";

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppProcess, addDownloadedGame, screenshotDir } from './app-process';
+import { AppProcess, EventLog, addDownloadedGame, screenshotDir } from './app-process';
 
 let app: AppProcess;
 
@@ -144,6 +144,26 @@ test('an unusable game folder is refused inline', async ({ page }) => {
   await shoot(page, 'folder-error');
   // The library is untouched.
   await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
+});
+
+test('refresh asks the app again for the games and the peers', async ({ page }) => {
+  addDownloadedGame(app.gameDir, 'cs16', '20240315');
+  await app.start();
+  await page.goto(app.url);
+  await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
+  const events = new EventLog(app.url);
+  try {
+    await events.waitFor((e) => e.event === 'snapshot');
+    const from = events.events.length;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    // The runtime answers with the library and the peer count.
+    await events.waitFor((e) => e.event === 'games-list-updated', from);
+    expect((await events.waitFor((e) => e.event === 'peer-count', from)).count).toBe(0);
+    await expect(page.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+    await expect(page.getByRole('status')).toHaveCount(0);
+  } finally {
+    events.close();
+  }
 });
 
 test('a malformed peer address is refused inline', async ({ page }) => {
