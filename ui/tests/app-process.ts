@@ -129,6 +129,25 @@ export class AppProcess {
     return new URL(this.url).origin;
   }
 
+  get token(): string {
+    return new URL(this.url).searchParams.get('token') ?? '';
+  }
+
+  // GET /api/state: the app's snapshot.
+  async state(): Promise<{ notices: string[] }> {
+    const response = await fetch(new URL('/api/state', this.origin), { headers: { 'X-Lanspread-Token': this.token } });
+    return (await response.json()) as { notices: string[] };
+  }
+
+  // Sends a command to the app's API as the page would.
+  async post(path: string, body: unknown = {}): Promise<Response> {
+    return fetch(new URL(path, this.origin), {
+      method: 'POST',
+      headers: { 'X-Lanspread-Token': this.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   async stop(): Promise<number | null> {
     const child = this.child;
     this.child = null;

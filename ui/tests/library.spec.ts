@@ -146,6 +146,20 @@ test('an unusable game folder is refused inline', async ({ page }) => {
   await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
 });
 
+test('a failure that names no game and came before the page loaded is shown', async ({ page }) => {
+  // A folder where settings.json's replacement is written: the app cannot
+  // remember another game folder, a failure of no game in particular.
+  mkdirSync(join(app.dir, 'state', 'settings.json.tmp'), { recursive: true });
+  mkdirSync(join(app.dir, 'other'));
+  await app.start();
+  expect((await app.post('/api/game-dir', { path: join(app.dir, 'other') })).status).toBe(202);
+  await expect.poll(async () => (await app.state()).notices).toHaveLength(1);
+
+  await page.goto(app.url);
+  await expect(page.getByRole('status').filter({ hasText: 'set-game-dir: cannot remember the game folder' })).toBeVisible();
+  await shoot(page, 'notice-from-before');
+});
+
 test('refresh asks the app again for the games and the peers', async ({ page }) => {
   addDownloadedGame(app.gameDir, 'cs16', '20240315');
   await app.start();
