@@ -84,6 +84,9 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
   const auto top = test::run({kProgram, "--help"});
   for (const char* option : {"--games", "--state", "--port", "--peer", "--no-mdns", "--json"})
     EXPECT_NE(top.out.find(option), std::string::npos) << option;
+  EXPECT_NE(top.out.find("Exit codes: 0 success, 1 failure (the reason on stderr), 2 bad usage."),
+            std::string::npos)
+      << top.out;
 }
 
 TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {
