@@ -38,8 +38,10 @@ int main(int argc, char** argv) {
   GlobalOptions options;
   CLI::App app{"Lanspread: share and download games on the local network"};
   app.require_subcommand(1);
-  // Set before the subcommands are added, which inherit it: every help ends
-  // with the exit codes scripts rely on.
+  // Set before the subcommands are added, which inherit both: global options
+  // may follow the subcommand (scripts/run.sh passes its arguments after
+  // `app`), and every help ends with the exit codes scripts rely on.
+  app.fallthrough();
   app.footer(fmt::format("Exit codes: 0 success, {} failure (the reason on stderr), {} bad usage.",
                          kExitFailure, kExitUsage));
   app.add_option("--games", options.games,

@@ -89,6 +89,16 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
       << top.out;
 }
 
+TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
+  test::write_file(dir_ / "games/quake3/version.ini", "1.32");
+  const auto result =
+      test::run({kProgram, "status", "--no-mdns", "--games", (dir_ / "games").string(), "--state",
+                 (dir_ / "state").string(), "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["id"], "quake3");
+  EXPECT_EQ(test::run({kProgram, "status", "--no-such-option"}).exit_code, 2);
+}
+
 TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {
   test::write_file(dir_ / "games/.keep", "");
   test::write_file(dir_ / "state/catalog.jsonl", "# mine\n{\"id\": \"BAD ID\"}\n");
