@@ -13,9 +13,9 @@ test.afterEach(async () => {
   expect(await app.stop()).toBe(0); // Ctrl-C stops the app cleanly
 });
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = false) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage });
 }
 
 function card(page: Page, id: string) {
@@ -46,7 +46,8 @@ test('the library shows local games with their states', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await shoot(page, 'library-1920x1080');
   await page.setViewportSize({ width: 800, height: 900 });
-  await shoot(page, 'library-800');
+  // The whole page: at this width the panels are below the library.
+  await shoot(page, 'library-800', true);
 
   // Search and sort work on the merged list.
   await page.setViewportSize({ width: 1280, height: 800 });
