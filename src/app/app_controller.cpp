@@ -57,6 +57,7 @@ AppController::~AppController() {
 }
 
 void AppController::start(const fs::path& game_dir) {
+  const std::scoped_lock lock(runtime_mutex_);
   if (const auto problem = start_runtime(game_dir)) {
     spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", game_dir.string(),
                  *problem);
@@ -67,7 +68,6 @@ void AppController::start(const fs::path& game_dir) {
 std::optional<std::string> AppController::start_runtime(const fs::path& game_dir) {
   if (auto problem = peer::game_dir_problem(game_dir))
     return problem;
-  const std::scoped_lock lock(runtime_mutex_);
   try {
     runtime_.emplace(peer::start_peer(game_dir, events_.sink(), peer::PeerGameDB{}, unpacker_,
                                       catalog_, options_));
@@ -167,6 +167,12 @@ CommandResult AppController::send(peer::PeerCommand command) {
   return {};
 }
 
+CommandResult AppController::refresh_games() {
+  if (auto result = send(peer::command::ListGames{}); !result.ok())
+    return result;
+  return send(peer::command::GetPeerCount{});
+}
+
 CommandResult AppController::request_files(const std::string& game_id) {
   if (auto check = check_game(game_id, false); !check.ok())
     return check;
@@ -246,24 +252,29 @@ CommandResult AppController::set_game_dir(const std::string& text) {
     return refused(400, "Give the folder's full path, e.g. /home/you/Games or ~/Games");
   if (auto problem = peer::game_dir_problem(*path))
     return refused(400, *problem);
-  bool running = false;
-  {
-    const std::scoped_lock lock(runtime_mutex_);
-    running = runtime_.has_value();
-  }
-  if (running) {
+  const auto folder = fs::absolute(*path).lexically_normal();
+  std::unique_lock lock(runtime_mutex_);
+  if (runtime_) {
+    lock.unlock();
     // The runtime checks again, remembers the folder and reports
     // game-dir-changed (or command-failed).
-    return send(peer::command::SetGameDir{*path});
+    return send(peer::command::SetGameDir{folder});
   }
-  auto settings = peer::load_settings(options_.state_dir);
-  settings.game_dir = *path;
-  if (const auto error = peer::save_settings(options_.state_dir, settings))
-    return refused(500, "cannot remember the game folder: " + *error);
-  if (auto problem = start_runtime(*path))
+  if (auto problem = start_runtime(folder))
     return refused(400, *problem);
-  publish(
-      {{"event", "game-dir-changed"}, {"path", fs::absolute(*path).lexically_normal().string()}});
+  // Remembered only once the runtime runs on it, so a folder it refused is
+  // not offered again at the next start. The lock is still held: no command
+  // reaches the new runtime (which may save settings too) before this.
+  auto settings = peer::load_settings(options_.state_dir);
+  settings.game_dir = folder;
+  const auto error = peer::save_settings(options_.state_dir, settings);
+  lock.unlock();
+  publish({{"event", "game-dir-changed"}, {"path", folder.string()}});
+  if (error) {
+    // The folder is in use for this run; only the next start will not know it.
+    events_.sink()(peer::event::CommandFailed{"set-game-dir", "",
+                                              "cannot remember the game folder: " + *error});
+  }
   return CommandResult{.status = 200};
 }
 

@@ -55,6 +55,9 @@ class AppController {
   // Shuts the runtime down and ends every event stream. Idempotent.
   void stop();
 
+  // Asks the runtime for the merged library and the peer count again; they
+  // arrive as games-list-updated and peer-count.
+  CommandResult refresh_games();
   CommandResult request_files(const std::string& game_id);
   CommandResult download(const std::string& game_id);
   CommandResult update(const std::string& game_id);
@@ -80,6 +83,8 @@ class AppController {
  private:
   CommandResult check_game(const std::string& game_id, bool must_be_idle) const;
   CommandResult send(peer::PeerCommand command);
+  // Returns why the runtime cannot run on `game_dir`. Call with
+  // runtime_mutex_ held.
   std::optional<std::string> start_runtime(const std::filesystem::path& game_dir);
   void dispatch_events();
   void forward_files(const peer::event::GotGameFiles& files);

@@ -195,6 +195,10 @@ void HttpApi::add_routes() {
     reply(res, 200, controller_.snapshot());
   });
 
+  server_->Post("/api/games/refresh", [this](const httplib::Request&, httplib::Response& res) {
+    reply(res, controller_.refresh_games());
+  });
+
   server_->Post(
       R"(/api/games/([^/]+)/(files|download|update|cancel|install|uninstall|remove|dismiss))",
       [this](const httplib::Request& req, httplib::Response& res) {

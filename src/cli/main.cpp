@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -37,6 +38,12 @@ int main(int argc, char** argv) {
   GlobalOptions options;
   CLI::App app{"Lanspread: share and download games on the local network"};
   app.require_subcommand(1);
+  // Set before the subcommands are added, which inherit both: global options
+  // may follow the subcommand (scripts/run.sh passes its arguments after
+  // `app`), and every help ends with the exit codes scripts rely on.
+  app.fallthrough();
+  app.footer(fmt::format("Exit codes: 0 success, {} failure (the reason on stderr), {} bad usage.",
+                         kExitFailure, kExitUsage));
   app.add_option("--games", options.games,
                  "game folder (default: the remembered one, else " +
                      lanspread::cli::default_game_dir().string() + ")");

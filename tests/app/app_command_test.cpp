@@ -3,8 +3,12 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <vector>
 
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
@@ -20,6 +24,23 @@ const std::string kProgram = LANSPREAD_BINARY;
 struct AppUrl {
   std::uint16_t port = 0;
   std::string token;
+};
+
+// Puts `dir` first on PATH for the children this test starts.
+class PathPrefix {
+ public:
+  explicit PathPrefix(const fs::path& dir) {
+    const char* path_now = std::getenv("PATH");
+    saved_ = path_now != nullptr ? path_now : "/usr/bin:/bin";
+    const std::string path = dir.string() + ":" + saved_;
+    ::setenv("PATH", path.c_str(), 1);
+  }
+  ~PathPrefix() { ::setenv("PATH", saved_.c_str(), 1); }
+  PathPrefix(const PathPrefix&) = delete;
+  PathPrefix& operator=(const PathPrefix&) = delete;
+
+ private:
+  std::string saved_;
 };
 
 std::optional<AppUrl> parse_url(const std::string& out) {
@@ -95,6 +116,72 @@ TEST(AppCommand, AChosenFolderIsNeverCreated) {
   app.send_signal(SIGINT);
   EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
   EXPECT_FALSE(fs::exists(dir / "typo"));
+}
+
+TEST(AppCommand, OpensTheBrowserThroughAPrivateFileThatHoldsTheUrl) {
+  test::TempDir dir;
+  fs::create_directories(dir / "games");
+  // Stands in for the user's xdg-open: records what the app gave it, then
+  // says so on the app's stdout, which it inherits.
+  const auto arguments = dir / "xdg-open-arguments";
+  test::write_file(dir / "bin/xdg-open", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > '" +
+                                             arguments.string() + "'\necho 'xdg-open stub ran'\n");
+  fs::permissions(dir / "bin/xdg-open", fs::perms::owner_all);
+  const PathPrefix stub_first(dir / "bin");
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
+                          (dir / "state").string(), "app"});
+  ASSERT_TRUE(app.wait_for_output("xdg-open stub ran", 20s)) << app.err();
+  const auto url = parse_url(app.out());
+  ASSERT_TRUE(url) << app.out();
+
+  const auto launcher = dir / "state/open-ui.html";
+  const auto given = test::read_file(arguments);
+  EXPECT_EQ(given, "1\n" + launcher.string() + "\n");
+  EXPECT_EQ(given.find(url->token), std::string::npos);
+  const auto full_url = "http://127.0.0.1:" + std::to_string(url->port) + "/?token=" + url->token;
+  EXPECT_NE(test::read_file(launcher).find(full_url), std::string::npos);
+  EXPECT_EQ(fs::status(launcher).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  app.send_signal(SIGINT);
+  EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
+}
+
+TEST(AppCommand, ListensOnTheUiPortItIsGiven) {
+  test::TempDir dir;
+  fs::create_directories(dir / "games");
+  std::uint16_t port = 0;
+  const auto command = [&] {
+    return std::vector<std::string>{kProgram,    "--no-mdns",
+                                    "--games",   (dir / "games").string(),
+                                    "--state",   (dir / "state").string(),
+                                    "app",       "--no-browser",
+                                    "--ui-port", std::to_string(port)};
+  };
+  {
+    asio::io_context io;
+    asio::ip::tcp::acceptor taken(io, {asio::ip::make_address("127.0.0.1"), 0});
+    port = taken.local_endpoint().port();
+    const auto refused = test::run(command());
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)),
+              std::string::npos)
+        << refused.err;
+  }
+
+  test::ChildProcess app(command());
+  ASSERT_TRUE(app.wait_for_output("token=", 20s)) << app.err();
+  ASSERT_TRUE(app.wait_for_output("\n", 5s));
+  const auto url = parse_url(app.out());
+  ASSERT_TRUE(url) << app.out();
+  EXPECT_EQ(url->port, port);
+  httplib::Client client("127.0.0.1", port);
+  auto state = client.Get("/api/state", {{"X-Lanspread-Token", url->token}});
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->status, 200);
+
+  app.send_signal(SIGINT);
+  EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
 #include <atomic>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,7 @@
 #include "app/demo_game.hpp"
 #include "event_stream_reader.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
+#include "peer/runtime/settings.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lanspread::app {
@@ -32,8 +35,7 @@ class HttpApiTest : public ::testing::Test {
   }
 
   void start(const fs::path& game_dir) {
-    controller_.emplace(AppController::Options{.state_dir = dir_ / "state", .mdns = std::nullopt},
-                        peer::Catalog::bundled(),
+    controller_.emplace(runtime_options_, peer::Catalog::bundled(),
                         std::make_shared<peer::install::LibarchiveUnpacker>());
     api_.emplace(*controller_,
                  HttpApi::Options{.ui_dir = dir_ / "ui", .port = 0, .token = {}, .on_quit = [this] {
@@ -104,6 +106,7 @@ class HttpApiTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
+  AppController::Options runtime_options_{.state_dir = dir_ / "state", .mdns = std::nullopt};
   std::optional<AppController> controller_;
   std::optional<HttpApi> api_;
   std::optional<httplib::Client> client_;
@@ -378,6 +381,51 @@ TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
   snapshot = state();
   EXPECT_EQ(snapshot["runtime"]["running"], true);
   EXPECT_TRUE(snapshot["game_dir_problem"].is_null());
+  // The next start (lanspread app without --games) opens it again.
+  EXPECT_EQ(peer::load_settings(dir_ / "state").game_dir, dir_ / "chosen");
+}
+
+TEST_F(HttpApiTest, AFolderTheRuntimeCannotStartOnIsNotRemembered) {
+  // The runtime cannot start while another socket holds its QUIC port.
+  asio::io_context io;
+  asio::ip::udp::socket port_taken(io, {asio::ip::address_v4::any(), 0});
+  runtime_options_.listen = {asio::ip::address_v4::any(), port_taken.local_endpoint().port()};
+  start(dir_ / "missing");
+  create_game_dir_with_demo(dir_ / "chosen");
+
+  auto refused = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_FALSE(json::parse(refused->body)["error"].get<std::string>().empty());
+  EXPECT_EQ(state()["runtime"]["running"], false);
+  EXPECT_TRUE(peer::load_settings(dir_ / "state").game_dir.empty());
+
+  port_taken.close();
+  auto chosen = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->status, 200) << chosen->body;
+  EXPECT_EQ(peer::load_settings(dir_ / "state").game_dir, dir_ / "chosen");
+}
+
+TEST_F(HttpApiTest, RefreshAsksTheRuntimeForTheLibraryAndThePeerCount) {
+  start_with_games();
+  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true));
+  const auto from = events_->mark();
+  auto refresh = post("/api/games/refresh");
+  ASSERT_TRUE(refresh);
+  EXPECT_EQ(refresh->status, 202) << refresh->body;
+  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
+  const auto count = events_->wait_for_event("peer-count", kTimeout, from);
+  ASSERT_TRUE(count);
+  EXPECT_EQ((*count)["count"], 0);
+}
+
+TEST_F(HttpApiTest, RefreshNeedsARunningRuntime) {
+  start(dir_ / "missing");
+  auto refresh = post("/api/games/refresh");
+  ASSERT_TRUE(refresh);
+  EXPECT_EQ(refresh->status, 503);
+  EXPECT_FALSE(json::parse(refresh->body)["error"].get<std::string>().empty());
 }
 
 TEST_F(HttpApiTest, ThePassphraseIsSetAndClearedButNeverEchoed) {

@@ -84,6 +84,19 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
   const auto top = test::run({kProgram, "--help"});
   for (const char* option : {"--games", "--state", "--port", "--peer", "--no-mdns", "--json"})
     EXPECT_NE(top.out.find(option), std::string::npos) << option;
+  EXPECT_NE(top.out.find("Exit codes: 0 success, 1 failure (the reason on stderr), 2 bad usage."),
+            std::string::npos)
+      << top.out;
+}
+
+TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
+  test::write_file(dir_ / "games/quake3/version.ini", "1.32");
+  const auto result =
+      test::run({kProgram, "status", "--no-mdns", "--games", (dir_ / "games").string(), "--state",
+                 (dir_ / "state").string(), "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["id"], "quake3");
+  EXPECT_EQ(test::run({kProgram, "status", "--no-such-option"}).exit_code, 2);
 }
 
 TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {

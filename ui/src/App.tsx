@@ -36,8 +36,17 @@ export function App() {
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   const app = state.app;
 
+  const [refreshing, setRefreshing] = useState(false);
   const closeDialog = useCallback(() => setConfirmation(null), []);
   const notify = useCallback((text: string) => dispatch({ type: 'notice', text }), [dispatch]);
+
+  // The answers (games-list-updated, peer-count) arrive on the event stream.
+  const refresh = useCallback(() => {
+    setRefreshing(true);
+    post('/api/games/refresh')
+      .catch((e: Error) => notify(e.message))
+      .finally(() => setRefreshing(false));
+  }, [notify]);
 
   const run = useCallback(
     (view: GameView, action: ActionName) => {
@@ -163,6 +172,14 @@ export function App() {
                 </button>
               ))}
             </nav>
+            <button
+              className="chip"
+              onClick={refresh}
+              disabled={refreshing || !app.runtime.running}
+              title="Ask the peer again for the games on the network and the number of peers"
+            >
+              Refresh
+            </button>
           </div>
           {shown.length === 0 ? (
             <div className="empty">

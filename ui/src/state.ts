@@ -21,9 +21,12 @@ export interface UiState {
   connected: boolean;
   stopped: boolean;
   notices: Notice[];
+  // The app's notices this page has already shown (or the user dismissed),
+  // so the snapshot of a reconnected stream does not bring them back.
+  appNoticesSeen: string[];
 }
 
-export const initialState: UiState = { app: null, connected: false, stopped: false, notices: [] };
+export const initialState: UiState = { app: null, connected: false, stopped: false, notices: [], appNoticesSeen: [] };
 
 export type Action =
   | { type: 'event'; event: AppEvent }
@@ -34,9 +37,24 @@ export type Action =
 
 let nextNoticeId = 1;
 
+// More than the app keeps (20), so none it still lists is forgotten here.
+const appNoticesRemembered = 50;
+
 function withNotice(state: UiState, text: string, tone: Notice['tone'] = 'error'): UiState {
   const notices = [...state.notices, { id: nextNoticeId++, text, tone }].slice(-4);
   return { ...state, notices };
+}
+
+// A failure that names no game, as the app reported it live.
+function withAppNotice(state: UiState, text: string): UiState {
+  const seen = [...state.appNoticesSeen.filter((t) => t !== text), text].slice(-appNoticesRemembered);
+  return withNotice({ ...state, appNoticesSeen: seen }, text);
+}
+
+// The snapshot lists the app's recent notices, so one that happened before
+// this page connected (or while it was disconnected) is shown too.
+function withSnapshotNotices(state: UiState, notices: string[]): UiState {
+  return notices.reduce((next, text) => (next.appNoticesSeen.includes(text) ? next : withAppNotice(next, text)), state);
 }
 
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {
@@ -135,14 +153,19 @@ export function reducer(state: UiState, action: Action): UiState {
       return { ...state, stopped: true, connected: false };
     case 'event': {
       const event = action.event;
-      if (event.event === 'snapshot') return { ...state, app: event.state as AppSnapshot, connected: true };
+      if (event.event === 'snapshot') {
+        const app = event.state as AppSnapshot;
+        const next = withSnapshotNotices(state, app.notices);
+        return { ...next, app, connected: true };
+      }
       if (event.event === 'app-quitting') return { ...state, stopped: true };
+      // Worded as the app words them in the snapshot's "notices".
       let next = state;
       if (event.event === 'command-failed' && !event.game_id)
-        next = withNotice(next, `${String(event.command)}: ${String(event.reason)}`);
-      if (event.event === 'runtime-failure') next = withNotice(next, String(event.reason));
+        next = withAppNotice(next, `${String(event.command)}: ${String(event.reason)}`);
+      if (event.event === 'runtime-failure') next = withAppNotice(next, String(event.reason));
       if (event.event === 'peer-authentication-failed')
-        next = withNotice(next, `peer ${String(event.peer_id).slice(0, 12)}: ${String(event.reason)}`);
+        next = withAppNotice(next, `peer ${String(event.peer_id).slice(0, 12)}: ${String(event.reason)}`);
       return next.app ? { ...next, app: applyEvent(next.app, event) } : next;
     }
   }

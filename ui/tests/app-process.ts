@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,60 @@ export function addDownloadedGame(gameDir: string, id: string, version: string, 
     writeFileSync(join(root, 'local', `${id}.txt`), `test payload of ${id}\n`);
   }
   writeFileSync(join(root, 'version.ini'), `${version}\n`);
+}
+
+export type AppEvent = { event: string; [field: string]: unknown };
+
+// The app's event stream read by the test itself, so it can wait for events
+// the page shows no sign of (a download cancelled, nothing more to come).
+export class EventLog {
+  readonly events: AppEvent[] = [];
+  private readonly request: ClientRequest;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(url: string) {
+    const page = new URL(url);
+    const stream = new URL('/api/events', page.origin);
+    stream.searchParams.set('token', page.searchParams.get('token') ?? '');
+    this.request = get(stream, (response) => {
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (message.startsWith('data: ')) this.events.push(JSON.parse(message.slice(6)) as AppEvent);
+        }
+        for (const wake of this.waiters) wake();
+      });
+    });
+    this.request.on('error', () => {}); // the app stopping ends the stream
+  }
+
+  // The first event from index `from` on that `accept` takes.
+  waitFor(accept: (event: AppEvent) => boolean, from = 0, timeoutMs = 30_000): Promise<AppEvent> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.events.slice(from).find(accept);
+        if (!found) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no such event in ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  close() {
+    this.request.destroy();
+  }
 }
 
 // The real app on its own temp folders, with its UI on a free loopback port.
@@ -72,6 +127,25 @@ export class AppProcess {
 
   get origin(): string {
     return new URL(this.url).origin;
+  }
+
+  get token(): string {
+    return new URL(this.url).searchParams.get('token') ?? '';
+  }
+
+  // GET /api/state: the app's snapshot.
+  async state(): Promise<{ notices: string[] }> {
+    const response = await fetch(new URL('/api/state', this.origin), { headers: { 'X-Lanspread-Token': this.token } });
+    return (await response.json()) as { notices: string[] };
+  }
+
+  // Sends a command to the app's API as the page would.
+  async post(path: string, body: unknown = {}): Promise<Response> {
+    return fetch(new URL(path, this.origin), {
+      method: 'POST',
+      headers: { 'X-Lanspread-Token': this.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   async stop(): Promise<number | null> {

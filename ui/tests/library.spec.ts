@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppProcess, addDownloadedGame, screenshotDir } from './app-process';
+import { AppProcess, EventLog, addDownloadedGame, screenshotDir } from './app-process';
 
 let app: AppProcess;
 
@@ -13,9 +13,9 @@ test.afterEach(async () => {
   expect(await app.stop()).toBe(0); // Ctrl-C stops the app cleanly
 });
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = false) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage });
 }
 
 function card(page: Page, id: string) {
@@ -46,7 +46,8 @@ test('the library shows local games with their states', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await shoot(page, 'library-1920x1080');
   await page.setViewportSize({ width: 800, height: 900 });
-  await shoot(page, 'library-800');
+  // The whole page: at this width the panels are below the library.
+  await shoot(page, 'library-800', true);
 
   // Search and sort work on the merged list.
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -144,6 +145,40 @@ test('an unusable game folder is refused inline', async ({ page }) => {
   await shoot(page, 'folder-error');
   // The library is untouched.
   await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
+});
+
+test('a failure that names no game and came before the page loaded is shown', async ({ page }) => {
+  // A folder where settings.json's replacement is written: the app cannot
+  // remember another game folder, a failure of no game in particular.
+  mkdirSync(join(app.dir, 'state', 'settings.json.tmp'), { recursive: true });
+  mkdirSync(join(app.dir, 'other'));
+  await app.start();
+  expect((await app.post('/api/game-dir', { path: join(app.dir, 'other') })).status).toBe(202);
+  await expect.poll(async () => (await app.state()).notices).toHaveLength(1);
+
+  await page.goto(app.url);
+  await expect(page.getByRole('status').filter({ hasText: 'set-game-dir: cannot remember the game folder' })).toBeVisible();
+  await shoot(page, 'notice-from-before');
+});
+
+test('refresh asks the app again for the games and the peers', async ({ page }) => {
+  addDownloadedGame(app.gameDir, 'cs16', '20240315');
+  await app.start();
+  await page.goto(app.url);
+  await expect(card(page, 'cs16')).toHaveAttribute('data-state', 'downloaded');
+  const events = new EventLog(app.url);
+  try {
+    await events.waitFor((e) => e.event === 'snapshot');
+    const from = events.events.length;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    // The runtime answers with the library and the peer count.
+    await events.waitFor((e) => e.event === 'games-list-updated', from);
+    expect((await events.waitFor((e) => e.event === 'peer-count', from)).count).toBe(0);
+    await expect(page.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+    await expect(page.getByRole('status')).toHaveCount(0);
+  } finally {
+    events.close();
+  }
 });
 
 test('a malformed peer address is refused inline', async ({ page }) => {

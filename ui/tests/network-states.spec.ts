@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProcess, screenshotDir } from './app-process';
 
-// The runtime cannot produce peers, downloads or updates yet (they arrive
-// with the download pipeline), so this test replays such states to the
-// page: the real app serves the page, only its event stream is replaced by
-// recorded messages in the documented format (docs/app.md). The end-to-end
-// versions are in network.spec.ts.
+// Peers, downloads, installs and updates replayed to the page, so the
+// screenshots of these states are the same on every run (a real download's
+// speed and timing vary): the real app serves the page, only its event
+// stream is replaced by recorded messages in the documented format
+// (docs/app.md). The real ones, with a second peer, are in network.spec.ts.
 
 const game = (id: string, name: string, genre: string, version: string, peers: number, local: object | null) => ({
   id,
