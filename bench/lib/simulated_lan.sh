@@ -43,11 +43,15 @@ lan_track() { lan_pids+=("$@"); }
 lan_cleanup() {
   set +e
   local pid host
-  for pid in "${lan_pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
-  for ((host = 0; host < lan_hosts; host++)); do
-    for pid in $(ip netns pids "$(lan_ns $host)" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-  done
-  wait 2>/dev/null
+  # Grouped so that bash's "Killed" notice for each background job is not
+  # printed under the results.
+  {
+    for pid in "${lan_pids[@]}"; do kill -9 "$pid"; done
+    for ((host = 0; host < lan_hosts; host++)); do
+      for pid in $(ip netns pids "$(lan_ns $host)"); do kill -9 "$pid"; done
+    done
+    wait
+  } 2>/dev/null
   for ((host = 0; host < lan_hosts; host++)); do
     ip netns delete "$(lan_ns $host)" 2>/dev/null
     ip link delete "${lan_tag}v$host" 2>/dev/null
