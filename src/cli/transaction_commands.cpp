@@ -81,7 +81,7 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
   // Ctrl-C asks the transaction to stop; it then rolls back cleanly.
   const sigset_t stop_signals = block_stop_signals();
   std::stop_source stop;
-  std::jthread signal_watcher([&](std::stop_token finished) {
+  std::jthread signal_watcher([&](const std::stop_token& finished) {
     timespec poll_interval{0, 100'000'000};
     while (!finished.stop_requested()) {
       if (sigtimedwait(&stop_signals, nullptr, &poll_interval) > 0) {

@@ -53,8 +53,8 @@ class Discovery::Worker {
         timer_(io_),
         poll_timer_(io_),
         engine_(std::move(self), options_.timing,
-                Engine::Callbacks{.send = [this](OutgoingPacket packet) { send(packet); },
-                                  .found = [this](DiscoveredPeer peer) { found(peer); },
+                Engine::Callbacks{.send = [this](const OutgoingPacket& packet) { send(packet); },
+                                  .found = [this](const DiscoveredPeer& peer) { found(peer); },
                                   .lost = [this](const std::string& id) { lost(id); }},
                 std::random_device()()) {
     socket_.start_receiving([this](const IncomingPacket& packet) {

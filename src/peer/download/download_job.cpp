@@ -141,7 +141,7 @@ struct DownloadJob::State {
       transfer->abandon();
   }
 
-  void end(JobOutcome outcome) {
+  void end(const JobOutcome& outcome) {
     if (halted)
       return;  // the peer is shutting down: nobody waits for the outcome
     ended = true;

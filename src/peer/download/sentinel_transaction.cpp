@@ -373,7 +373,7 @@ std::optional<std::string> SentinelTransaction::commit(std::string_view version_
 
   const std::string tmp(layout::kVersionTmp);
   const auto write_error = [&](const std::string& what) {
-    const auto reason = what + " " + std::string(layout::kVersionTmp) + ": " + errno_text(errno);
+    auto reason = what + " " + std::string(layout::kVersionTmp) + ": " + errno_text(errno);
     unlink_quietly(root, layout::kVersionTmp);
     return reason;
   };

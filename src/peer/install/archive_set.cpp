@@ -1,5 +1,6 @@
 #include "peer/install/archive_set.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -142,7 +143,8 @@ PlanOutcome plan_install(const fs::path& game_root) {
     return {.error = "cannot list " + game_root.string() + ": " + ec.message()};
 
   auto add_set = [&plan](std::vector<fs::path> volumes) {
-    ArchiveSet set{.name = volumes.front().filename().string(), .volumes = std::move(volumes)};
+    auto name = volumes.front().filename().string();
+    ArchiveSet set{.name = std::move(name), .volumes = std::move(volumes)};
     for (const auto& volume : set.volumes)
       set.size += size_of(volume);
     plan.archives.push_back(std::move(set));
@@ -159,7 +161,8 @@ PlanOutcome plan_install(const fs::path& game_root) {
   for (const auto& [base, volumes] : old_sets) {
     const auto first = singles.find(base + ".rar");
     if (first == singles.end())
-      return {.error = "archive set " + base + ".rar is missing its first volume " + base + ".rar"};
+      return {.error =
+                  fmt::format("archive set {0}.rar is missing its first volume {0}.rar", base)};
     if (auto error = check_contiguous(volumes, 0, base + ".rar"); !error.empty())
       return {.error = error};
     std::vector<fs::path> ordered{first->second};

@@ -27,12 +27,12 @@ constexpr std::size_t kReadBlockSize = std::size_t{1} << 20;
 // calling thread (uselocale) leaves the rest of the process alone.
 class Utf8ThreadLocale {
  public:
-  Utf8ThreadLocale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0))) {
-    if (utf8_ != static_cast<locale_t>(0))
+  Utf8ThreadLocale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr)) {
+    if (utf8_ != nullptr)
       previous_ = ::uselocale(utf8_);
   }
   ~Utf8ThreadLocale() {
-    if (utf8_ != static_cast<locale_t>(0)) {
+    if (utf8_ != nullptr) {
       ::uselocale(previous_);
       ::freelocale(utf8_);
     }
@@ -92,9 +92,11 @@ Opened open_set(const ArchiveSet& set) {
   archive_read_support_format_all(reader.get());
   archive_read_support_filter_all(reader.get());
   std::vector<std::string> names;
+  names.reserve(set.volumes.size());
   for (const auto& volume : set.volumes)
     names.push_back(volume.string());
   std::vector<const char*> pointers;
+  pointers.reserve(names.size() + 1);
   for (const auto& name : names)
     pointers.push_back(name.c_str());
   pointers.push_back(nullptr);

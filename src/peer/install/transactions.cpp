@@ -218,7 +218,7 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
   spdlog::info("{} {}: archive sets {}, loose files and folders {}", to_string(operation), game_id,
                plan.archives.size(), plan.loose_entries.size());
 
-  auto fail = [&](Result cause) { return roll_back(env, root, intent, cause); };
+  auto fail = [&](Result cause) { return roll_back(env, root, intent, std::move(cause)); };
   const fs::path backup = root / std::string(layout::kBackupDir);
   if (update) {
     if (auto error = mark_owned(local))
@@ -303,7 +303,7 @@ Result uninstall_game(const TransactionEnv& env, std::string_view game_id) {
   if (auto error = record_intent(env.state_dir, intent))
     return Result::failure("cannot record the uninstall intent: " + *error);
   step(env, Step::IntentRecorded);
-  auto fail = [&](Result cause) { return roll_back(env, root, intent, cause); };
+  auto fail = [&](Result cause) { return roll_back(env, root, intent, std::move(cause)); };
 
   if (auto error = mark_owned(local))
     return fail(Result::failure(*error));

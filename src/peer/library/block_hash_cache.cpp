@@ -122,11 +122,9 @@ struct BlockHashCache::Game {
   CachedFiles files;
 };
 
-BlockHashCache::BlockHashCache(fs::path state_dir, std::uint32_t block_size,
+BlockHashCache::BlockHashCache(const fs::path& state_dir, std::uint32_t block_size,
                                std::chrono::nanoseconds racy_window)
-    : dir_(std::move(state_dir) / "block_hashes"),
-      block_size_(block_size),
-      racy_window_(racy_window) {}
+    : dir_(state_dir / "block_hashes"), block_size_(block_size), racy_window_(racy_window) {}
 
 BlockHashCache::~BlockHashCache() = default;
 

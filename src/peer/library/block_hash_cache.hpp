@@ -29,7 +29,8 @@ namespace lanspread::peer {
 // disk thread, never on the network thread.
 class BlockHashCache {
  public:
-  explicit BlockHashCache(std::filesystem::path state_dir, std::uint32_t block_size = 1024 * 1024,
+  explicit BlockHashCache(const std::filesystem::path& state_dir,
+                          std::uint32_t block_size = 1024 * 1024,
                           std::chrono::nanoseconds racy_window = std::chrono::seconds(2));
   ~BlockHashCache();
   BlockHashCache(const BlockHashCache&) = delete;

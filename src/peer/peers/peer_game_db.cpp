@@ -1,6 +1,7 @@
 #include "peer/peers/peer_game_db.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <set>
 
 #include "peer/catalog/catalog.hpp"
@@ -34,7 +35,7 @@ std::uint64_t most_common(std::vector<std::uint64_t> values) {
 
 }  // namespace
 
-bool PeerGameDB::add_peer(const std::string& id, asio::ip::udp::endpoint address) {
+bool PeerGameDB::add_peer(const std::string& id, const asio::ip::udp::endpoint& address) {
   const auto [it, inserted] = peers_.try_emplace(id, RemotePeer{.id = id, .address = address});
   it->second.address = address;
   return inserted;
@@ -86,7 +87,7 @@ std::optional<std::string> PeerGameDB::latest_version(std::string_view game_id) 
   std::optional<std::string> latest;
   for (const auto& [id, peer] : peers_) {
     const auto* game = offered(peer, game_id);
-    if (game != nullptr && (!latest || compare_versions(game->version, *latest) > 0))
+    if (game != nullptr && (!latest || std::is_gt(compare_versions(game->version, *latest))))
       latest = game->version;
   }
   return latest;
@@ -99,7 +100,7 @@ std::vector<std::string> PeerGameDB::peers_with_latest(std::string_view game_id)
     return ids;
   for (const auto& [id, peer] : peers_) {
     const auto* game = offered(peer, game_id);
-    if (game != nullptr && compare_versions(game->version, *latest) == 0)
+    if (game != nullptr && std::is_eq(compare_versions(game->version, *latest)))
       ids.push_back(id);
   }
   return ids;
@@ -160,7 +161,7 @@ std::vector<LibraryGame> PeerGameDB::merged_library(const LocalLibrary& local,
                                          .size = entry->size_bytes},
                      .local = mine != nullptr ? std::optional(*mine) : std::nullopt};
     const bool network_is_newest =
-        network && (!downloaded_here || compare_versions(*network, mine->version) >= 0);
+        network && (!downloaded_here || std::is_gteq(compare_versions(*network, mine->version)));
     if (network_is_newest) {
       std::vector<std::uint64_t> sizes;
       for (const auto& peer_id : peers_with_latest(id))
@@ -168,7 +169,8 @@ std::vector<LibraryGame> PeerGameDB::merged_library(const LocalLibrary& local,
       item.game.version = *network;
       item.game.size = most_common(std::move(sizes));
       item.peer_count = peers_with_latest(id).size();
-      item.update_available = downloaded_here && compare_versions(*network, mine->version) > 0;
+      item.update_available =
+          downloaded_here && std::is_gt(compare_versions(*network, mine->version));
     } else if (downloaded_here) {
       item.game.version = mine->version;
       item.game.size = mine->size;

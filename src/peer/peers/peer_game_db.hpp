@@ -38,7 +38,7 @@ struct AgreedManifest {
 class PeerGameDB {
  public:
   // Adds a peer or updates its address. True when the peer is new.
-  bool add_peer(const std::string& id, asio::ip::udp::endpoint address);
+  bool add_peer(const std::string& id, const asio::ip::udp::endpoint& address);
   // Forgets a peer and everything it offered. True when it was known.
   bool remove_peer(std::string_view id);
   // Replaces what a known peer offers; manifests of games it no longer

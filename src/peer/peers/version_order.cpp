@@ -1,6 +1,7 @@
 #include "peer/peers/version_order.hpp"
 
 #include <algorithm>
+#include <compare>
 
 namespace lanspread::peer {
 namespace {
@@ -37,7 +38,7 @@ std::strong_ordering compare_versions(std::string_view a, std::string_view b) {
     if (b.empty())
       return std::strong_ordering::greater;
     const auto order = compare_component(next_component(a), next_component(b));
-    if (order != 0)
+    if (std::is_neq(order))
       return order;
   }
   return std::strong_ordering::equal;

@@ -472,7 +472,7 @@ asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(
   transport::Wakeup answered(io_.get_executor());
   for (const auto& peer_id : peers) {
     asio::co_spawn(io_, fetch_manifest(game_id, peer_id),
-                   [all_answered, &answered](std::exception_ptr) {
+                   [all_answered, &answered](const std::exception_ptr&) {
                      ++*all_answered;
                      answered.notify();
                    });
@@ -786,7 +786,7 @@ void Runtime::apply_party_key(std::optional<PartyKey> key) {
     return;
   }
   spdlog::info("the party passphrase is now {}", key ? "set" : "not set");
-  auth_.set_key(std::move(key));
+  auth_.set_key(key);
   refusals_reported_.clear();
   links_.recheck_all();
   emit_(event::PassphraseChanged{.set = auth_.has_passphrase()});

@@ -21,15 +21,15 @@ std::string sanitized_peer_name(std::string_view name) {
   return out;
 }
 
-PartyAuth::PartyAuth(std::string own_fingerprint, std::string own_name, std::optional<PartyKey> key,
-                     Reports reports)
+PartyAuth::PartyAuth(std::string own_fingerprint, const std::string& own_name,
+                     const std::optional<PartyKey>& key, Reports reports)
     : own_fingerprint_(std::move(own_fingerprint)),
       own_name_(sanitized_peer_name(own_name)),
-      key_(std::move(key)),
+      key_(key),
       reports_(std::move(reports)) {}
 
-void PartyAuth::set_key(std::optional<PartyKey> key) {
-  key_ = std::move(key);
+void PartyAuth::set_key(const std::optional<PartyKey>& key) {
+  key_ = key;
   ++generation_;
 }
 

@@ -32,12 +32,12 @@ class PartyAuth {
     std::function<void(const std::string& peer_id, const std::string& reason)> refused;
   };
 
-  PartyAuth(std::string own_fingerprint, std::string own_name, std::optional<PartyKey> key,
-            Reports reports = {});
+  PartyAuth(std::string own_fingerprint, const std::string& own_name,
+            const std::optional<PartyKey>& key, Reports reports = {});
 
   // A new passphrase (or none) for connections from now on; connections
   // admitted under the old one are admitted no more.
-  void set_key(std::optional<PartyKey> key);
+  void set_key(const std::optional<PartyKey>& key);
   bool has_passphrase() const { return key_.has_value(); }
   const std::string& own_name() const { return own_name_; }
 

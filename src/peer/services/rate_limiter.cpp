@@ -16,8 +16,8 @@ constexpr auto kTolerance = std::chrono::milliseconds(20);
 
 }  // namespace
 
-RateLimiter::RateLimiter(asio::any_io_executor executor)
-    : executor_(executor), timer_(std::move(executor)) {}
+RateLimiter::RateLimiter(const asio::any_io_executor& executor)
+    : executor_(executor), timer_(executor) {}
 
 RateLimiter::~RateLimiter() = default;
 

@@ -24,7 +24,7 @@ namespace lanspread::peer {
 // executor; every call comes from it.
 class RateLimiter {
  public:
-  explicit RateLimiter(asio::any_io_executor executor);
+  explicit RateLimiter(const asio::any_io_executor& executor);
   ~RateLimiter();
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
