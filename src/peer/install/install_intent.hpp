@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "peer/disk/game_lock.hpp"
+
 namespace lanspread::peer::install {
 
 enum class Operation { Install, Update, Uninstall };
@@ -35,8 +37,15 @@ std::filesystem::path intent_path(const std::filesystem::path& state_dir, std::s
 // a download, a transaction, its recovery.
 std::filesystem::path operation_lock_path(const std::filesystem::path& state_dir,
                                           std::string_view game_id);
-// Why an operation is refused while another holder has that lock.
-std::string busy_reason(std::string_view game_id);
+
+struct LockedGame {
+  std::optional<GameLock> lock;
+  std::string error;  // why not, when `lock` is empty
+};
+// Takes the game's lock for as long as the result lives; refused with a
+// sentence while another holder has it. `game_id` must be a valid id: it
+// names a folder of the state directory.
+LockedGame lock_game(const std::filesystem::path& state_dir, std::string_view game_id);
 
 std::string encode_intent(const InstallIntent& intent);
 

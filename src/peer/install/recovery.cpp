@@ -5,7 +5,6 @@
 #include <set>
 
 #include "peer/catalog/game_id.hpp"
-#include "peer/disk/game_lock.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
@@ -76,12 +75,10 @@ std::optional<std::string> settle_installed_files(const fs::path& state_dir,
 // Empty when another holder works on the game: then nothing of it was
 // interrupted, and it is left to that holder.
 std::optional<GameLock> lock_for_recovery(const fs::path& state_dir, const std::string& game_id) {
-  auto attempt = GameLock::try_acquire(operation_lock_path(state_dir, game_id));
-  if (attempt.busy)
-    spdlog::info("recovery: {} left alone: another Lanspread process is working on it", game_id);
-  else if (!attempt.lock)
-    spdlog::warn("recovery: {} left alone: {}", game_id, attempt.error);
-  return std::move(attempt.lock);
+  auto locked = lock_game(state_dir, game_id);
+  if (!locked.lock)
+    spdlog::info("recovery: {} left alone: {}", game_id, locked.error);
+  return std::move(locked.lock);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/catalog/game_id.hpp"
-#include "peer/disk/game_lock.hpp"
 #include "peer/install/archive_set.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
@@ -43,20 +42,12 @@ RootCheck check_root(const TransactionEnv& env, std::string_view game_id) {
   return {.root = std::move(root)};
 }
 
-struct Locked {
-  std::optional<GameLock> lock;
-  std::string error;
-};
-
 // Held for the whole transaction.
-Locked lock_game(const TransactionEnv& env, std::string_view game_id) {
+LockedGame lock_for_transaction(const TransactionEnv& env, std::string_view game_id) {
   // The id names a folder of the state directory: checked before it is made.
   if (!is_valid_game_id(game_id))
     return {.error = fmt::format("'{}' is not a valid game id", game_id)};
-  auto attempt = GameLock::try_acquire(operation_lock_path(env.state_dir, game_id));
-  if (attempt.busy)
-    return {.error = busy_reason(game_id)};
-  return {.lock = std::move(attempt.lock), .error = std::move(attempt.error)};
+  return lock_game(env.state_dir, game_id);
 }
 
 bool is_downloaded(const fs::path& root) {
@@ -188,7 +179,7 @@ Result keep_user_files(const TransactionEnv& env, std::string_view game_id,
 
 Result install_game(const TransactionEnv& env, std::string_view game_id,
                     const InstallProgressFn& progress, std::stop_token stop) {
-  const auto locked = lock_game(env, game_id);
+  const auto locked = lock_for_transaction(env, game_id);
   if (!locked.lock)
     return Result::failure(locked.error);
   const auto checked = check_root(env, game_id);
@@ -285,7 +276,7 @@ Result install_game(const TransactionEnv& env, std::string_view game_id,
 }
 
 Result uninstall_game(const TransactionEnv& env, std::string_view game_id) {
-  const auto locked = lock_game(env, game_id);
+  const auto locked = lock_for_transaction(env, game_id);
   if (!locked.lock)
     return Result::failure(locked.error);
   const auto checked = check_root(env, game_id);
@@ -333,7 +324,7 @@ Result remove_downloaded_game(const TransactionEnv& env, const Catalog& catalog,
     return Result::failure(fmt::format("'{}' is not a game in the catalog", game_id));
   if (operation_in_flight)
     return Result::failure("an operation is running on " + std::string(game_id));
-  const auto locked = lock_game(env, game_id);
+  const auto locked = lock_for_transaction(env, game_id);
   if (!locked.lock)
     return Result::failure(locked.error);
   const fs::path root = env.game_dir / std::string(game_id);

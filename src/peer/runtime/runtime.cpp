@@ -504,10 +504,9 @@ void Runtime::handle(const command::DownloadGameFiles& c) {
                                                    : c.game_id + " is not a catalog game"});
     return;
   }
-  auto locked = GameLock::try_acquire(install::operation_lock_path(options_.state_dir, c.game_id));
+  auto locked = install::lock_game(options_.state_dir, c.game_id);
   if (!locked.lock) {
-    emit_(event::DownloadGameFilesFailed{
-        c.game_id, locked.busy ? install::busy_reason(c.game_id) : locked.error});
+    emit_(event::DownloadGameFilesFailed{c.game_id, locked.error});
     return;
   }
   download_locks_.insert_or_assign(c.game_id, std::move(*locked.lock));
@@ -718,9 +717,7 @@ void Runtime::settle_interrupted_transactions() {
           if (!catalog_.contains(id) || !root.is_directory(ec) || root.is_symlink(ec))
             continue;
           // Another process downloading it still needs its temporaries.
-          const auto locked =
-              GameLock::try_acquire(install::operation_lock_path(options_.state_dir, id));
-          if (locked.lock)
+          if (install::lock_game(options_.state_dir, id).lock)
             download::sweep_sentinel_temporaries(root.path());
         }
         return install::recover_interrupted_transactions(game_dir, options_.state_dir);
