@@ -547,13 +547,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
                                    .source_grace = options_.download_source_grace,
                                    .partial = &partial_games_,
                                    .other_peers = [this] { return peers_.peer_ids(); }},
-      [this](const std::string& peer_id) -> std::optional<transport::Connection> {
-        try {
-          return links_.connection(peer_id);
-        } catch (const std::exception&) {
-          return std::nullopt;
-        }
-      },
+      [this](const std::string& peer_id) { return links_.transfer_connection(peer_id); },
       download::DownloadJob::Reports{
           .begun = [this, id] { emit_(event::DownloadGameFilesBegin{id}); },
           .progress =

@@ -25,6 +25,12 @@ std::string describe(const asio::ip::udp::endpoint& address) {
 
 }  // namespace
 
+void PeerLinks::close_all(Link& link) {
+  link.connection.close();
+  for (auto& lane : link.transfer_lanes)
+    lane.close();
+}
+
 PeerLinks::PeerLinks(asio::io_context& io, transport::Endpoint& endpoint, PartyAuth& auth,
                      std::string own_id, LivenessOptions options, Reports reports)
     : endpoint_(endpoint),
@@ -48,7 +54,7 @@ void PeerLinks::stop() {
   stopped_ = true;
   timer_.cancel();
   for (auto& [id, link] : links_)
-    link.connection.close();
+    close_all(link);
   links_.clear();
 }
 
@@ -291,7 +297,7 @@ void PeerLinks::drop(const std::string& id, std::string_view why) {
   const auto it = links_.find(id);
   if (it == links_.end())
     return;
-  it->second.connection.close();
+  close_all(it->second);
   links_.erase(it);
   spdlog::info("peer {} lost: {}", id, why);
   reports_.lost(id);
@@ -309,6 +315,59 @@ transport::Connection PeerLinks::connection(const std::string& id) const {
   if (it == links_.end())
     throw std::runtime_error("peer " + id + " is not connected");
   return it->second.connection;
+}
+
+std::optional<transport::Connection> PeerLinks::transfer_connection(const std::string& id) {
+  const auto it = links_.find(id);
+  if (it == links_.end())
+    return std::nullopt;
+  auto& link = it->second;
+  std::erase_if(link.transfer_lanes,
+                [](const transport::Connection& lane) { return !lane.is_open(); });
+  if (link.transfer_lanes.size() + 1 < options_.transfer_connections && !link.lane_dialling &&
+      Clock::now() >= link.lane_retry_after) {
+    link.lane_dialling = true;
+    asio::co_spawn(timer_.get_executor(), dial_transfer_lane(id, link.serial), asio::detached);
+  }
+  const auto turn = link.next_lane++ % (link.transfer_lanes.size() + 1);
+  return turn == 0 ? link.connection : link.transfer_lanes[turn - 1];
+}
+
+asio::awaitable<void> PeerLinks::dial_transfer_lane(std::string id, std::uint64_t serial) {
+  const auto* started = link(id, serial);
+  if (started == nullptr)
+    co_return;
+  const auto address = started->address;
+  std::optional<transport::Connection> lane;
+  std::string failure;
+  try {
+    auto connecting = endpoint_.connect(address, id);
+    lane.emplace(co_await std::move(connecting));
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (lane) {
+    if (auto refusal = co_await authenticate(*lane)) {
+      failure = *refusal;
+      lane->close();
+      lane.reset();
+    }
+  }
+  auto* current = link(id, serial);
+  if (current == nullptr) {
+    if (lane)
+      lane->close();
+    co_return;
+  }
+  current->lane_dialling = false;
+  if (!lane) {
+    // Transfers go on over the connections there are; try again later.
+    spdlog::debug("no extra transfer connection to {}: {}", id, failure);
+    current->lane_retry_after = Clock::now() + options_.refused_retry;
+    co_return;
+  }
+  current->transfer_lanes.push_back(std::move(*lane));
+  spdlog::debug("{} transfer connections to {}", current->transfer_lanes.size() + 1, id);
 }
 
 }  // namespace lanspread::peer

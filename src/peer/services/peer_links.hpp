@@ -31,6 +31,11 @@ struct LivenessOptions {
   // this (not every tick: each try costs both sides a handshake and a log
   // line).
   std::chrono::milliseconds refused_retry = std::chrono::seconds(10);
+  // Connections that file transfers to one peer are spread over. More than
+  // one because ngtcp2 0.12's BBR sizes a connection's window from its
+  // minimum RTT, which on a LAN is far below the RTT that thread wake-ups
+  // add: one connection cannot fill a gigabit link (docs/transport.md).
+  std::size_t transfer_connections = 2;
 };
 
 // Keeps one QUIC connection per live peer and decides who is alive: peers
@@ -76,6 +81,11 @@ class PeerLinks {
   // The live connection to `id`; throws std::runtime_error when the peer is
   // not connected.
   transport::Connection connection(const std::string& id) const;
+  // A connection to `id` for the next file transfer, taking the peer's
+  // transfer connections in turn; nothing when the peer is not connected.
+  // Transfer connections beyond the first are dialled here, in the
+  // background, when missing (they close themselves when idle).
+  std::optional<transport::Connection> transfer_connection(const std::string& id);
   std::size_t live_count() const { return links_.size(); }
 
  private:
@@ -94,6 +104,11 @@ class PeerLinks {
     std::uint64_t serial = 0;  // tells a replaced link's late replies apart
     std::optional<std::uint64_t> library_revision;
     bool ping_in_flight = false;
+    // Extra connections for file transfers, dialled on demand.
+    std::vector<transport::Connection> transfer_lanes;
+    bool lane_dialling = false;
+    std::chrono::steady_clock::time_point lane_retry_after;
+    std::size_t next_lane = 0;
   };
 
   void arm_timer();
@@ -103,7 +118,9 @@ class PeerLinks {
   void connected(const std::string& candidate_key, transport::Connection connection,
                  const asio::ip::udp::endpoint& address);
   asio::awaitable<void> ping(std::string id, std::uint64_t serial);
+  asio::awaitable<void> dial_transfer_lane(std::string id, std::uint64_t serial);
   void drop(const std::string& id, std::string_view why);
+  static void close_all(Link& link);
   Link* link(const std::string& id, std::uint64_t serial);
 
   asio::awaitable<std::optional<std::string>> authenticate(transport::Connection& connection);
