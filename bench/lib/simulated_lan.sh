@@ -89,8 +89,9 @@ lan_setup() { # hosts [multicast]
 
 # tbf on the host's end (its upload) and the bridge's end (its download).
 lan_shape() { # host mbit
-  local burst=$(($2 * 1000 / 8 / 100)) # 10 ms worth of bytes, at least 64 KB
-  ((burst < 65536)) && burst=65536
+  # A small bucket, as on a real link: time a sender leaves the link idle is
+  # lost, not made up later by a burst above the rate.
+  local burst=65536
   ip netns exec "$(lan_ns "$1")" tc qdisc replace dev "${lan_tag}h$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
   tc qdisc replace dev "${lan_tag}v$1" root tbf rate "$2mbit" burst "$burst" latency 20ms
 }

@@ -52,6 +52,8 @@ class UdpBatch {
   static constexpr std::size_t kMaxSegments = 64;
   // The largest payload one offload run may carry (what fits one IP packet).
   static constexpr std::size_t kMaxRunBytes = 65000;
+  // The largest single datagram received whole, with or without offload.
+  static constexpr std::size_t kMaxDatagramBytes = 16 * 1024;
 
   // Sends `payload` as consecutive datagrams of `segment_size` bytes (the
   // last may be shorter) to `to`, in order. If the OS refuses segmentation

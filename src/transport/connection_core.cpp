@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "platform/path_mtu.hpp"
 #include "platform/udp_batch.hpp"
 #include "transport/endpoint_core.hpp"
 #include "transport/errors.hpp"
@@ -20,7 +21,12 @@
 namespace lanspread::transport {
 namespace {
 
-constexpr std::size_t kMaxUdpPayload = 1452;  // fits any 1500-byte-MTU LAN, IPv4 or IPv6
+// Per-packet work (AEAD, header protection, ngtcp2's packet building, the
+// kernel's per-datagram path) dominates QUIC's CPU cost, so datagrams are as
+// large as the route allows: 1472 bytes on an IPv4 Ethernet LAN, 8972 with
+// jumbo frames, 16 KiB (the receive slot, a TLS record's size) on loopback.
+constexpr std::size_t kLargestUdpPayload = platform::UdpBatch::kMaxDatagramBytes;
+constexpr std::size_t kEthernetMtu = 1500;  // when the OS knows no route
 // Packets are gathered into runs the OS sends with one call (UDP GSO).
 constexpr std::size_t kBatchBytes = platform::UdpBatch::kMaxRunBytes;
 constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
@@ -59,6 +65,19 @@ ngtcp2_cid random_cid() {
   cid.datalen = kCidLength;
   random_bytes(cid.data, cid.datalen);
   return cid;
+}
+
+// What one datagram may carry to `remote`: the route's MTU minus the IP and
+// UDP headers, within QUIC's 1200-byte minimum and the receive slot, and
+// within the endpoint's own cap when it has one.
+std::size_t udp_payload_for(const asio::ip::udp::endpoint& remote, std::size_t cap) {
+  const std::size_t headers = remote.address().is_v6() ? 40 + 8 : 20 + 8;
+  const auto mtu = platform::route_mtu(remote).value_or(kEthernetMtu);
+  auto payload = std::clamp<std::size_t>(mtu > headers ? mtu - headers : 0, 1200,
+                                         kLargestUdpPayload);
+  if (cap != 0)
+    payload = std::clamp<std::size_t>(cap, 1200, payload);
+  return payload;
 }
 
 }  // namespace
@@ -231,6 +250,7 @@ ConnectionCore::ConnectionCore(EndpointCore& endpoint, const asio::ip::udp::endp
       expected_fingerprint_(std::move(expected_fingerprint)),
       timer_(endpoint.executor()),
       state_changed_(endpoint.executor()),
+      max_udp_payload_(udp_payload_for(remote, endpoint.options().max_udp_payload)),
       batch_(std::make_unique_for_overwrite<std::uint8_t[]>(kBatchBytes)) {}
 
 ConnectionCore::~ConnectionCore() {
@@ -255,7 +275,7 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   settings.initial_ts = now_ns();
   // 0.12's Cubic caps its window on fast links; BBR does not (docs/transport.md).
   settings.cc_algo = NGTCP2_CC_ALGO_BBR;
-  settings.max_tx_udp_payload_size = kMaxUdpPayload;
+  settings.max_tx_udp_payload_size = max_udp_payload_;
   settings.no_tx_udp_payload_size_shaping = 1;
   settings.max_window = 64 * 1024 * 1024;
   settings.max_stream_window = 16 * 1024 * 1024;
@@ -268,6 +288,7 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   params.initial_max_stream_data_bidi_local = 4 * 1024 * 1024;
   params.initial_max_stream_data_bidi_remote = 1024 * 1024;
   params.initial_max_data = 16 * 1024 * 1024;
+  params.max_udp_payload_size = max_udp_payload_;
   params.max_idle_timeout = to_ns(options.idle_timeout);
 
   auto callbacks = Callbacks::make(server_);
@@ -432,7 +453,7 @@ StreamState* ConnectionCore::stream_with_data() {
 bool ConnectionCore::write_packets() {
   ngtcp2_pkt_info info{};
   auto network_path = path();
-  std::size_t budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
+  std::size_t budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), max_udp_payload_);
   // The run being gathered in batch_: `packets` datagrams of `segment` bytes,
   // the last possibly shorter (which ends the run).
   std::size_t used = 0;
@@ -448,7 +469,7 @@ bool ConnectionCore::write_packets() {
   // Keep writing until ngtcp2 has nothing more it may send: with 0.12 a
   // capped burst is not resumed by the timer (docs/transport.md).
   while (!socket_full) {
-    if (used + kMaxUdpPayload > kBatchBytes || packets == kBatchPackets)
+    if (used + max_udp_payload_ > kBatchBytes || packets == kBatchPackets)
       send_run();
     auto* stream = stream_with_data();
     std::array<ngtcp2_vec, 16> vectors{};
@@ -463,7 +484,7 @@ bool ConnectionCore::write_packets() {
     }
     ngtcp2_ssize consumed = -1;
     const auto written = ngtcp2_conn_writev_stream(conn_, &network_path, &info, batch_.get() + used,
-                                                   kMaxUdpPayload, &consumed, flags, stream_id,
+                                                   max_udp_payload_, &consumed, flags, stream_id,
                                                    vectors.data(), vector_count, now_ns());
     if (stream != nullptr && consumed >= 0) {
       stream->outgoing.mark_sent(static_cast<std::uint64_t>(consumed));
@@ -510,7 +531,7 @@ bool ConnectionCore::write_packets() {
     if (budget <= size) {
       // A full quantum went out: let ngtcp2 pace, then continue at once.
       ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
-      budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), kMaxUdpPayload);
+      budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), max_udp_payload_);
     } else {
       budget -= size;
     }
@@ -597,7 +618,7 @@ void ConnectionCore::send_connection_close(const ngtcp2_connection_close_error& 
   ngtcp2_pkt_info info{};
   auto network_path = path();
   const auto written = ngtcp2_conn_write_connection_close(conn_, &network_path, &info, batch_.get(),
-                                                          kMaxUdpPayload, &error, now_ns());
+                                                          max_udp_payload_, &error, now_ns());
   if (written > 0)
     send_batch(static_cast<std::size_t>(written), static_cast<std::size_t>(written));
 }

@@ -165,6 +165,8 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   bool expiry_posted_ = false;  // handle_timer() is posted: the expiry was due
   std::error_code error_;
   std::string failure_reason_;
+  // The largest datagram payload sent to this peer (route MTU, endpoint cap).
+  std::size_t max_udp_payload_;
   // Packets written but not sent yet: a run of equal-size datagrams the
   // endpoint hands to the OS in one call.
   std::unique_ptr<std::uint8_t[]> batch_;

@@ -33,6 +33,9 @@ struct EndpointOptions {
   // UDP segmentation offload (GSO/GRO) where the OS has it; off sends and
   // receives every datagram on its own (still many per system call).
   bool segmentation_offload = true;
+  // The largest UDP payload sent; 0: as large as the route's MTU allows (as
+  // TCP sizes its segments), at most 16 KiB. The peer's own limit also holds.
+  std::size_t max_udp_payload = 0;
 };
 
 // Serves one incoming stream; runs as its own coroutine.

@@ -12,6 +12,7 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <array>
 #include <cstring>
 
 #include "support/temp_dir.hpp"
@@ -170,6 +171,71 @@ TEST_F(EndpointTest, LargeTransferIsByteIdentical) {
   ASSERT_EQ(reply.size(), kSize);
   const auto expected = pattern(kSize, static_cast<std::uint32_t>(kSize));
   EXPECT_EQ(std::memcmp(reply.data(), expected.data(), kSize), 0);
+}
+
+// A plain UDP relay between a client and a server, on loopback: it forwards
+// every datagram and records the largest one the server sent.
+class Relay {
+ public:
+  Relay(asio::io_context& io, udp::endpoint server)
+      : front_(io, kLoopback), back_(io, kLoopback), server_(server) {
+    from_client();
+    from_server();
+  }
+  udp::endpoint address() const { return front_.local_endpoint(); }
+  std::size_t largest_from_server() const { return largest_from_server_; }
+
+ private:
+  void from_client() {
+    front_.async_receive_from(asio::buffer(up_), client_, [this](std::error_code e, std::size_t n) {
+      if (e)
+        return;
+      back_.send_to(asio::buffer(up_.data(), n), server_);
+      from_client();
+    });
+  }
+  void from_server() {
+    back_.async_receive(asio::buffer(down_), [this](std::error_code e, std::size_t n) {
+      if (e)
+        return;
+      largest_from_server_ = std::max(largest_from_server_, n);
+      front_.send_to(asio::buffer(down_.data(), n), client_);
+      from_server();
+    });
+  }
+
+  udp::socket front_;
+  udp::socket back_;
+  udp::endpoint server_;
+  udp::endpoint client_;
+  std::array<std::byte, 65536> up_{};
+  std::array<std::byte, 65536> down_{};
+  std::size_t largest_from_server_ = 0;
+};
+
+std::size_t largest_datagram_of_a_transfer(asio::io_context& io, const Identity& server_identity,
+                                           const Identity& client_identity,
+                                           std::size_t client_cap) {
+  Endpoint server(io, server_identity, server_options(), serve);
+  Relay relay(io, server.local_endpoint());
+  auto options = client_options();
+  options.max_udp_payload = client_cap;
+  Endpoint client(io, client_identity, options);
+  constexpr std::size_t kSize = 4 * 1024 * 1024;
+  const auto reply = test::run_coroutine(io, [&]() -> awaitable<std::string> {
+    auto connection = co_await client.connect(relay.address());
+    co_return co_await request(connection, "send " + std::to_string(kSize));
+  }());
+  EXPECT_EQ(reply.size(), kSize);
+  return relay.largest_from_server();
+}
+
+// Datagrams are as large as the route allows (loopback: the 16 KiB cap), and
+// a peer's own limit, sent in its transport parameters, holds for the other.
+TEST_F(EndpointTest, DatagramsAreAsLargeAsTheRouteAndThePeerAllow) {
+  EXPECT_EQ(largest_datagram_of_a_transfer(io_, server_identity_, client_identity_, 0),
+            16u * 1024);
+  EXPECT_EQ(largest_datagram_of_a_transfer(io_, server_identity_, client_identity_, 1472), 1472u);
 }
 
 // Both ends without segmentation offload: the fallback path moves the same

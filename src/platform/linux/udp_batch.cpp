@@ -14,11 +14,11 @@ namespace lanspread::platform {
 namespace {
 
 // 1 MiB of receive buffer per socket: 16 coalesced runs of up to 64 KiB with
-// GRO, or 64 single datagrams of up to 16 KiB without (LAN datagrams are
-// below 1.5 KB; a larger one is dropped as truncated).
+// GRO, or 64 single datagrams of up to 16 KiB without (a larger one is
+// dropped as truncated; peers never send one: docs/transport.md).
 constexpr std::size_t kReceiveBytes = 1 << 20;
 constexpr std::size_t kRunSlot = 1 << 16;
-constexpr std::size_t kDatagramSlot = 1 << 14;
+constexpr std::size_t kDatagramSlot = UdpBatch::kMaxDatagramBytes;
 constexpr std::size_t kMaxSlots = kReceiveBytes / kDatagramSlot;
 constexpr std::size_t kMaxMessages = 64;  // per sendmmsg call
 
