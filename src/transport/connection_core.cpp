@@ -73,8 +73,8 @@ ngtcp2_cid random_cid() {
 std::size_t udp_payload_for(const asio::ip::udp::endpoint& remote, std::size_t cap) {
   const std::size_t headers = remote.address().is_v6() ? 40 + 8 : 20 + 8;
   const auto mtu = platform::route_mtu(remote).value_or(kEthernetMtu);
-  auto payload = std::clamp<std::size_t>(mtu > headers ? mtu - headers : 0, 1200,
-                                         kLargestUdpPayload);
+  auto payload =
+      std::clamp<std::size_t>(mtu > headers ? mtu - headers : 0, 1200, kLargestUdpPayload);
   if (cap != 0)
     payload = std::clamp<std::size_t>(cap, 1200, payload);
   return payload;

@@ -36,13 +36,12 @@ class PeerLinksTest : public ::testing::Test {
 
   // A PeerLinks dialling the server by address, live once the server answered.
   void link_with(std::size_t transfer_connections) {
-    links_.emplace(io_, client_, client_auth_, client_identity_.fingerprint,
-                   LivenessOptions{.refused_retry = 200ms,
-                                   .transfer_connections = transfer_connections},
-                   PeerLinks::Reports{.alive = [this](const std::string& id,
-                                                      const auto&) { alive_ = id; },
-                                      .games = [](const auto&, auto) {},
-                                      .lost = [](const auto&) {}});
+    links_.emplace(
+        io_, client_, client_auth_, client_identity_.fingerprint,
+        LivenessOptions{.refused_retry = 200ms, .transfer_connections = transfer_connections},
+        PeerLinks::Reports{.alive = [this](const std::string& id, const auto&) { alive_ = id; },
+                           .games = [](const auto&, auto) {},
+                           .lost = [](const auto&) {}});
     links_->start();
     links_->add_address(server_endpoint_.local_endpoint());
     ASSERT_TRUE(run_until([&] { return alive_.has_value(); }));

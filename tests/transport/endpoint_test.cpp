@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
@@ -12,7 +13,6 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
-#include <array>
 #include <cstring>
 
 #include "support/temp_dir.hpp"
@@ -233,8 +233,7 @@ std::size_t largest_datagram_of_a_transfer(asio::io_context& io, const Identity&
 // Datagrams are as large as the route allows (loopback: the 16 KiB cap), and
 // a peer's own limit, sent in its transport parameters, holds for the other.
 TEST_F(EndpointTest, DatagramsAreAsLargeAsTheRouteAndThePeerAllow) {
-  EXPECT_EQ(largest_datagram_of_a_transfer(io_, server_identity_, client_identity_, 0),
-            16u * 1024);
+  EXPECT_EQ(largest_datagram_of_a_transfer(io_, server_identity_, client_identity_, 0), 16u * 1024);
   EXPECT_EQ(largest_datagram_of_a_transfer(io_, server_identity_, client_identity_, 1472), 1472u);
 }
 
