@@ -14,6 +14,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cstring>
+#include <optional>
 
 #include "support/temp_dir.hpp"
 #include "transport/errors.hpp"
@@ -173,12 +174,15 @@ TEST_F(EndpointTest, LargeTransferIsByteIdentical) {
   EXPECT_EQ(std::memcmp(reply.data(), expected.data(), kSize), 0);
 }
 
-// A plain UDP relay between a client and a server, on loopback: it forwards
-// every datagram and records the largest one the server sent.
+// A plain UDP relay between one client and a server, on loopback: it
+// forwards every datagram and records the largest one the server sent.
+// Datagrams from anyone else (other tests run in parallel on loopback) are
+// dropped: the server side is a connected socket, the client is the first
+// sender heard.
 class Relay {
  public:
-  Relay(asio::io_context& io, udp::endpoint server)
-      : front_(io, kLoopback), back_(io, kLoopback), server_(server) {
+  Relay(asio::io_context& io, udp::endpoint server) : front_(io, kLoopback), back_(io, kLoopback) {
+    back_.connect(server);
     from_client();
     from_server();
   }
@@ -187,27 +191,34 @@ class Relay {
 
  private:
   void from_client() {
-    front_.async_receive_from(asio::buffer(up_), client_, [this](std::error_code e, std::size_t n) {
+    front_.async_receive_from(asio::buffer(up_), sender_, [this](std::error_code e, std::size_t n) {
       if (e)
         return;
-      back_.send_to(asio::buffer(up_.data(), n), server_);
+      if (!client_)
+        client_ = sender_;
+      std::error_code ignored;
+      if (sender_ == *client_)
+        back_.send(asio::buffer(up_.data(), n), 0, ignored);
       from_client();
     });
   }
   void from_server() {
     back_.async_receive(asio::buffer(down_), [this](std::error_code e, std::size_t n) {
-      if (e)
+      if (e == asio::error::operation_aborted)
         return;
-      largest_from_server_ = std::max(largest_from_server_, n);
-      front_.send_to(asio::buffer(down_.data(), n), client_);
+      if (!e && client_) {
+        largest_from_server_ = std::max(largest_from_server_, n);
+        std::error_code ignored;
+        front_.send_to(asio::buffer(down_.data(), n), *client_, 0, ignored);
+      }
       from_server();
     });
   }
 
   udp::socket front_;
   udp::socket back_;
-  udp::endpoint server_;
-  udp::endpoint client_;
+  udp::endpoint sender_;
+  std::optional<udp::endpoint> client_;
   std::array<std::byte, 65536> up_{};
   std::array<std::byte, 65536> down_{};
   std::size_t largest_from_server_ = 0;
