@@ -35,7 +35,6 @@ constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
 // memory and to keep what is being sent in the CPU caches.
 constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
-constexpr std::size_t kCidLength = 18;
 // How many bytes of one stream the write loop sends before it turns to the
 // next stream with data: a receive buffer block, so a reader gets whole
 // blocks, and a small response waits behind at most one burst per stream.
@@ -62,7 +61,7 @@ void random_bytes(std::uint8_t* dest, std::size_t length) {
 
 ngtcp2_cid random_cid() {
   ngtcp2_cid cid{};
-  cid.datalen = kCidLength;
+  cid.datalen = kConnectionIdLength;
   random_bytes(cid.data, cid.datalen);
   return cid;
 }

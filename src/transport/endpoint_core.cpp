@@ -19,7 +19,6 @@ namespace {
 
 // Socket buffers large enough to absorb a burst at LAN speed.
 constexpr int kSocketBufferBytes = 8 * 1024 * 1024;
-constexpr std::size_t kShortHeaderCidLength = 18;
 
 std::string key_of(const ngtcp2_cid& cid) {
   return {reinterpret_cast<const char*>(cid.data), cid.datalen};
@@ -134,7 +133,7 @@ std::shared_ptr<ConnectionCore> EndpointCore::dispatch(std::span<const std::uint
                                                        const asio::ip::udp::endpoint& from) {
   ngtcp2_version_cid version_cid{};
   const int rv = ngtcp2_pkt_decode_version_cid(&version_cid, datagram.data(), datagram.size(),
-                                               kShortHeaderCidLength);
+                                               kConnectionIdLength);
   if (rv == NGTCP2_ERR_VERSION_NEGOTIATION) {
     send_version_negotiation(version_cid, from);
     return nullptr;

@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -49,7 +50,7 @@ class SentinelTransactionTest : public ::testing::Test {
   test::TempDir dir_;
 };
 
-TEST_F(SentinelTransactionTest, BeginParksTheSentinelAndSizesFilesKeepingTheirData) {
+TEST_F(SentinelTransactionTest, BeginParksTheSentinelAndSizesExistingFilesKeepingTheirData) {
   test::write_file(root() / "version.ini", "20230101");
   test::write_file(root() / "cs16.rar", "hello world");
   test::write_file(root() / "too_long.bin", std::string(100, 'x'));
@@ -61,9 +62,37 @@ TEST_F(SentinelTransactionTest, BeginParksTheSentinelAndSizesFilesKeepingTheirDa
   EXPECT_EQ(fs::file_size(root() / "cs16.rar"), 20u);
   EXPECT_EQ(test::read_file(root() / "cs16.rar").substr(0, 11), "hello world");
   EXPECT_EQ(test::read_file(root() / "too_long.bin"), std::string(10, 'x'));
-  EXPECT_EQ(fs::file_size(root() / "maps/de_dust2.bsp"), 5u);
+  EXPECT_TRUE(fs::is_directory(root() / "maps"));
+  EXPECT_FALSE(fs::exists(root() / "maps/de_dust2.bsp")) << "created by its first write";
   EXPECT_TRUE(fs::is_directory(root() / "empty"));
-  EXPECT_EQ(fs::file_size(root() / "zero.txt"), 0u);
+  EXPECT_EQ(fs::file_size(root() / "zero.txt"), 0u) << "no write would create it";
+  transaction.fail();
+}
+
+TEST_F(SentinelTransactionTest, MissingFilesAreCreatedByTheirFirstWriteNeverByARead) {
+  test::write_file(dir_ / "outside/secret.txt", "not yours");
+  auto transaction =
+      begin_ok({file("a.bin", 6), file("maps/b.bin", 3), file("c.bin", 2), file("d.bin", 2)});
+  const auto& files = transaction.files();
+  std::array<std::byte, 3> out{};
+  EXPECT_TRUE(files.read(1, 0, out));
+  EXPECT_FALSE(fs::exists(root() / "maps/b.bin")) << "a read creates nothing";
+
+  EXPECT_FALSE(files.write(0, 3, bytes_of("def")));
+  EXPECT_FALSE(files.write(0, 0, bytes_of("abc")));
+  EXPECT_EQ(test::read_file(root() / "a.bin"), "abcdef");
+  EXPECT_FALSE(files.write(1, 0, bytes_of("xyz")));
+  EXPECT_FALSE(files.read(1, 0, out));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(out.data()), out.size()), "xyz");
+
+  // A symlink or a folder put where a file is still to be created is refused.
+  fs::create_symlink(dir_ / "outside/secret.txt", root() / "c.bin");
+  const auto through_link = files.write(2, 0, bytes_of("!!"));
+  ASSERT_TRUE(through_link);
+  EXPECT_NE(through_link->find("cannot open c.bin"), std::string::npos) << *through_link;
+  EXPECT_EQ(test::read_file(dir_ / "outside/secret.txt"), "not yours");
+  fs::create_directory(root() / "d.bin");
+  EXPECT_TRUE(files.write(3, 0, bytes_of("!!")));
   transaction.fail();
 }
 
@@ -148,10 +177,13 @@ TEST_F(SentinelTransactionTest, FailSweepsTemporariesAndDoesNotRestoreTheOldSent
 
 TEST_F(SentinelTransactionTest, ATransactionDroppedUnsettledFails) {
   test::write_file(root() / "version.ini", "20230101");
-  { auto transaction = begin_ok({file("a.bin", 3)}); }
+  {
+    auto transaction = begin_ok({file("a.bin", 3)});
+    ASSERT_FALSE(transaction.files().write(0, 0, bytes_of("abc")));
+  }
   EXPECT_FALSE(fs::exists(root() / "version.ini"));
   EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
-  EXPECT_TRUE(fs::exists(root() / "a.bin"));
+  EXPECT_EQ(test::read_file(root() / "a.bin"), "abc") << "kept for a resume";
 }
 
 TEST_F(SentinelTransactionTest, CancelDiscardsThePayloadAndKeepsLocalAndLauncherFiles) {
@@ -177,6 +209,7 @@ TEST_F(SentinelTransactionTest, CancelDiscardsThePayloadAndKeepsLocalAndLauncher
 TEST_F(SentinelTransactionTest, CancelRemovesAGameFolderItCreated) {
   fs::create_directories(root().parent_path());
   auto transaction = begin_ok({file("a/b/c.bin", 3)});
+  ASSERT_FALSE(transaction.files().write(0, 0, bytes_of("abc")));
   EXPECT_TRUE(fs::exists(root() / "a/b/c.bin"));
   transaction.cancel();
   EXPECT_FALSE(fs::exists(root()));

@@ -54,7 +54,7 @@ std::optional<std::string> FileSet::check_range(std::uint32_t file_index, std::u
   return std::nullopt;
 }
 
-std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index,
+std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index, bool for_write,
                                                  std::string& error) const {
   {
     const std::lock_guard lock(mutex_);
@@ -67,14 +67,16 @@ std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index,
       }
     }
   }
-  const auto& parts = entries_[file_index].components;
+  const auto& entry = entries_[file_index];
+  const auto& parts = entry.components;
+  const int create = for_write && entry.creation == Creation::OnFirstWrite ? O_CREAT : 0;
   int dir = root_fd_;
   int opened = -1;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const bool last = i + 1 == parts.size();
-    const int flags = last ? O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
+    const int flags = last ? O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | create
                            : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    opened = ::openat(dir, parts[i].c_str(), flags);
+    opened = ::openat(dir, parts[i].c_str(), flags, 0644);
     const int saved = errno;
     if (dir != root_fd_)
       ::close(dir);
@@ -103,7 +105,7 @@ std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_
   if (auto refused = check_range(file_index, offset, bytes.size()))
     return refused;
   std::string error;
-  const auto file = open(file_index, error);
+  const auto file = open(file_index, true, error);
   if (!file)
     return error;
   const auto start = static_cast<off_t>(offset);
@@ -132,7 +134,7 @@ std::optional<std::string> FileSet::read(std::uint32_t file_index, std::uint64_t
   if (auto refused = check_range(file_index, offset, out.size()))
     return refused;
   std::string error;
-  const auto file = open(file_index, error);
+  const auto file = open(file_index, false, error);
   if (!file)
     return error;
   while (!out.empty()) {

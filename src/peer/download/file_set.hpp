@@ -16,14 +16,19 @@ namespace lanspread::peer::download {
 // never reach past the size the manifest gave the file. Files are opened on
 // demand, component by component from the game root and never through a
 // symlink; at most `kOpenFiles` stay open, so a game with many files does not
-// exhaust descriptors. Thread-safe.
+// exhaust descriptors. A file missing when the download began is created by
+// its first write. Thread-safe.
 class FileSet {
  public:
   static constexpr std::size_t kOpenFiles = 64;
 
+  enum class Creation { Exists, OnFirstWrite };
   struct Entry {
     std::vector<std::string> components;  // empty: not writable (a directory, the sentinel)
     std::uint64_t size = 0;
+    // A file missing when the download began is created by the first write
+    // (never by a read), still without following a symlink.
+    Creation creation = Creation::Exists;
   };
 
   // `root_fd` is an open game-root directory; the set keeps its own copy.
@@ -48,7 +53,8 @@ class FileSet {
 
  private:
   struct OpenFile;
-  std::shared_ptr<OpenFile> open(std::uint32_t file_index, std::string& error) const;
+  std::shared_ptr<OpenFile> open(std::uint32_t file_index, bool for_write,
+                                 std::string& error) const;
   std::optional<std::string> check_range(std::uint32_t file_index, std::uint64_t offset,
                                          std::size_t length) const;
 

@@ -324,11 +324,17 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     if (item.is_dir)
       continue;
     const auto& name = parts.back();
-    int file = ::openat(dir.get(), name.c_str(), kFileFlags | O_CREAT | O_EXCL, 0644);
-    if (file >= 0) {
-      created[i] = true;
-    } else if (errno == EEXIST) {
-      file = ::openat(dir.get(), name.c_str(), kFileFlags);
+    int file = ::openat(dir.get(), name.c_str(), kFileFlags);
+    if (file < 0 && errno == ENOENT) {
+      if (item.size > 0) {
+        // Created by its first write: creating thousands of files up front
+        // held back the first byte by over a second, and each creation now
+        // overlaps with transfers already running.
+        entries[item.index] = {parts, item.size, FileSet::Creation::OnFirstWrite};
+        continue;
+      }
+      file = ::openat(dir.get(), name.c_str(), kFileFlags | O_CREAT | O_EXCL, 0644);
+      created[i] = file >= 0;
     }
     if (file < 0)
       return undo("cannot create " + path + ": " + errno_text(errno));
