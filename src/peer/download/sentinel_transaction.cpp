@@ -313,14 +313,22 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     state->settled = true;
     return give_up(std::move(reason));
   };
+  // Manifests list a folder's files together: its descriptor is kept for the
+  // next file rather than reopened component by component for each.
+  Fd dir;
+  std::optional<std::string> dir_path;
   for (std::size_t i = 0; i < state->items.size(); ++i) {
     const auto& item = state->items[i];
     const auto& parts = item.components;
     const auto path = join(parts, parts.size());
-    Fd dir;
     const auto depth = item.is_dir ? parts.size() : parts.size() - 1;
-    if (auto error = open_parent(fd, parts, depth, &state->created_dirs, dir))
-      return undo(*error);
+    auto parent = join(parts, depth);
+    if (parent != dir_path) {
+      dir_path.reset();
+      if (auto error = open_parent(fd, parts, depth, &state->created_dirs, dir))
+        return undo(*error);
+      dir_path = std::move(parent);
+    }
     if (item.is_dir)
       continue;
     const auto& name = parts.back();
