@@ -26,9 +26,7 @@ class FileSet {
   struct Entry {
     std::vector<std::string> components;  // empty: not writable (a directory, the sentinel)
     std::uint64_t size = 0;
-    // A file missing when the download began is created by the first write
-    // (never by a read), still without following a symlink.
-    Creation creation = Creation::Exists;
+    Creation creation = Creation::Exists;  // OnFirstWrite: a write creates it, a read never
   };
 
   // `root_fd` is an open game-root directory; the set keeps its own copy.

@@ -324,7 +324,6 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     const auto depth = item.is_dir ? parts.size() : parts.size() - 1;
     auto parent = join(parts, depth);
     if (parent != dir_path) {
-      dir_path.reset();
       if (auto error = open_parent(fd, parts, depth, &state->created_dirs, dir))
         return undo(*error);
       dir_path = std::move(parent);
