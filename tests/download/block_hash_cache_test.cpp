@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "peer/library/game_root_walk.hpp"
@@ -124,6 +126,39 @@ TEST_F(BlockHashCacheTest, AFileChangedInPlaceIsHashedAgain) {
     EXPECT_EQ(hex(file.block_hashes[2]), sha256sum(rar, 2 * kBlock, 100));
   }
   EXPECT_NE(after, before);
+}
+
+TEST_F(BlockHashCacheTest, SameNamedFilesInNeighbouringFoldersEachGetTheirOwnHashes) {
+  // Listed one after another, so each is looked up right after a namesake
+  // in another folder.
+  const std::vector<std::string> paths = {"maps/level.bsp", "maps/a/level.bsp", "maps/b/level.bsp",
+                                          "maps/b/c/level.bsp", "level.bsp"};
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    test::write_file(games() / "cs16" / paths[i], pattern(kBlock + 1 + 7 * i, 10 + i));
+  for (int pass = 0; pass < 2; ++pass) {  // hashed, then from the cache
+    auto cache = make_cache();
+    for (const auto& file : manifest(cache)) {
+      if (file.is_dir || !file.relative_path.ends_with("level.bsp"))
+        continue;
+      ASSERT_EQ(file.block_hashes.size(), 2u) << file.relative_path;
+      EXPECT_EQ(hex(file.block_hashes[1]),
+                sha256sum(games() / "cs16" / file.relative_path, kBlock, file.size - kBlock))
+          << file.relative_path << " pass " << pass;
+    }
+  }
+}
+
+TEST_F(BlockHashCacheTest, AFileThatWentAwayLeavesTheSavedCache) {
+  {
+    auto cache = make_cache();
+    manifest(cache);
+    fs::remove(games() / "cs16/maps/de_dust2.bsp");
+    manifest(cache);
+  }
+  std::ifstream saved(state() / "block_hashes/cs16.json");
+  const std::string text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("cs16.rar"), std::string::npos);
+  EXPECT_EQ(text.find("de_dust2"), std::string::npos);
 }
 
 TEST_F(BlockHashCacheTest, ACorruptCacheFileIsRebuilt) {

@@ -244,6 +244,24 @@ TEST_F(SentinelTransactionTest, NeverWritesThroughASymlink) {
   EXPECT_EQ(test::read_file(root() / "version.ini"), "1");
 }
 
+TEST_F(SentinelTransactionTest, ASymlinkAfterOtherFilesOfItsFolderIsStillRefused) {
+  test::write_file(root() / "version.ini", "1");
+  test::write_file(root() / "maps/a.bsp", "real");
+  test::write_file(dir_ / "outside/secret.txt", "not yours");
+  fs::create_symlink(dir_ / "outside/secret.txt", root() / "maps/b.bsp");
+
+  for (const auto& manifest :
+       {std::vector{file("maps/a.bsp", 4), file("maps/b.bsp", 100)},
+        std::vector{file("new/x.bin", 10), file("new/y.bin", 10), file("maps/b.bsp", 100)}}) {
+    const auto error = refusal(manifest);
+    EXPECT_NE(error.find("maps/b.bsp exists and is not a regular file"), std::string::npos)
+        << error;
+  }
+  EXPECT_EQ(test::read_file(dir_ / "outside/secret.txt"), "not yours");
+  EXPECT_FALSE(fs::exists(root() / "new"));
+  EXPECT_EQ(test::read_file(root() / "version.ini"), "1");
+}
+
 TEST_F(SentinelTransactionTest, RefusesAManifestThatLies) {
   test::write_file(root() / "version.ini", "1");
   test::write_file(root() / "maps", "a file where the manifest wants a folder");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <filesystem>
@@ -163,6 +164,27 @@ TEST_F(GameServerTest, TheManifestCarriesTheHashOfEveryMebibyteBlock) {
     }
   }
   EXPECT_EQ(hashed, 4u + 1 + 1);
+}
+
+TEST_F(GameServerTest, AManifestOfThousandsOfFilesArrivesWholeWhenDecodedOnAPool) {
+  constexpr int kExtra = 2000;
+  for (int i = 0; i < kExtra; ++i)
+    test::write_file(games() / "cs16/config" / std::to_string(i % 7) / (std::to_string(i) + ".cfg"),
+                     std::to_string(i));
+  const auto request = make(proto::GetGameRequest{"cs16"});
+  asio::thread_pool decode_pool{1};
+  const auto on_pool = test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
+    auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+    auto reply = co_await send_request(connection, request, &decode_pool);
+    co_return reply.response;
+  }());
+  const auto inline_decoded = ask(request);
+  ASSERT_GT(proto::encode(on_pool).size(), 64u * 1024) << "small enough to be decoded inline";
+  EXPECT_EQ(on_pool, inline_decoded);
+  const auto& files = std::get<proto::GameFilesResponse>(on_pool).files;
+  EXPECT_EQ(
+      std::ranges::count_if(files, [](const auto& f) { return f.relative_path.ends_with(".cfg"); }),
+      kExtra);
 }
 
 TEST_F(GameServerTest, ServesWholeFilesAndRanges) {

@@ -141,14 +141,23 @@ std::optional<std::string> check_manifest(const std::vector<proto::GameFileDescr
 // download still has to allocate.
 std::optional<std::string> inspect(int root, const std::vector<Item>& items,
                                    std::uint64_t& to_allocate) {
+  // As in begin: a folder's files come together, so its descriptor is kept.
+  Fd dir;
+  std::optional<std::string> dir_path;
+  bool missing = false;
   for (const auto& item : items) {
     const auto& parts = item.components;
-    Fd dir;
-    bool missing = false;
-    if (auto error = open_parent(root, parts, parts.size() - 1, nullptr, dir, &missing)) {
-      // A missing folder is created later; anything else is refused.
-      if (!missing)
-        return error;
+    auto parent = join(parts, parts.size() - 1);
+    if (parent != dir_path) {
+      missing = false;
+      if (auto error = open_parent(root, parts, parts.size() - 1, nullptr, dir, &missing)) {
+        // A missing folder is created later; anything else is refused.
+        if (!missing)
+          return error;
+      }
+      dir_path = std::move(parent);
+    }
+    if (missing) {
       to_allocate += item.size;
       continue;
     }

@@ -486,7 +486,7 @@ asio::awaitable<void> Runtime::fetch_manifest(std::string game_id, std::string p
   try {
     auto connection = links_.connection(peer_id);
     const proto::Request request{.body = proto::GetGameRequest{.game_id = game_id}};
-    auto reply = co_await send_request(connection, request);
+    auto reply = co_await send_request(connection, request, &blocks_);
     if (auto* files = std::get_if<proto::GameFilesResponse>(&reply.response)) {
       peers_.set_manifest(peer_id, game_id, std::move(files->files));
     } else if (const auto* refusal = std::get_if<proto::ErrorResponse>(&reply.response)) {

@@ -74,7 +74,15 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
     else
       spdlog::warn("refused a request from peer {}: {}", peer, refusal->message);
   }
-  const auto frame = proto::frame(proto::encode(answer.response));
+  std::string frame;
+  if (std::holds_alternative<proto::GameFilesResponse>(answer.response)) {
+    // A game's manifest is megabytes of JSON: encoded on the network thread,
+    // it would hold every upload for tens of milliseconds.
+    frame =
+        co_await on_pool(disk_, [&answer] { return proto::frame(proto::encode(answer.response)); });
+  } else {
+    frame = proto::frame(proto::encode(answer.response));
+  }
   co_await stream.write(frame);
 
   if (const auto* range = std::get_if<proto::FileDataResponse>(&answer.response)) {
