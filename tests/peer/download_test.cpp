@@ -135,6 +135,8 @@ TEST_F(DownloadTest, DownloadsFromEverySeederByteIdentical) {
 
 TEST_F(DownloadTest, ASeederFoundAfterTheStartJoinsTheDownload) {
   start(1, 256 * 1024 * 1024);
+  // About 5 s at 400 Mbit/s: the late seeder has time to join.
+  ASSERT_NO_FATAL_FAILURE(limit_upload(*seeders_.front(), 400));
   TestPeer late(dir_ / "late");
   make_game(late.games(), 256 * 1024 * 1024);
   late.start();

@@ -38,6 +38,7 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 constexpr auto kSwarmPollInterval = std::chrono::milliseconds(250);
 // version.ini is a few bytes; anything bigger is a lying peer.
 constexpr std::uint64_t kMaxSentinelBytes = 64 * 1024;
+constexpr auto kSentinelRetry = std::chrono::milliseconds(250);
 
 std::string short_id(const std::string& peer_id) {
   return peer_id.substr(0, 12);
@@ -305,36 +306,47 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
     failure = "the manifest has no usable version.ini";
     co_return std::nullopt;
   }
-  std::vector<std::string> sources;  // a copy: sources may grow while we wait
-  for (std::size_t i = 0; i < state->setup.sources.size(); ++i) {
-    if (!state->source_partial[i])  // a peer still downloading has no version.ini
-      sources.push_back(state->setup.sources[i]);
-  }
-  for (const auto& peer_id : sources) {
-    auto connection = state->connection_for(peer_id);
-    if (!connection)
-      continue;
-    try {
-      const proto::Request request{
-          .body = proto::GetGameFileDataRequest{
-              .game_id = state->setup.game_id, .relative_path = std::string(layout::kVersionFile)}};
-      auto reply = co_await send_request(*connection, request);
-      const auto* header = std::get_if<proto::FileDataResponse>(&reply.response);
-      if (header == nullptr || header->length != entry->size) {
-        failure = "peer " + short_id(peer_id) + " sent a version.ini of another size";
-        continue;
-      }
-      std::string bytes(header->length, '\0');
-      co_await read_exactly(reply.stream, std::as_writable_bytes(std::span(bytes)));
-      if (!entry->block_hashes.empty() &&
-          sha256(std::as_bytes(std::span(bytes))) != entry->block_hashes.front()) {
-        failure = "peer " + short_id(peer_id) + " sent a version.ini that does not verify";
-        continue;
-      }
-      co_return bytes;
-    } catch (const std::exception& e) {
-      failure = "peer " + short_id(peer_id) + ": " + e.what();
+  // As for blocks, a seeder restarting or a link dropping for a moment may
+  // come back within the grace.
+  const auto give_up_at = Clock::now() + state->setup.source_grace;
+  asio::steady_timer retry(state->io);
+  for (;;) {
+    std::vector<std::string> sources;  // a copy: sources may grow while we ask
+    for (std::size_t i = 0; i < state->setup.sources.size(); ++i) {
+      if (!state->source_partial[i])  // a peer still downloading has no version.ini
+        sources.push_back(state->setup.sources[i]);
     }
+    for (const auto& peer_id : sources) {
+      auto connection = state->connection_for(peer_id);
+      if (!connection)
+        continue;
+      try {
+        const proto::Request request{.body = proto::GetGameFileDataRequest{
+                                         .game_id = state->setup.game_id,
+                                         .relative_path = std::string(layout::kVersionFile)}};
+        auto reply = co_await send_request(*connection, request);
+        const auto* header = std::get_if<proto::FileDataResponse>(&reply.response);
+        if (header == nullptr || header->length != entry->size) {
+          failure = "peer " + short_id(peer_id) + " sent a version.ini of another size";
+          continue;
+        }
+        std::string bytes(header->length, '\0');
+        co_await read_exactly(reply.stream, std::as_writable_bytes(std::span(bytes)));
+        if (!entry->block_hashes.empty() &&
+            sha256(std::as_bytes(std::span(bytes))) != entry->block_hashes.front()) {
+          failure = "peer " + short_id(peer_id) + " sent a version.ini that does not verify";
+          continue;
+        }
+        co_return bytes;
+      } catch (const std::exception& e) {
+        failure = "peer " + short_id(peer_id) + ": " + e.what();
+      }
+    }
+    if (state->halted || state->cancelled || Clock::now() >= give_up_at)
+      break;
+    retry.expires_after(kSentinelRetry);
+    std::error_code ignored;
+    co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
   if (failure.empty())
     failure = "no source peer is connected";
