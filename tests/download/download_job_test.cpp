@@ -57,7 +57,9 @@ class DownloadJobTest : public ::testing::Test {
   asio::thread_pool blocks_{2};
   BlockHashCache hashes_{state_.path()};
   GameServer server_{catalog_,
-                     [this] { return GameServer::Library{dir_ / "seed", announced_}; },
+                     [this] {
+                       return GameServer::Library{dir_ / "seed", announced_};
+                     },
                      disk_, &hashes_};
   transport::Endpoint server_endpoint_{
       io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
