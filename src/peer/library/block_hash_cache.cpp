@@ -75,23 +75,18 @@ std::optional<std::vector<proto::Sha256Digest>> from_hex(std::string_view text) 
   return hashes;
 }
 
-// The parent folder of `relative_path` inside `root`, opened without
-// following symlinks, and the file's name in it.
-std::optional<platform::DirectoryHandle> open_parent(const platform::DirectoryHandle& root,
-                                                     std::string_view relative_path,
-                                                     std::string& name) {
+// The folder `folder` ('/'-separated, empty for `root` itself) inside
+// `root`, opened component by component without following symlinks.
+std::optional<platform::DirectoryHandle> open_folder(const platform::DirectoryHandle& root,
+                                                     std::string_view folder) {
   int error = 0;
   auto dir = root.open_child(".", error);
-  while (dir) {
-    const auto slash = relative_path.find('/');
-    if (slash == std::string_view::npos) {
-      name = relative_path;
-      return dir;
-    }
-    dir = dir->open_child(relative_path.substr(0, slash), error);
-    relative_path.remove_prefix(slash + 1);
+  while (dir && !folder.empty()) {
+    const auto slash = folder.find('/');
+    dir = dir->open_child(folder.substr(0, slash), error);
+    folder.remove_prefix(slash == std::string_view::npos ? folder.size() : slash + 1);
   }
-  return std::nullopt;
+  return dir;
 }
 
 std::optional<FileKey> key_of(const platform::DirectoryHandle& dir, const std::string& name) {
@@ -220,10 +215,9 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
     const auto slash = file.relative_path.rfind('/');
     const auto parent =
         std::string_view(file.relative_path).substr(0, slash == std::string::npos ? 0 : slash);
-    std::string name = file.relative_path.substr(slash == std::string::npos ? 0 : slash + 1);
+    const std::string name = file.relative_path.substr(slash == std::string::npos ? 0 : slash + 1);
     if (!dir || parent != dir_path) {
-      std::string ignored;
-      dir = open_parent(*root, file.relative_path, ignored);
+      dir = open_folder(*root, parent);
       dir_path = parent;
     }
     const auto key = dir ? key_of(*dir, name) : std::nullopt;

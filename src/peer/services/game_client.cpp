@@ -1,7 +1,5 @@
 #include "peer/services/game_client.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <array>
 #include <stdexcept>
 #include <string>

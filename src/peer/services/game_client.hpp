@@ -2,13 +2,13 @@
 
 #include <asio/awaitable.hpp>
 
-namespace asio {
-class thread_pool;
-}
-
 #include "proto/request.hpp"
 #include "proto/response.hpp"
 #include "transport/connection.hpp"
+
+namespace asio {
+class thread_pool;
+}
 
 namespace lanspread::peer {
 
