@@ -5,13 +5,16 @@
 # byte with the source; a mismatch fails the run.
 #
 #   sudo bench/lan_download_bench.sh [--size-gib N] [--lanspread PATH] [--data DIR]
-#                                    [--scenarios ABC]
+#                                    [--scenarios ABC] [--downloads-on ext4|tmpfs]
 #
 # Scenario A: one seeder, every link 1 Gbit/s.
 # Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
 # Scenario C: as B, the 600 Mbit/s seeder is SIGKILLed at 50% (lanspread only).
 # Scenario D: as A with the downloader limited to 400 Mbit/s (lanspread only;
 #             not run unless asked: --scenarios ABCD).
+# --downloads-on tmpfs writes every download to RAM instead of the ext4 image:
+# the same runs without this machine's disk, to tell the disk's share of the
+# time from the rest.
 set -euo pipefail
 # shellcheck source=lib/simulated_lan.sh
 source "$(dirname "$0")/lib/simulated_lan.sh"
@@ -21,6 +24,7 @@ lanspread=build/release/src/cli/lanspread
 data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
 scenarios=ABC
 lanspread_limit=
+downloads_on=ext4
 game_id=cs16
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -28,10 +32,13 @@ while [[ $# -gt 0 ]]; do
     --lanspread) lanspread=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
-    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
+    --downloads-on) downloads_on=$2; shift 2 ;;
+    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+[[ $downloads_on == ext4 || $downloads_on == tmpfs ]] ||
+  { echo "--downloads-on takes ext4 or tmpfs, not '$downloads_on'" >&2; exit 2; }
 
 lan_require ip tc nginx aria2c rsync openssl python3 /usr/bin/time losetup mkfs.ext4
 # Peers by address only (the namespaces have no multicast route anyway).
@@ -68,18 +75,23 @@ work=$(mktemp -d "$data/run.XXXX")
 downloads=$work/downloads
 loop_device=
 lan_after_cleanup() {
-  if [[ -n $loop_device ]]; then
-    umount "$downloads" 2>/dev/null
-    losetup -d "$loop_device"
-  fi
+  umount "$downloads" 2>/dev/null || true
+  if [[ -n $loop_device ]]; then losetup -d "$loop_device"; fi
   rm -rf "$work"
 }
 lan_setup 4
 mkdir -p "$downloads"
-truncate -s "$(python3 -c "print(int(float('$size_gib') * 2 + 2))")G" "$work/downloads.img"
-loop_device=$(losetup --direct-io=on --find --show "$work/downloads.img")
-mkfs.ext4 -q "$loop_device"
-mount "$loop_device" "$downloads"
+downloads_size_gib=$(python3 -c "print(int(float('$size_gib') * 2 + 2))")
+if [[ $downloads_on == tmpfs ]]; then
+  mount -t tmpfs -o "size=${downloads_size_gib}g" tmpfs "$downloads"
+  downloads_label="tmpfs (RAM)"
+else
+  truncate -s "${downloads_size_gib}G" "$work/downloads.img"
+  loop_device=$(losetup --direct-io=on --find --show "$work/downloads.img")
+  mkfs.ext4 -q "$loop_device"
+  mount "$loop_device" "$downloads"
+  downloads_label="ext4 image on a loop device"
+fi
 
 # --- seeders: lanspread, nginx and rsyncd on each seeding host -------------
 lanspread_port=7400
@@ -322,6 +334,7 @@ fi
 echo
 echo "lanspread download bench: $size_gib GiB game, $source_files files, $(date -u +%F\ %H:%M) UTC"
 echo "load: $(uptime | sed 's/.*load average/load average/')"
+echo "downloads written to: $downloads_label"
 echo "seeder 1 hashing $size_gib GiB on the first request: $hash_seconds"
 python3 - "$results" "$size_bytes" <<'EOF'
 import sys
