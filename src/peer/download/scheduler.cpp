@@ -73,13 +73,22 @@ void Scheduler::set_peer_complete(PeerId peer) {
     make_complete(it->second);
 }
 
+bool Scheduler::has_copy(BlockIndex block, PeerId peer) const {
+  const auto& copies = states_[block].copies;
+  return std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; });
+}
+
+bool Scheduler::is_live_copy(BlockIndex block, PeerId peer) const {
+  return states_.at(block).state == State::InFlight && peers_.contains(peer) &&
+         has_copy(block, peer);
+}
+
 void Scheduler::remove_peer(PeerId peer) {
   if (!peers_.contains(peer))
     return;
   std::vector<BlockIndex> held;
   for (const auto block : in_flight_) {
-    const auto& copies = states_[block].copies;
-    if (std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+    if (has_copy(block, peer))
       held.push_back(block);
   }
   for (const auto block : held) {
@@ -130,14 +139,10 @@ std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId
                                                         TimePoint now) {
   std::vector<Assignment> cancel;
   auto& state = states_.at(block);
+  if (!is_live_copy(block, peer))
+    return cancel;
   const auto known = peers_.find(peer);
-  // A cancelled copy or a removed peer reporting late: already settled.
-  if (state.state != State::InFlight || known == peers_.end())
-    return cancel;
-  const auto& copies = state.copies;
-  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
-    return cancel;
-  for (const auto& copy : copies) {
+  for (const auto& copy : state.copies) {
     if (copy.peer != peer)
       cancel.push_back({block, copy.peer});
   }
@@ -157,11 +162,7 @@ std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId
 }
 
 void Scheduler::failed(BlockIndex block, PeerId peer, std::string reason, TimePoint now) {
-  const auto& state = states_.at(block);
-  if (state.state != State::InFlight || !peers_.contains(peer))
-    return;
-  const auto& copies = state.copies;
-  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+  if (!is_live_copy(block, peer))
     return;
   if (drop_copy(block, peer, now))
     return_to_pool(block);
@@ -169,11 +170,7 @@ void Scheduler::failed(BlockIndex block, PeerId peer, std::string reason, TimePo
 }
 
 void Scheduler::corrupt(BlockIndex block, PeerId peer, TimePoint now) {
-  const auto& state = states_.at(block);
-  if (state.state != State::InFlight || !peers_.contains(peer))
-    return;
-  const auto& copies = state.copies;
-  if (std::none_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+  if (!is_live_copy(block, peer))
     return;
   if (drop_copy(block, peer, now))
     return_to_pool(block);
@@ -409,8 +406,7 @@ std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, cons
     const auto& block_state = states_[block];
     if (block_state.copies.size() >= limits_.max_copies || !holds(state, block))
       continue;
-    const auto& copies = block_state.copies;
-    if (std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; }))
+    if (has_copy(block, peer))
       continue;
     if (const auto it = failures_.find(block); it != failures_.end()) {
       const auto& failed_on = it->second.failed_on;
@@ -419,7 +415,7 @@ std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, cons
     }
     const auto length = blocks_[block].length;
     TimePoint finish = TimePoint::max();
-    for (const auto& copy : copies)
+    for (const auto& copy : block_state.copies)
       finish = std::min(finish, expected_finish(copy, length));
     const auto mine = now + from_seconds(static_cast<double>(length) *
                                          static_cast<double>(state.in_flight + 1) / state.rate);

@@ -188,6 +188,10 @@ class Scheduler {
   void became_done(BlockIndex block);
   std::optional<BlockIndex> pick_duplicate(PeerId peer, const Peer& state, TimePoint now) const;
   TimePoint expected_finish(const Copy& copy, std::uint32_t length) const;
+  bool has_copy(BlockIndex block, PeerId peer) const;
+  // False for a report about a copy already cancelled, or from a peer already
+  // removed: those come late and are settled.
+  bool is_live_copy(BlockIndex block, PeerId peer) const;
   void start_copy(BlockIndex block, PeerId peer, TimePoint now);
   bool drop_copy(BlockIndex block, PeerId peer, TimePoint now);
   void return_to_pool(BlockIndex block);
