@@ -5,7 +5,8 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(NGTCP2 REQUIRED IMPORTED_TARGET GLOBAL libngtcp2 libngtcp2_crypto_gnutls)
+# ngtcp2 1.x from bookworm-backports; both modules must be the same release.
+pkg_check_modules(NGTCP2 REQUIRED IMPORTED_TARGET GLOBAL libngtcp2>=1.11 libngtcp2_crypto_gnutls>=1.11)
 pkg_check_modules(GNUTLS REQUIRED IMPORTED_TARGET GLOBAL gnutls)
 
 # Standalone Asio is header-only and ships no CMake config on Debian.

@@ -39,10 +39,19 @@ constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
 // next stream with data: a receive buffer block, so a reader gets whole
 // blocks, and a small response waits behind at most one burst per stream.
 constexpr std::size_t kStreamBurst = 256 * 1024;
-// How early ngtcp2 0.12 lets a paced sender write (NGTCP2_PKT_PACING_OVERHEAD).
-constexpr std::uint64_t kPacingTolerance = NGTCP2_MILLISECONDS;
-// The application error code of a normal close or a normal stream end.
+// Receive windows (flow control). What the peer may send before we read:
+// on a stream we opened (our request's answer, a block of a download), on a
+// stream the peer opened (its request), and on the whole connection. ngtcp2
+// grows a window that the reader keeps emptying up to the maximum.
+constexpr std::uint64_t kAnswerStreamWindow = 4 * 1024 * 1024;
+constexpr std::uint64_t kRequestStreamWindow = 1024 * 1024;
+constexpr std::uint64_t kConnectionWindow = 16 * 1024 * 1024;
+constexpr std::uint64_t kMaxStreamWindow = 16 * 1024 * 1024;
+constexpr std::uint64_t kMaxConnectionWindow = 64 * 1024 * 1024;
+// Application error codes: a normal close or a normal stream end, and a
+// stream this side abandoned on purpose (a cancelled or duplicate transfer).
 constexpr std::uint64_t kNoError = 0;
+constexpr std::uint64_t kStreamAbandoned = 1;
 // TLS alert 120: the peer offered no protocol version we speak.
 constexpr std::uint8_t kNoApplicationProtocolAlert = 120;
 
@@ -272,21 +281,21 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   ngtcp2_settings settings;
   ngtcp2_settings_default(&settings);
   settings.initial_ts = now_ns();
-  // 0.12's Cubic caps its window on fast links; BBR does not (docs/transport.md).
-  settings.cc_algo = NGTCP2_CC_ALGO_BBR;
+  settings.cc_algo = options.congestion_control == CongestionControl::Cubic ? NGTCP2_CC_ALGO_CUBIC
+                                                                            : NGTCP2_CC_ALGO_BBR;
   settings.max_tx_udp_payload_size = max_udp_payload_;
   settings.no_tx_udp_payload_size_shaping = 1;
-  settings.max_window = 64 * 1024 * 1024;
-  settings.max_stream_window = 16 * 1024 * 1024;
+  settings.max_window = kMaxConnectionWindow;
+  settings.max_stream_window = kMaxStreamWindow;
   settings.handshake_timeout = to_ns(options.handshake_timeout);
 
   ngtcp2_transport_params params;
   ngtcp2_transport_params_default(&params);
   params.initial_max_streams_bidi = options.max_streams_per_connection;
   params.initial_max_streams_uni = 0;
-  params.initial_max_stream_data_bidi_local = 4 * 1024 * 1024;
-  params.initial_max_stream_data_bidi_remote = 1024 * 1024;
-  params.initial_max_data = 16 * 1024 * 1024;
+  params.initial_max_stream_data_bidi_local = kAnswerStreamWindow;
+  params.initial_max_stream_data_bidi_remote = kRequestStreamWindow;
+  params.initial_max_data = kConnectionWindow;
   params.max_udp_payload_size = max_udp_payload_;
   params.max_idle_timeout = to_ns(options.idle_timeout);
 
@@ -294,8 +303,10 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   auto network_path = path();
   int rv = 0;
   if (server_) {
-    settings.token = header->token;
+    // No Retry or NEW_TOKEN: the client's token was not validated, so none
+    // is passed on (1.x treats a set token as validated).
     params.original_dcid = header->dcid;
+    params.original_dcid_present = 1;
     params.stateless_reset_token_present = 1;
     endpoint_.stateless_reset_token(scid, params.stateless_reset_token);
     rv = ngtcp2_conn_server_new(&conn_, &dcid, &scid, &network_path, header->version, &callbacks,
@@ -381,16 +392,16 @@ void ConnectionCore::on_datagram(std::span<const std::uint8_t> datagram,
     return;
   }
   if (rv != 0) {
-    ngtcp2_connection_close_error error{};
+    ngtcp2_ccerr error{};
     if (rv == NGTCP2_ERR_CRYPTO) {
       const auto alert = ngtcp2_conn_get_tls_alert(conn_);
-      ngtcp2_connection_close_error_set_transport_error_tls_alert(&error, alert, nullptr, 0);
+      ngtcp2_ccerr_set_tls_alert(&error, alert, nullptr, 0);
       if (alert == kNoApplicationProtocolAlert) {
         spdlog::warn("refused {}: it does not speak {}", remote_.address().to_string(),
                      endpoint_.options().alpn);
       }
     } else {
-      ngtcp2_connection_close_error_set_transport_error_liberr(&error, rv, nullptr, 0);
+      ngtcp2_ccerr_set_liberr(&error, rv, nullptr, 0);
     }
     send_connection_close(error);
     const auto code = error_ ? error_ : std::error_code(TransportError::HandshakeFailed);
@@ -465,8 +476,9 @@ bool ConnectionCore::write_packets() {
     used = 0;
     packets = 0;
   };
-  // Keep writing until ngtcp2 has nothing more it may send: with 0.12 a
-  // capped burst is not resumed by the timer (docs/transport.md).
+  // Keep writing until ngtcp2 has nothing more it may send now: its pacing
+  // deadline (the connection's expiry, which the timer waits for), its
+  // congestion window, or no data.
   while (!socket_full) {
     if (used + max_udp_payload_ > kBatchBytes || packets == kBatchPackets)
       send_run();
@@ -503,9 +515,8 @@ bool ConnectionCore::write_packets() {
     }
     if (written < 0) {
       send_run();
-      ngtcp2_connection_close_error error{};
-      ngtcp2_connection_close_error_set_transport_error_liberr(&error, static_cast<int>(written),
-                                                               nullptr, 0);
+      ngtcp2_ccerr error{};
+      ngtcp2_ccerr_set_liberr(&error, static_cast<int>(written), nullptr, 0);
       send_connection_close(error);
       terminate(TransportError::ConnectionClosed,
                 std::string("cannot write: ") + ngtcp2_strerror(static_cast<int>(written)));
@@ -551,17 +562,8 @@ bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
 }
 
 void ConnectionCore::arm_timer() {
-  auto expiry = ngtcp2_conn_get_expiry(conn_);
+  const auto expiry = ngtcp2_conn_get_expiry(conn_);
   const auto now = now_ns();
-  if (expiry > now && expiry <= now + kPacingTolerance) {
-    // ngtcp2 lets a paced sender write up to 1 ms before its pacing time, so
-    // a deadline this close is mostly the pacing time of a sender that
-    // stopped for another reason (its window, nothing to send). Handling the
-    // expiry now drops it (nothing else is due yet), where a timer would
-    // cost two syscalls to find nothing to do.
-    if (ngtcp2_conn_handle_expiry(conn_, now) == 0)
-      expiry = ngtcp2_conn_get_expiry(conn_);
-  }
   // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
   // packet. A timer that fires early finds nothing due and re-arms for the
   // real expiry, so only moving it earlier is urgent.
@@ -598,8 +600,8 @@ void ConnectionCore::handle_timer() {
     return;
   }
   if (rv != 0) {
-    ngtcp2_connection_close_error error{};
-    ngtcp2_connection_close_error_set_transport_error_liberr(&error, rv, nullptr, 0);
+    ngtcp2_ccerr error{};
+    ngtcp2_ccerr_set_liberr(&error, rv, nullptr, 0);
     send_connection_close(error);
     terminate(TransportError::HandshakeFailed,
               established_ ? std::string("connection failed: ") + ngtcp2_strerror(rv)
@@ -609,9 +611,9 @@ void ConnectionCore::handle_timer() {
   flush();
 }
 
-void ConnectionCore::send_connection_close(const ngtcp2_connection_close_error& error) {
-  if (conn_ == nullptr || ngtcp2_conn_is_in_closing_period(conn_) ||
-      ngtcp2_conn_is_in_draining_period(conn_)) {
+void ConnectionCore::send_connection_close(const ngtcp2_ccerr& error) {
+  if (conn_ == nullptr || ngtcp2_conn_in_closing_period(conn_) ||
+      ngtcp2_conn_in_draining_period(conn_)) {
     return;
   }
   ngtcp2_pkt_info info{};
@@ -625,14 +627,10 @@ void ConnectionCore::send_connection_close(const ngtcp2_connection_close_error& 
 void ConnectionCore::close() {
   if (terminated_)
     return;
-  ngtcp2_connection_close_error error{};
-  ngtcp2_connection_close_error_set_application_error(&error, kNoError, nullptr, 0);
+  ngtcp2_ccerr error{};
+  ngtcp2_ccerr_set_application_error(&error, kNoError, nullptr, 0);
   send_connection_close(error);
   terminate(TransportError::ConnectionClosed, "the connection was closed");
-}
-
-void ConnectionCore::fail(std::error_code error, const std::string& reason) {
-  terminate(error, reason);
 }
 
 void ConnectionCore::terminate(std::error_code error, const std::string& reason) {
@@ -749,7 +747,7 @@ void ConnectionCore::forget_unacknowledged(StreamState& stream) {
 void ConnectionCore::stop_reading(StreamState& stream) {
   if (terminated_ || stream.closed)
     return;
-  ngtcp2_conn_shutdown_stream_read(conn_, stream.id, 1);
+  ngtcp2_conn_shutdown_stream_read(conn_, 0, stream.id, kStreamAbandoned);
   stream.received.clear();
   stream.held = 0;
   schedule_flush();
@@ -758,7 +756,7 @@ void ConnectionCore::stop_reading(StreamState& stream) {
 void ConnectionCore::shutdown_stream(StreamState& stream) {
   if (terminated_ || stream.closed)
     return;
-  ngtcp2_conn_shutdown_stream(conn_, stream.id, 1);
+  ngtcp2_conn_shutdown_stream(conn_, 0, stream.id, kStreamAbandoned);
   // Our own reader and writer stop now, not when the peer acknowledges: the
   // stream was abandoned on purpose (a cancelled or duplicate transfer).
   if (!stream.error)

@@ -97,8 +97,6 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   asio::awaitable<void> wait_until_established();
   asio::awaitable<std::shared_ptr<StreamState>> open_stream();
   void close();
-  // Ends the connection locally with `error` (no packet sent).
-  void fail(std::error_code error, const std::string& reason);
 
   void consume(StreamState& stream, std::size_t bytes);
   // Queues bytes to send on `stream` (copied).
@@ -138,7 +136,7 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   bool send_batch(std::size_t bytes, std::size_t segment_size);
   void forget_unacknowledged(StreamState& stream);
   void wake_writers();
-  void send_connection_close(const ngtcp2_connection_close_error& error);
+  void send_connection_close(const ngtcp2_ccerr& error);
   void handle_timer();
   void arm_timer();
   void terminate(std::error_code error, const std::string& reason);

@@ -20,6 +20,10 @@ namespace lanspread::transport {
 class EndpointCore;
 struct Identity;
 
+// The sender's congestion controller (ngtcp2's; docs/decisions.md says
+// which one is the default and why).
+enum class CongestionControl { Bbr, Cubic };
+
 struct EndpointOptions {
   asio::ip::udp::endpoint bind{asio::ip::address_v4::any(), 0};  // port 0 picks one
   bool accept_incoming = true;
@@ -36,6 +40,7 @@ struct EndpointOptions {
   // The largest UDP payload sent; 0: as large as the route's MTU allows (as
   // TCP sizes its segments), at most 16 KiB. The peer's own limit also holds.
   std::size_t max_udp_payload = 0;
+  CongestionControl congestion_control = CongestionControl::Bbr;
 };
 
 // Serves one incoming stream; runs as its own coroutine.
