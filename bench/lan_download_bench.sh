@@ -5,16 +5,23 @@
 # byte with the source; a mismatch fails the run.
 #
 #   sudo bench/lan_download_bench.sh [--size-gib N] [--lanspread PATH] [--data DIR]
-#                                    [--scenarios ABC] [--downloads-on ext4|tmpfs]
+#                                    [--scenarios ABCL] [--downloads-on ext4|tmpfs]
+#                                    [--loss "1 5"] [--congestion-control bbr,cubic]
 #
 # Scenario A: one seeder, every link 1 Gbit/s.
 # Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
 # Scenario C: as B, the 600 Mbit/s seeder is SIGKILLed at 50% (lanspread only).
 # Scenario D: as A with the downloader limited to 400 Mbit/s (lanspread only;
 #             not run unless asked: --scenarios ABCD).
+# Scenario L: as A with random loss on what the seeder sends, once per
+#             percentage in --loss (rows L1, L5): lanspread and rsync.
 # --downloads-on tmpfs writes every download to RAM instead of the ext4 image:
 # the same runs without this machine's disk, to tell the disk's share of the
 # time from the rest.
+# --congestion-control runs lanspread once per controller listed (the
+# seeders' is the one that matters: they send the bulk), in one run.
+# Every row also reports what the transfer cost the link: the tbf drops, and
+# the RTT of a ping from the downloader to the first seeder meanwhile.
 set -euo pipefail
 # shellcheck source=lib/simulated_lan.sh
 source "$(dirname "$0")/lib/simulated_lan.sh"
@@ -22,7 +29,9 @@ source "$(dirname "$0")/lib/simulated_lan.sh"
 size_gib=4
 lanspread=build/release/src/cli/lanspread
 data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
-scenarios=ABC
+scenarios=ABCL
+loss_percentages="1 5"
+congestion_controls=bbr
 lanspread_limit=
 downloads_on=ext4
 game_id=cs16
@@ -33,14 +42,16 @@ while [[ $# -gt 0 ]]; do
     --data) data=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
     --downloads-on) downloads_on=$2; shift 2 ;;
-    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+    --loss) loss_percentages=$2; shift 2 ;;
+    --congestion-control) congestion_controls=${2//,/ }; shift 2 ;;
+    -h|--help) sed -n 2,26p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 [[ $downloads_on == ext4 || $downloads_on == tmpfs ]] ||
   { echo "--downloads-on takes ext4 or tmpfs, not '$downloads_on'" >&2; exit 2; }
 
-lan_require ip tc nginx aria2c rsync openssl python3 /usr/bin/time losetup mkfs.ext4
+lan_require ip tc nft ping nginx aria2c rsync openssl python3 /usr/bin/time losetup mkfs.ext4
 # Peers by address only (the namespaces have no multicast route anyway).
 no_mdns=$(lan_no_mdns_flag "$lanspread")
 
@@ -75,6 +86,7 @@ work=$(mktemp -d "$data/run.XXXX")
 downloads=$work/downloads
 loop_device=
 lan_after_cleanup() {
+  nft delete table bridge lanspread_loss 2>/dev/null || true
   umount "$downloads" 2>/dev/null || true
   if [[ -n $loop_device ]]; then losetup -d "$loop_device"; fi
   rm -rf "$work"
@@ -94,14 +106,23 @@ else
 fi
 
 # --- seeders: lanspread, nginx and rsyncd on each seeding host -------------
-lanspread_port=7400
-declare -A seeder_pid
-start_lanspread_seeder() { # host
-  local host=$1
-  mkdir -p "$work/seed$host/state"
-  ip netns exec "$(ns "$host")" "$lanspread" $no_mdns --games "$source_games" --state "$work/seed$host/state" \
-    --port $lanspread_port --log-level warn serve >"$work/seed$host/serve.log" 2>&1 &
-  seeder_pid[$host]=$!
+# One seeder per congestion controller on each host, each on its own port;
+# they share the game folder and the block hashes.
+declare -A seeder_pid port_of
+port=7400
+for cc in $congestion_controls; do port_of[$cc]=$port; port=$((port + 1)); done
+first_cc=${congestion_controls%% *}
+# `--congestion-control` only when asked for, so older builds still run.
+cc_flag() { [[ $congestion_controls == bbr ]] || echo "--congestion-control $1"; }
+start_lanspread_seeder() { # host cc
+  local host=$1 cc=$2
+  local state=$work/seed$host/state-$cc
+  mkdir -p "$state"
+  if [[ $cc != "$first_cc" ]]; then cp -r "$work/seed1/state-$first_cc/block_hashes" "$state/"; fi
+  # shellcheck disable=SC2046
+  ip netns exec "$(ns "$host")" "$lanspread" $no_mdns $(cc_flag "$cc") --games "$source_games" \
+    --state "$state" --port "${port_of[$cc]}" --log-level warn serve >"$work/seed$host/serve-$cc.log" 2>&1 &
+  seeder_pid[$host/$cc]=$!
   lan_track $!
 }
 for host in 1 2 3; do
@@ -133,7 +154,10 @@ EOF
   lan_track $!
 done
 
-peer_args() { for host in "$@"; do echo "--peer $(addr "$host"):$lanspread_port"; done; }
+peer_args() { # cc hosts...
+  local cc=$1 host; shift
+  for host in "$@"; do echo "--peer $(addr "$host"):${port_of[$cc]}"; done
+}
 
 # A seeder hashes its files (SHA-256 per 1 MiB block) and caches the hashes
 # in its state dir, keyed by each file's inode, size and times. The runtime's
@@ -143,13 +167,18 @@ peer_args() { for host in "$@"; do echo "--peer $(addr "$host"):$lanspread_port"
 # cache file is written). The other seeders share the same game folder and
 # start with a copy of that cache, so the timed runs measure transfer only.
 wait_for_hashes() {
-  start_lanspread_seeder 1
-  lan_wait_for_hashes "$lanspread" "$game_id" "$work/seed1/state/block_hashes/$game_id.json" "$work/warm" 0 \
-    "$(addr 1):$lanspread_port" "seeder 1" "${seeder_pid[1]}" "$work/seed1/serve.log"
-  for host in 2 3; do
-    mkdir -p "$work/seed$host/state"
-    cp -r "$work/seed1/state/block_hashes" "$work/seed$host/state/"
-    start_lanspread_seeder "$host"
+  start_lanspread_seeder 1 "$first_cc"
+  lan_wait_for_hashes "$lanspread" "$game_id" "$work/seed1/state-$first_cc/block_hashes/$game_id.json" \
+    "$work/warm" 0 "$(addr 1):${port_of[$first_cc]}" "seeder 1" "${seeder_pid[1/$first_cc]}" \
+    "$work/seed1/serve-$first_cc.log"
+  local host cc
+  for host in 1 2 3; do
+    for cc in $congestion_controls; do
+      [[ $host == 1 && $cc == "$first_cc" ]] && continue
+      mkdir -p "$work/seed$host/state-$cc"
+      cp -r "$work/seed1/state-$first_cc/block_hashes" "$work/seed$host/state-$cc/"
+      start_lanspread_seeder "$host" "$cc"
+    done
   done
   hash_seconds=$lan_hash_seconds
 }
@@ -187,37 +216,73 @@ seeder_cpu_seconds() {
   done < <(seeder_ticks)
   python3 -c "print(f'{$total / $(getconf CLK_TCK):.1f}')"
 }
-record() { # tool scenario seconds line_mbit peak_rss_kib downloader_cpu seeder_cpu note
-  echo -e "$1\t$2\t$3\t$4\t$5\t$6\t$7\t$8" >>"$results"
+# What the transfer costs the link: the tbf drops on every shaped qdisc, and
+# the RTT of a ping from the downloader to the first seeder every 50 ms.
+tbf_drops() {
+  local host total=0 dropped
+  for ((host = 0; host < 4; host++)); do
+    for dropped in $( (on "$host" tc -s qdisc show dev "${lan_tag}h$host" root
+      tc -s qdisc show dev "${lan_tag}v$host" root) | sed -n 's/.*(dropped \([0-9]*\),.*/\1/p'); do
+      total=$((total + dropped))
+    done
+  done
+  echo "$total"
+}
+drops_before=0
+ping_pid=
+start_link_probe() { # seeder_host
+  drops_before=$(tbf_drops)
+  on 0 ping -n -i 0.05 "$(addr "$1")" >"$work/ping.txt" 2>&1 &
+  ping_pid=$!
+}
+stop_link_probe() { # prints "drops rtt_median_ms rtt_p95_ms"
+  kill -INT "$ping_pid" 2>/dev/null || true
+  wait "$ping_pid" 2>/dev/null || true
+  echo "$(($(tbf_drops) - drops_before)) $(python3 -c '
+import re, sys
+rtts = sorted(float(m) for m in re.findall(r"time=([0-9.]+) ms", open(sys.argv[1]).read()))
+print(f"{rtts[len(rtts) // 2]:.2f} {rtts[len(rtts) * 95 // 100]:.2f}" if rtts else "- -")' "$work/ping.txt")"
+}
+record() { # tool scenario seconds line_mbit peak_rss_kib downloader_cpu seeder_cpu link note
+  echo -e "$1\t$2\t$3\t$4\t$5\t$6\t$7\t$8\t$9" >>"$results"
 }
 
 # lanspread download with --json; a watcher stamps every progress event, kills
 # a seeder at 50% when asked, and reports the longest gap between increases of
 # bytes_done.
 run_lanspread() { # scenario line_mbit kill_host seeders...
-  local scenario=$1 line=$2 kill_host=$3; shift 3
+  local cc
+  for cc in $congestion_controls; do run_lanspread_with "$cc" "$@"; done
+}
+run_lanspread_with() { # cc scenario line_mbit kill_host seeders...
+  local cc=$1 scenario=$2 line=$3 kill_host=$4; shift 4
+  local tool=lanspread
+  [[ $congestion_controls == "$cc" ]] || tool="lanspread $cc"
   local dest=$downloads/dl-lanspread
   rm -rf "$dest"; mkdir -p "$dest/games" "$dest/state"
   mark_seeder_cpu
   local kill_pid=0
-  [[ $kill_host != - ]] && kill_pid=${seeder_pid[$kill_host]}
-  local start end
+  [[ $kill_host != - ]] && kill_pid=${seeder_pid[$kill_host/$cc]}
+  local start end link
+  start_link_probe "$1"
   start=$(date +%s.%N)
   set +e
   # shellcheck disable=SC2046
   on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$lanspread" $no_mdns --games "$dest/games" \
-    --state "$dest/state" $(peer_args "$@") $lanspread_limit --json download --no-install --wait 60 "$game_id" \
+    --state "$dest/state" $(peer_args "$cc" "$@") $lanspread_limit --json download --no-install --wait 60 "$game_id" \
     2>"$work/lanspread.err" | python3 -u -c "$watcher" "$kill_pid" >"$work/watch.txt"
   local rc=${PIPESTATUS[0]}
   set -e
   end=$(date +%s.%N)
+  link=$(stop_link_probe)
   [[ $rc == 0 ]] || { echo "lanspread download failed ($rc):" >&2; tail -20 "$work/lanspread.err" >&2; exit 1; }
   verify "$dest/games/$game_id"
   local rss user sys gap most_peers
   read -r rss user sys <"$work/time.txt"
   read -r gap most_peers <"$work/watch.txt"
-  record lanspread "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
-    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "longest stall ${gap} s, up to $most_peers peers streaming"
+  record "$tool" "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
+    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "$link" \
+    "longest stall ${gap} s, up to $most_peers peers streaming"
   rm -rf "$dest"
 }
 read -r -d '' watcher <<'EOF' || true
@@ -249,18 +314,20 @@ for line in sys.stdin:
 print(f"{gap:.2f} {most_peers}")
 EOF
 
-run_timed() { # tool scenario line_mbit note command...
-  local tool=$1 scenario=$2 line=$3 note=$4; shift 4
+run_timed() { # tool scenario line_mbit note probe_host command...
+  local tool=$1 scenario=$2 line=$3 note=$4 probe_host=$5; shift 5
   mark_seeder_cpu
-  local start end
+  local start end link
+  start_link_probe "$probe_host"
   start=$(date +%s.%N)
   on 0 /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$@" >"$work/$tool.log" 2>&1 ||
     { echo "$tool failed:" >&2; tail -20 "$work/$tool.log" >&2; exit 1; }
   end=$(date +%s.%N)
+  link=$(stop_link_probe)
   local rss user sys
   read -r rss user sys <"$work/time.txt"
   record "$tool" "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
-    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "$note"
+    "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "$link" "$note"
 }
 
 # aria2c reads a list: each file's URLs (one per mirror, tab-separated) and its
@@ -282,7 +349,7 @@ run_aria2() { # scenario line_mbit hosts...
   # -j: files in parallel; -s/-x: connections per file (one per mirror, more
   # on one seeder); -k: the smallest piece a connection takes.
   local split=$(($# == 1 ? 4 : 2 * $#))
-  run_timed aria2c "$scenario" "$line" "$# mirror(s), -s $split" aria2c -i "$work/aria2.list" -d "$dest" -j 8 \
+  run_timed aria2c "$scenario" "$line" "$# mirror(s), -s $split" "$1" aria2c -i "$work/aria2.list" -d "$dest" -j 8 \
     -s "$split" -x "$(($# == 1 ? 4 : 2))" -k 4M --uri-selector=adaptive \
     --file-allocation=none --auto-file-renaming=false --allow-overwrite=true \
     --summary-interval=0 --console-log-level=warn --download-result=hide
@@ -292,7 +359,7 @@ run_aria2() { # scenario line_mbit hosts...
 run_rsync() { # scenario line_mbit note host
   local dest=$downloads/dl-rsync
   rm -rf "$dest"; mkdir -p "$dest"
-  run_timed rsync "$1" "$2" "$3" rsync -a -W "rsync://$(addr "$4"):8730/games/$game_id/" "$dest/"
+  run_timed rsync "$1" "$2" "$3" "$4" rsync -a -W "rsync://$(addr "$4"):8730/games/$game_id/" "$dest/"
   verify "$dest"
   rm -rf "$dest"
 }
@@ -330,6 +397,27 @@ if [[ $scenarios == *D* ]]; then
   lanspread_limit=
 fi
 
+# Random loss on what the seeder sends, dropped on the bridge as it arrives
+# from the seeder's link (nftables; this kernel has no netem). Not in the
+# seeder's own output hook: a drop there is reported to the sending socket
+# (EPERM), which no lossy cable does. The seeder's link hands the bridge one
+# packet per datagram or segment (no GSO/TSO super-packets), so each is
+# dropped on its own, for both tools alike.
+if [[ $scenarios == *L* ]]; then
+  shape 0 1000; shape 1 1000
+  on 1 ip link set dev "${lan_tag}h1" gso_max_segs 1
+  for percent in $loss_percentages; do
+    echo "scenario L$percent: one seeder at 1 Gbit/s, ${percent}% of its packets lost" >&2
+    nft add table bridge lanspread_loss
+    nft add chain bridge lanspread_loss forward '{ type filter hook forward priority 0; policy accept; }'
+    nft add rule bridge lanspread_loss forward iifname "${lan_tag}v1" numgen random mod 100 '<' "$percent" drop
+    run_lanspread "L$percent" 1000 - 1
+    run_rsync "L$percent" 1000 "daemon" 1
+    nft delete table bridge lanspread_loss
+  done
+  on 1 ip link set dev "${lan_tag}h1" gso_max_segs 65535
+fi
+
 # --- the table ---------------------------------------------------------------
 echo
 echo "lanspread download bench: $size_gib GiB game, $source_files files, $(date -u +%F\ %H:%M) UTC"
@@ -340,15 +428,24 @@ python3 - "$results" "$size_bytes" <<'EOF'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 size = int(sys.argv[2])
-base = {r[1]: float(r[2]) for r in rows if r[0] == "lanspread"}
-print("| tool | scenario | seconds | MB/s | % of line rate | time vs lanspread | peak RSS | CPU-s downloader | CPU-s seeders | note |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-for tool, scenario, seconds, line, rss, cpu, seed_cpu, note in rows:
+gib = size / 2**30
+rsync = {r[1]: r for r in rows if r[0] == "rsync"}
+print("| tool | scenario | seconds | MB/s | % of line rate | rate vs rsync | peak RSS "
+      "| CPU-s/GiB downloader (vs rsync) | CPU-s/GiB seeders | tbf drops | ping RTT median / p95 | note |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+for tool, scenario, seconds, line, rss, cpu, seed_cpu, link, note in rows:
     seconds = float(seconds)
     mbs = size / seconds / 1e6
     pct = 100 * size * 8 / seconds / (int(line) * 1e6)
-    ratio = seconds / base[scenario] if scenario in base else float("nan")
+    drops, rtt_median, rtt_p95 = link.split()
+    down = float(cpu) / gib
+    versus, cpu_versus = "", ""
+    if scenario in rsync and tool != "rsync":
+        versus = f"{float(rsync[scenario][2]) / seconds:.2f}x"
+        rsync_cpu = float(rsync[scenario][5]) / gib
+        cpu_versus = f" ({down / rsync_cpu:.1f}x)" if rsync_cpu > 0 else ""
     print(f"| {tool} | {scenario} | {seconds:.1f} | {mbs:.1f} | {pct:.0f}% of {line} Mbit/s "
-          f"| {ratio:.2f}x | {int(rss) / 1024:.0f} MiB | {cpu} | {seed_cpu} | {note} |")
+          f"| {versus} | {int(rss) / 1024:.0f} MiB | {down:.2f}{cpu_versus} | {float(seed_cpu) / gib:.2f} "
+          f"| {drops} | {rtt_median} / {rtt_p95} ms | {note} |")
 EOF
 echo "every download verified byte-identical (diff -r against the source)"

@@ -17,7 +17,7 @@ packages=(
   libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # multi-host tests and benchmarks: namespaces, shaping, loss, the tools we compare with
-  iproute2 nftables avahi-daemon avahi-utils dbus aria2 nginx-light rsync
+  iproute2 nftables iputils-ping avahi-daemon avahi-utils dbus aria2 nginx-light rsync
   # a process with its own wall clock, for the clock-jump test
   faketime
   # the web UI and its browser tests

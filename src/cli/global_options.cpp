@@ -63,7 +63,8 @@ fs::path resolve_game_dir(const GlobalOptions& options, const fs::path& state_di
 peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& state_dir) {
   peer::PeerOptions result{.state_dir = state_dir,
                            .listen = {asio::ip::address_v4::any(), options.port},
-                           .peers = options.peers};
+                           .peers = options.peers,
+                           .congestion_control = options.congestion_control};
   if (options.no_mdns)
     result.mdns.reset();
   if (options.upload_limit_mbit || options.download_limit_mbit) {

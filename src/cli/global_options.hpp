@@ -24,6 +24,7 @@ struct GlobalOptions {
   // --passphrase-file: the party passphrase is its first line (never on the
   // command line, where every local user could read it).
   std::filesystem::path passphrase_file;
+  transport::CongestionControl congestion_control = transport::CongestionControl::Bbr;
   std::string log_level = "info";
   bool json = false;
 };

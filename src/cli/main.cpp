@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "cli/transaction_commands.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/services/peer_address.hpp"
+#include "transport/congestion_control.hpp"
 
 namespace {
 
@@ -71,6 +73,14 @@ int main(int argc, char** argv) {
   app.add_option("--passphrase-file", options.passphrase_file,
                  "the party passphrase: the first line of FILE (or set LANSPREAD_PASSPHRASE); "
                  "peers without it can neither list nor download");
+  app.add_option("--congestion-control", options.congestion_control,
+                 "the QUIC sender's congestion controller: bbr (default) or cubic "
+                 "(docs/decisions.md compares them)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, lanspread::transport::CongestionControl>{
+              {"bbr", lanspread::transport::CongestionControl::Bbr},
+              {"cubic", lanspread::transport::CongestionControl::Cubic}},
+          CLI::ignore_case));
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--json", options.json, "one JSON object per line on stdout");

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "transport/alpn.hpp"
+#include "transport/congestion_control.hpp"
 #include "transport/connection.hpp"
 
 namespace asio {
@@ -19,10 +20,6 @@ namespace lanspread::transport {
 
 class EndpointCore;
 struct Identity;
-
-// The sender's congestion controller (ngtcp2's; docs/decisions.md says
-// which one is the default and why).
-enum class CongestionControl { Bbr, Cubic };
 
 struct EndpointOptions {
   asio::ip::udp::endpoint bind{asio::ip::address_v4::any(), 0};  // port 0 picks one

@@ -11,6 +11,7 @@
 #include "peer/runtime/rate_limits.hpp"
 #include "peer/services/party_proof.hpp"
 #include "peer/services/peer_links.hpp"
+#include "transport/congestion_control.hpp"
 
 namespace lanspread::peer {
 
@@ -26,6 +27,8 @@ struct PeerOptions {
   std::chrono::milliseconds rescan_delay = std::chrono::milliseconds(150);
   // Peers reached by address ("host:port"), besides those in the settings.
   std::vector<std::string> peers;
+  // The QUIC sender's congestion controller (docs/decisions.md).
+  transport::CongestionControl congestion_control = transport::CongestionControl::Bbr;
   LivenessOptions liveness;
   // How long a download whose sources all left waits for one to come back
   // before it fails (a seeder restarting its app, a cable replugged).

@@ -67,7 +67,9 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
           },
           reads_, &hashes_, &auth_, GameServer::Sharing{upload_rate_, upload_slots_},
           &partial_games_),
-      endpoint_(io_, identity_, transport::EndpointOptions{.bind = options_.listen},
+      endpoint_(io_, identity_,
+                transport::EndpointOptions{.bind = options_.listen,
+                                           .congestion_control = options_.congestion_control},
                 [this](transport::Connection connection, transport::Stream stream) {
                   return server_.serve(std::move(connection), std::move(stream));
                 }),
