@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "proto/hex.hpp"
 #include "proto/json.hpp"
 
 namespace lanspread::proto {
@@ -72,24 +73,17 @@ struct DecodeError {
   std::string message;
 };
 
-// Two lowercase hex digits for one byte.
-void append_hex(std::string& out, unsigned byte) {
-  static constexpr std::string_view kHexDigits = "0123456789abcdef";
-  out += kHexDigits[(byte >> 4) & 0xf];
-  out += kHexDigits[byte & 0xf];
-}
-
 // Error messages may quote peer-supplied text: escaping and truncating it
 // keeps them short, single-line, printable ASCII, and so safe to log or echo.
 std::string printable(std::string_view text, std::size_t max_bytes) {
   std::string out;
   for (const char c : text.substr(0, max_bytes)) {
-    const auto byte = static_cast<unsigned char>(c);
+    const auto byte = static_cast<std::uint8_t>(c);
     if (byte >= 0x20 && byte < 0x7f) {
       out += c;
     } else {
       out += "\\x";
-      append_hex(out, byte);
+      append_hex(out, {&byte, 1});
     }
   }
   if (text.size() > max_bytes) {
@@ -219,16 +213,6 @@ const json::array_t& read_array(const json& value, const Location& at) {
   return value.get_ref<const json::array_t&>();
 }
 
-int hex_digit_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  return -1;
-}
-
 Sha256Digest read_digest(const json& value, const Location& at) {
   if (!value.is_string()) {
     at.fail(expected("a string", value));
@@ -238,13 +222,8 @@ Sha256Digest read_digest(const json& value, const Location& at) {
   if (text.size() != 2 * digest.size()) {
     at.fail("expected 64 lowercase hex digits, got " + std::to_string(text.size()) + " bytes");
   }
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    const int high = hex_digit_value(text[2 * i]);
-    const int low = hex_digit_value(text[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      at.fail("expected 64 lowercase hex digits, got " + quote(text));
-    }
-    digest[i] = static_cast<std::uint8_t>(high << 4 | low);
+  if (!from_hex(text, digest)) {
+    at.fail("expected 64 lowercase hex digits, got " + quote(text));
   }
   return digest;
 }
@@ -269,14 +248,13 @@ std::vector<bool> read_block_bitmap(const json& value, std::uint64_t count, cons
     at.fail("expected " + std::to_string(2 * bytes) + " hex digits for " + std::to_string(count) +
             " blocks, got " + std::to_string(text.size()));
   }
+  std::vector<std::uint8_t> bitmap(bytes);
+  if (!from_hex(text, bitmap)) {
+    at.fail("expected lowercase hex digits");
+  }
   std::vector<bool> blocks(static_cast<std::size_t>(count));
   for (std::size_t i = 0; i < bytes; ++i) {
-    const int high = hex_digit_value(text[2 * i]);
-    const int low = hex_digit_value(text[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      at.fail("expected lowercase hex digits");
-    }
-    const auto byte = static_cast<unsigned>(high << 4 | low);
+    const unsigned byte = bitmap[i];
     for (unsigned bit = 0; bit < 8; ++bit) {
       const std::size_t index = 8 * i + bit;
       if ((byte >> bit & 1U) == 0) {
@@ -289,15 +267,6 @@ std::vector<bool> read_block_bitmap(const json& value, std::uint64_t count, cons
     }
   }
   return blocks;
-}
-
-std::string to_hex(const Sha256Digest& digest) {
-  std::string hex;
-  hex.reserve(2 * digest.size());
-  for (const std::uint8_t byte : digest) {
-    append_hex(hex, byte);
-  }
-  return hex;
 }
 
 // Reads one JSON object field by field. finish() rejects every field that was
@@ -816,21 +785,16 @@ void encode_body(json& out, const GetBlockMapRequest& body) {
 }
 
 void encode_body(json& out, const BlockMapResponse& body) {
-  std::string hex;
-  hex.reserve((body.blocks.size() + 7) / 8 * 2);
-  for (std::size_t i = 0; i < body.blocks.size(); i += 8) {
-    unsigned byte = 0;
-    for (std::size_t bit = 0; bit < 8 && i + bit < body.blocks.size(); ++bit) {
-      if (body.blocks[i + bit]) {
-        byte |= 1U << bit;
-      }
+  std::vector<std::uint8_t> bitmap((body.blocks.size() + 7) / 8);
+  for (std::size_t i = 0; i < body.blocks.size(); ++i) {
+    if (body.blocks[i]) {
+      bitmap[i / 8] |= static_cast<std::uint8_t>(1U << (i % 8));
     }
-    append_hex(hex, byte);
   }
   out["type"] = kBlockMapType;
   out["game_id"] = body.game_id;
   out["block_count"] = body.blocks.size();
-  out["blocks"] = std::move(hex);
+  out["blocks"] = to_hex(bitmap);
 }
 
 std::string dump(const json& message) {
