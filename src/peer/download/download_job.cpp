@@ -118,7 +118,7 @@ struct DownloadJob::State {
   std::vector<bool> source_partial;  // still downloading: has only some blocks
   std::set<std::string> asking;      // peers with a block map request in flight
 
-  // Its scheduler id.
+  // Returns the new source's scheduler id.
   Scheduler::PeerId add_source(const std::string& peer_id, bool partial) {
     setup.sources.push_back(peer_id);
     source_live.push_back(true);

@@ -145,7 +145,7 @@ class Scheduler {
 
   // Recounts every incrementally kept count and checks the block states
   // against the copies in flight; aborts naming the first mismatch. Costs a
-  // pass over blocks x peers.
+  // pass over the blocks for each partial peer.
   void check_invariants() const;
 
  private:
