@@ -91,13 +91,6 @@ Engine::Link* Engine::find_link(unsigned index) {
   return found == links_.end() ? nullptr : &found->second;
 }
 
-std::vector<unsigned> Engine::interface_indexes() const {
-  std::vector<unsigned> indexes;
-  for (const auto& [index, link] : links_)
-    indexes.push_back(index);
-  return indexes;
-}
-
 std::size_t Engine::cache_size(unsigned index) const {
   const auto found = links_.find(index);
   return found == links_.end() ? 0 : found->second.cache.size();

@@ -43,7 +43,6 @@ class Engine {
   void stop(TimePoint now);
 
   const std::string& label() const { return label_; }
-  std::vector<unsigned> interface_indexes() const;
   std::size_t cache_size(unsigned index) const;
   std::size_t pending_answer_count(unsigned index) const;
 

@@ -1,503 +1,97 @@
 #include "proto/codec.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cstdint>
-#include <limits>
 #include <new>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "proto/json.hpp"
+#include "proto/message_fields.hpp"
+#include "proto/object_reader.hpp"
 
 namespace lanspread::proto {
 namespace {
 
 using nlohmann::json;
+using wire::DecodedLists;
+using wire::DecodeError;
+using wire::Location;
+using wire::Nested;
+using wire::ObjectReader;
+using wire::printable;
 
 // Valid messages nest four levels deep at most (response, files, file,
 // block_hashes). Deeper content is dropped unread anyway (see
 // MessageBuilder); the cap just stops hostile nesting early.
 constexpr int kMaxDepth = 8;
 
-// Quoted peer-supplied text is cut to this many bytes in error messages.
-constexpr std::size_t kMaxQuotedBytes = 40;
 constexpr std::size_t kMaxParserMessageBytes = 200;
 
-constexpr std::string_view kPingType = "ping";
-constexpr std::string_view kListGamesType = "list_games";
-constexpr std::string_view kGetGameType = "get_game";
-constexpr std::string_view kGetGameFileDataType = "get_game_file_data";
-constexpr std::string_view kGetGameFileChunkType = "get_game_file_chunk";
-constexpr std::string_view kPongType = "pong";
-constexpr std::string_view kGamesType = "games";
-constexpr std::string_view kGameFilesType = "game_files";
-constexpr std::string_view kFileDataType = "file_data";
-constexpr std::string_view kErrorType = "error";
-constexpr std::string_view kAuthenticateType = "authenticate";
-constexpr std::string_view kAuthenticatedType = "authenticated";
-constexpr std::string_view kGetBlockMapType = "get_block_map";
-constexpr std::string_view kBlockMapType = "block_map";
-
-// Every field a message may carry at each level; see MessageBuilder.
-using FieldNames = std::span<const std::string_view>;
-constexpr std::array<std::string_view, 9> kRequestFields = {"protocol",      "type",   "game_id",
-                                                            "relative_path", "offset", "length",
-                                                            "peer_name",     "proof",  "manifest"};
-constexpr std::array<std::string_view, 14> kResponseFields = {"type",        "library_revision",
-                                                              "games",       "files",
-                                                              "game_id",     "relative_path",
-                                                              "offset",      "length",
-                                                              "code",        "message",
-                                                              "peer_name",   "proof",
-                                                              "block_count", "blocks"};
-constexpr std::array<std::string_view, 8> kGameFields = {
-    "id", "name", "description", "genre", "max_players", "release_year", "size", "version"};
-constexpr std::array<std::string_view, 6> kFileFields = {
-    "game_id", "relative_path", "is_dir", "size", "block_size", "block_hashes"};
-
-constexpr std::array kErrorCodes = {ErrorCode::UnknownGame,        ErrorCode::InvalidRequest,
-                                    ErrorCode::NotAllowed,         ErrorCode::NotFound,
-                                    ErrorCode::UnsupportedVersion, ErrorCode::Internal,
-                                    ErrorCode::WrongPassphrase};
-
-// Decoding reports problems by throwing these; they are turned into a
-// DecodeResult (or, for from_json, a nlohmann type_error) before leaving this
-// file, which keeps every validation step a one-liner.
-struct DecodeError {
-  std::string message;
+// The fields a request or a response may carry at its top level, and what
+// the parser keeps under each: both from the tables.
+struct TopLevel {
+  bool (*is_field)(std::string_view key);
+  Nested (*nested)(std::string_view key);
 };
 
-// Two lowercase hex digits for one byte.
-void append_hex(std::string& out, unsigned byte) {
-  static constexpr std::string_view kHexDigits = "0123456789abcdef";
-  out += kHexDigits[(byte >> 4) & 0xf];
-  out += kHexDigits[byte & 0xf];
-}
+constexpr TopLevel kRequestTopLevel{
+    .is_field =
+        [](std::string_view key) {
+          return key == wire::kTypeKey || wire::has_field<Request>(key) ||
+                 wire::has_field_in_any(std::type_identity<RequestBody>(), key);
+        },
+    .nested =
+        [](std::string_view key) {
+          return wire::nested_in_any(std::type_identity<RequestBody>(), key);
+        }};
 
-// Error messages may quote peer-supplied text: escaping and truncating it
-// keeps them short, single-line, printable ASCII, and so safe to log or echo.
-std::string printable(std::string_view text, std::size_t max_bytes) {
-  std::string out;
-  for (const char c : text.substr(0, max_bytes)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f) {
-      out += c;
-    } else {
-      out += "\\x";
-      append_hex(out, byte);
-    }
-  }
-  if (text.size() > max_bytes) {
-    out += "...";
-  }
-  return out;
-}
+constexpr TopLevel kResponseTopLevel{
+    .is_field =
+        [](std::string_view key) {
+          return key == wire::kTypeKey ||
+                 wire::has_field_in_any(std::type_identity<Response>(), key);
+        },
+    .nested =
+        [](std::string_view key) {
+          return wire::nested_in_any(std::type_identity<Response>(), key);
+        }};
 
-std::string quote(std::string_view text) {
-  return '"' + printable(text, kMaxQuotedBytes) + '"';
-}
-
-// A place in a message, such as field "files[2].size" of a response. The
-// path is only spelt out on failure, which keeps successful decoding free of
-// string building; the price is that a location must not outlive its parent.
-class Location {
- public:
-  explicit Location(std::string_view message) : message_(message) {}
-
-  Location field(std::string_view key) const { return Location(*this, key, 0, false); }
-  Location element(std::size_t index) const { return Location(*this, {}, index, true); }
-
-  [[noreturn]] void fail(std::string_view problem) const {
-    std::string text(message_);
-    if (parent_ != nullptr) {
-      text += " field '";
-      append_path(text);
-      text += '\'';
-    }
-    text += ": ";
-    text += problem;
-    throw DecodeError{std::move(text)};
-  }
-
- private:
-  Location(const Location& parent, std::string_view key, std::size_t index, bool is_element)
-      : message_(parent.message_),
-        parent_(&parent),
-        key_(key),
-        index_(index),
-        is_element_(is_element) {}
-
-  void append_path(std::string& out) const {
-    const bool is_top_level = parent_->parent_ == nullptr;
-    if (!is_top_level) {
-      parent_->append_path(out);
-    }
-    if (is_element_) {
-      out += '[' + std::to_string(index_) + ']';
-    } else {
-      if (!is_top_level) {
-        out += '.';
-      }
-      out += key_;
-    }
-  }
-
-  std::string_view message_;
-  const Location* parent_ = nullptr;
-  std::string_view key_;
-  std::size_t index_ = 0;
-  bool is_element_ = false;
-};
-
-std::string describe(const json& value) {
-  switch (value.type()) {
-    case json::value_t::number_integer:
-      return value.get<std::int64_t>() < 0 ? "a negative number" : "an integer";
-    case json::value_t::number_float:
-      return "a non-integer number";
-    case json::value_t::null:
-      return "null";
-    case json::value_t::array:
-    case json::value_t::object:
-      return std::string("an ") + value.type_name();
-    default:
-      return std::string("a ") + value.type_name();
-  }
-}
-
-std::string expected(std::string_view what, const json& value) {
-  return "expected " + std::string(what) + ", got " + describe(value);
-}
-
-std::string read_string(const json& value, const Location& at) {
-  if (!value.is_string()) {
-    at.fail(expected("a string", value));
-  }
-  const auto& text = value.get_ref<const std::string&>();
-  if (text.find('\0') != std::string::npos) {
-    at.fail("must not contain NUL characters");
-  }
-  return text;
-}
-
-std::uint64_t read_u64(const json& value, const Location& at) {
-  if (value.is_number_unsigned()) {
-    return value.get<std::uint64_t>();
-  }
-  // Parsed JSON stores non-negative integers as unsigned, but JSON built in
-  // code (for from_json) may hold them as signed.
-  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
-    return static_cast<std::uint64_t>(value.get<std::int64_t>());
-  }
-  at.fail(expected("an unsigned integer", value));
-}
-
-std::uint32_t read_u32(const json& value, const Location& at) {
-  const std::uint64_t number = read_u64(value, at);
-  if (number > std::numeric_limits<std::uint32_t>::max()) {
-    at.fail(std::to_string(number) + " is out of range for an unsigned 32-bit integer");
-  }
-  return static_cast<std::uint32_t>(number);
-}
-
-bool read_bool(const json& value, const Location& at) {
-  if (!value.is_boolean()) {
-    at.fail(expected("a boolean", value));
-  }
-  return value.get<bool>();
-}
-
-const json::array_t& read_array(const json& value, const Location& at) {
-  if (!value.is_array()) {
-    at.fail(expected("an array", value));
-  }
-  return value.get_ref<const json::array_t&>();
-}
-
-int hex_digit_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  return -1;
-}
-
-Sha256Digest read_digest(const json& value, const Location& at) {
-  if (!value.is_string()) {
-    at.fail(expected("a string", value));
-  }
-  const auto& text = value.get_ref<const std::string&>();
-  Sha256Digest digest{};
-  if (text.size() != 2 * digest.size()) {
-    at.fail("expected 64 lowercase hex digits, got " + std::to_string(text.size()) + " bytes");
-  }
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    const int high = hex_digit_value(text[2 * i]);
-    const int low = hex_digit_value(text[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      at.fail("expected 64 lowercase hex digits, got " + quote(text));
-    }
-    digest[i] = static_cast<std::uint8_t>(high << 4 | low);
-  }
-  return digest;
-}
-
-// null stands for "none".
-std::optional<Sha256Digest> read_optional_digest(const json& value, const Location& at) {
-  if (value.is_null()) {
-    return std::nullopt;
-  }
-  return read_digest(value, at);
-}
-
-// A block map on the wire: ceil(count / 8) bytes in hex, block i in bit
-// i % 8 (least significant first) of byte i / 8, unused bits zero.
-std::vector<bool> read_block_bitmap(const json& value, std::uint64_t count, const Location& at) {
-  if (!value.is_string()) {
-    at.fail(expected("a string", value));
-  }
-  const auto& text = value.get_ref<const std::string&>();
-  const std::uint64_t bytes = count / 8 + (count % 8 == 0 ? 0 : 1);
-  if (text.size() / 2 != bytes || text.size() % 2 != 0) {
-    at.fail("expected " + std::to_string(2 * bytes) + " hex digits for " + std::to_string(count) +
-            " blocks, got " + std::to_string(text.size()));
-  }
-  std::vector<bool> blocks(static_cast<std::size_t>(count));
-  for (std::size_t i = 0; i < bytes; ++i) {
-    const int high = hex_digit_value(text[2 * i]);
-    const int low = hex_digit_value(text[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      at.fail("expected lowercase hex digits");
-    }
-    const auto byte = static_cast<unsigned>(high << 4 | low);
-    for (unsigned bit = 0; bit < 8; ++bit) {
-      const std::size_t index = 8 * i + bit;
-      if ((byte >> bit & 1U) == 0) {
-        continue;
-      }
-      if (index >= count) {
-        at.fail("has bits set past block " + std::to_string(count));
-      }
-      blocks[index] = true;
-    }
-  }
-  return blocks;
-}
-
-std::string to_hex(const Sha256Digest& digest) {
-  std::string hex;
-  hex.reserve(2 * digest.size());
-  for (const std::uint8_t byte : digest) {
-    append_hex(hex, byte);
-  }
-  return hex;
-}
-
-// Reads one JSON object field by field. finish() rejects every field that was
-// not read, so misspelt or stray fields cannot go unnoticed.
-class ObjectReader {
- public:
-  ObjectReader(const json& value, Location at) : at_(at), object_(as_object(value, at_)) {
-    read_.reserve(object_.size());
-  }
-
-  Location at(std::string_view key) const { return at_.field(key); }
-
-  std::string string(std::string_view key) { return read_string(field(key), at(key)); }
-  std::uint64_t u64(std::string_view key) { return read_u64(field(key), at(key)); }
-  std::uint32_t u32(std::string_view key) { return read_u32(field(key), at(key)); }
-  bool boolean(std::string_view key) { return read_bool(field(key), at(key)); }
-  const json::array_t& array(std::string_view key) { return read_array(field(key), at(key)); }
-  std::optional<Sha256Digest> optional_digest(std::string_view key) {
-    return read_optional_digest(field(key), at(key));
-  }
-  Sha256Digest digest(std::string_view key) { return read_digest(field(key), at(key)); }
-  std::vector<bool> block_bitmap(std::string_view key, std::uint64_t count) {
-    return read_block_bitmap(field(key), count, at(key));
-  }
-
-  void finish() const {
-    for (const auto& [key, value] : object_) {
-      if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
-        at_.field(printable(key, kMaxQuotedBytes)).fail("unexpected field");
-      }
-    }
-  }
-
- private:
-  static const json::object_t& as_object(const json& value, const Location& at) {
-    if (!value.is_object()) {
-      at.fail(expected("an object", value));
-    }
-    return value.get_ref<const json::object_t&>();
-  }
-
-  const json& field(std::string_view key) {
-    const auto it = object_.find(key);
-    if (it == object_.end()) {
-      at(key).fail("missing");
-    }
-    read_.push_back(key);
-    return it->second;
-  }
-
-  Location at_;
-  const json::object_t& object_;
-  std::vector<std::string_view> read_;
-};
-
-// Whoever handles the range can then compute its end without wrapping around;
-// checking it against the file size is the server's job.
-void check_range(const ObjectReader& fields, std::uint64_t offset, std::uint64_t length) {
-  if (length > std::numeric_limits<std::uint64_t>::max() - offset) {
-    fields.at("length").fail("offset + length overflows 64 bits");
-  }
-}
-
-Game decode_game(const json& value, const Location& at) {
+template <class Message>
+Message decode_object(const json& value, const Location& at) {
   ObjectReader fields(value, at);
-  Game game{
-      .id = fields.string("id"),
-      .name = fields.string("name"),
-      .description = fields.string("description"),
-      .genre = fields.string("genre"),
-      .max_players = fields.u32("max_players"),
-      .release_year = fields.u32("release_year"),
-      .size = fields.u64("size"),
-      .version = fields.string("version"),
-  };
+  Message message{};
+  wire::decode_fields(fields, message);
   fields.finish();
-  return game;
+  return message;
 }
 
-std::uint64_t block_count(std::uint64_t size, std::uint32_t block_size) {
-  if (block_size == 0) {
-    return 0;
-  }
-  return size / block_size + (size % block_size == 0 ? 0 : 1);
-}
-
-GameFileDescription decode_file(const json& value, const Location& at) {
-  ObjectReader fields(value, at);
-  GameFileDescription file{
-      .game_id = fields.string("game_id"),
-      .relative_path = fields.string("relative_path"),
-      .is_dir = fields.boolean("is_dir"),
-      .size = fields.u64("size"),
-      .block_size = fields.u32("block_size"),
-      .block_hashes = {},
-  };
-  const json::array_t& hashes = fields.array("block_hashes");
-  const Location hashes_at = fields.at("block_hashes");
-  const std::uint64_t expected_count = block_count(file.size, file.block_size);
-  if (hashes.size() != expected_count) {
-    if (file.block_size == 0) {
-      hashes_at.fail("must be empty while block_size is 0");
-    }
-    hashes_at.fail("expected " + std::to_string(expected_count) +
-                   (expected_count == 1 ? " hash" : " hashes") + " for size " +
-                   std::to_string(file.size) + " and block_size " +
-                   std::to_string(file.block_size) + ", got " + std::to_string(hashes.size()));
-  }
-  file.block_hashes.reserve(hashes.size());
-  for (std::size_t i = 0; i < hashes.size(); ++i) {
-    file.block_hashes.push_back(read_digest(hashes[i], hashes_at.element(i)));
-  }
-  fields.finish();
-  return file;
-}
-
-ErrorCode read_error_code(ObjectReader& fields) {
-  const std::string name = fields.string("code");
-  const auto* code = std::find_if(kErrorCodes.begin(), kErrorCodes.end(), [&](ErrorCode candidate) {
-    return to_string(candidate) == name;
-  });
-  if (code == kErrorCodes.end()) {
-    fields.at("code").fail("unknown error code " + quote(name));
-  }
-  return *code;
+// The type of message the object read by `fields` claims to be.
+std::string read_type(ObjectReader& fields) {
+  return wire::decode_value<std::string>(fields, wire::kTypeKey);
 }
 
 Request decode_request_object(const json& root, const Location& at) {
   ObjectReader fields(root, at);
   Request request;
-  request.protocol_version = fields.u32("protocol");
-  const std::string type = fields.string("type");
-  if (type == kPingType) {
-    request.body = PingRequest{};
-  } else if (type == kListGamesType) {
-    request.body = ListGamesRequest{};
-  } else if (type == kGetGameType) {
-    request.body = GetGameRequest{.game_id = fields.string("game_id")};
-  } else if (type == kGetGameFileDataType) {
-    request.body = GetGameFileDataRequest{.game_id = fields.string("game_id"),
-                                          .relative_path = fields.string("relative_path")};
-  } else if (type == kGetGameFileChunkType) {
-    GetGameFileChunkRequest body{.game_id = fields.string("game_id"),
-                                 .relative_path = fields.string("relative_path"),
-                                 .offset = fields.u64("offset"),
-                                 .length = fields.u64("length")};
-    check_range(fields, body.offset, body.length);
-    request.body = std::move(body);
-  } else if (type == kAuthenticateType) {
-    request.body = AuthenticateRequest{.peer_name = fields.string("peer_name"),
-                                       .proof = fields.optional_digest("proof")};
-  } else if (type == kGetBlockMapType) {
-    request.body = GetBlockMapRequest{.game_id = fields.string("game_id"),
-                                      .manifest = fields.digest("manifest")};
-  } else {
-    fields.at("type").fail("unknown request type " + quote(type));
+  wire::decode_fields(fields, request);
+  const std::string type = read_type(fields);
+  if (!wire::decode_message(type, fields, request.body)) {
+    fields.at(wire::kTypeKey).fail("unknown request type " + wire::quote(type));
   }
   fields.finish();
   return request;
 }
 
-// The games and files lists were decoded while parsing; `root` only holds an
-// empty array in their place.
-struct DecodedLists {
-  std::vector<Game> games;
-  std::vector<GameFileDescription> files;
-};
-
 Response decode_response_object(const json& root, DecodedLists& lists, const Location& at) {
-  ObjectReader fields(root, at);
-  const std::string type = fields.string("type");
+  ObjectReader fields(root, at, &lists);
+  const std::string type = read_type(fields);
   Response response;
-  if (type == kPongType) {
-    response = PongResponse{.library_revision = fields.u64("library_revision")};
-  } else if (type == kGamesType) {
-    static_cast<void>(fields.array("games"));
-    response = GamesResponse{.games = std::move(lists.games)};
-  } else if (type == kGameFilesType) {
-    static_cast<void>(fields.array("files"));
-    response =
-        GameFilesResponse{.game_id = fields.string("game_id"), .files = std::move(lists.files)};
-  } else if (type == kFileDataType) {
-    FileDataResponse header{.game_id = fields.string("game_id"),
-                            .relative_path = fields.string("relative_path"),
-                            .offset = fields.u64("offset"),
-                            .length = fields.u64("length")};
-    check_range(fields, header.offset, header.length);
-    response = std::move(header);
-  } else if (type == kErrorType) {
-    response = ErrorResponse{.code = read_error_code(fields), .message = fields.string("message")};
-  } else if (type == kAuthenticatedType) {
-    response = AuthenticatedResponse{.peer_name = fields.string("peer_name"),
-                                     .proof = fields.optional_digest("proof")};
-  } else if (type == kBlockMapType) {
-    BlockMapResponse map{.game_id = fields.string("game_id"), .blocks = {}};
-    const auto count = fields.u64("block_count");
-    map.blocks = fields.block_bitmap("blocks", count);
-    response = std::move(map);
-  } else {
-    fields.at("type").fail("unknown response type " + quote(type));
+  if (!wire::decode_message(type, fields, response)) {
+    fields.at(wire::kTypeKey).fail("unknown response type " + wire::quote(type));
   }
   fields.finish();
   return response;
@@ -512,9 +106,9 @@ std::string_view without_exception_id(std::string_view message) {
 
 // Check a field name as soon as the parser reports it, before a hostile peer
 // can make us store a million of them.
-void check_known(std::string_view name, FieldNames known, const Location& at) {
-  if (std::find(known.begin(), known.end(), name) == known.end()) {
-    at.field(printable(name, kMaxQuotedBytes)).fail("unexpected field");
+void check_known(std::string_view name, bool (*is_field)(std::string_view), const Location& at) {
+  if (!is_field(name)) {
+    at.field(printable(name, wire::kMaxQuotedBytes)).fail("unexpected field");
   }
 }
 
@@ -531,7 +125,7 @@ void check_known(std::string_view name, FieldNames known, const Location& at) {
 // message is rejected as soon as it goes wrong.
 class MessageBuilder {
  public:
-  MessageBuilder(const Location& at, FieldNames root_fields) : at_(at), root_fields_(root_fields) {}
+  MessageBuilder(const Location& at, TopLevel top) : at_(at), top_(top) {}
 
   const json& root() const { return root_; }
   DecodedLists& lists() { return lists_; }
@@ -554,12 +148,13 @@ class MessageBuilder {
       return true;
     }
     if (levels_.back() == Level::Root) {
-      check_known(name, root_fields_, at_);
+      check_known(name, top_.is_field, at_);
       root_key_ = std::move(name);
     } else {
       const Location list_at = at_.field(root_key_);
       check_known(name,
-                  levels_.back() == Level::Game ? FieldNames(kGameFields) : FieldNames(kFileFields),
+                  levels_.back() == Level::Game ? wire::has_field<Game>
+                                                : wire::has_field<GameFileDescription>,
                   list_at.element(index_));
       element_key_ = std::move(name);
     }
@@ -582,20 +177,26 @@ class MessageBuilder {
     }
     switch (levels_.back()) {
       case Level::Root:
-        if (!is_object && root_key_ == "games") {
-          return Level::Games;
+        if (is_object) {
+          return std::nullopt;
         }
-        if (!is_object && root_key_ == "files") {
-          return Level::Files;
+        switch (top_.nested(root_key_)) {
+          case Nested::Games:
+            return Level::Games;
+          case Nested::Files:
+            return Level::Files;
+          default:
+            return std::nullopt;
         }
-        return std::nullopt;
       case Level::Games:
         return is_object ? std::optional(Level::Game) : std::nullopt;
       case Level::Files:
         return is_object ? std::optional(Level::File) : std::nullopt;
       case Level::File:
-        return !is_object && element_key_ == "block_hashes" ? std::optional(Level::BlockHashes)
-                                                            : std::nullopt;
+        return !is_object &&
+                       wire::nested_in<GameFileDescription>(element_key_) == Nested::BlockHashes
+                   ? std::optional(Level::BlockHashes)
+                   : std::nullopt;
       case Level::Game:
       case Level::BlockHashes:
         return std::nullopt;
@@ -688,9 +289,9 @@ class MessageBuilder {
     const Location list_at = at_.field(root_key_);
     const Location element_at = list_at.element(index_++);
     if (levels_.back() == Level::Games) {
-      lists_.games.push_back(decode_game(element, element_at));
+      lists_.games.push_back(decode_object<Game>(element, element_at));
     } else {
-      lists_.files.push_back(decode_file(element, element_at));
+      lists_.files.push_back(decode_object<GameFileDescription>(element, element_at));
     }
   }
 
@@ -698,12 +299,12 @@ class MessageBuilder {
     const Location list_at = at_.field(root_key_);
     const Location file_at = list_at.element(index_);
     const Location hashes_at = file_at.field(element_key_);
-    read_digest(hash, hashes_at.element(hash_index_++));
+    wire::read_digest(hash, hashes_at.element(hash_index_++));
     element_[element_key_].push_back(std::move(hash));
   }
 
   Location at_;
-  FieldNames root_fields_;
+  TopLevel top_;
   json root_;
   std::string root_key_;
   json element_;  // the game or file being parsed
@@ -736,101 +337,14 @@ DecodeResult<T> guarded(Decode decode) noexcept {
   }
 }
 
-void encode_body(json& out, const PingRequest&) {
-  out["type"] = kPingType;
-}
-
-void encode_body(json& out, const ListGamesRequest&) {
-  out["type"] = kListGamesType;
-}
-
-void encode_body(json& out, const GetGameRequest& body) {
-  out["type"] = kGetGameType;
-  out["game_id"] = body.game_id;
-}
-
-void encode_body(json& out, const GetGameFileDataRequest& body) {
-  out["type"] = kGetGameFileDataType;
-  out["game_id"] = body.game_id;
-  out["relative_path"] = body.relative_path;
-}
-
-void encode_body(json& out, const GetGameFileChunkRequest& body) {
-  out["type"] = kGetGameFileChunkType;
-  out["game_id"] = body.game_id;
-  out["relative_path"] = body.relative_path;
-  out["offset"] = body.offset;
-  out["length"] = body.length;
-}
-
-void encode_body(json& out, const PongResponse& body) {
-  out["type"] = kPongType;
-  out["library_revision"] = body.library_revision;
-}
-
-void encode_body(json& out, const GamesResponse& body) {
-  out["type"] = kGamesType;
-  out["games"] = body.games;
-}
-
-void encode_body(json& out, const GameFilesResponse& body) {
-  out["type"] = kGameFilesType;
-  out["game_id"] = body.game_id;
-  out["files"] = body.files;
-}
-
-void encode_body(json& out, const FileDataResponse& body) {
-  out["type"] = kFileDataType;
-  out["game_id"] = body.game_id;
-  out["relative_path"] = body.relative_path;
-  out["offset"] = body.offset;
-  out["length"] = body.length;
-}
-
-void encode_body(json& out, const ErrorResponse& body) {
-  out["type"] = kErrorType;
-  out["code"] = to_string(body.code);
-  out["message"] = body.message;
-}
-
-json optional_hex(const std::optional<Sha256Digest>& digest) {
-  return digest ? json(to_hex(*digest)) : json(nullptr);
-}
-
-void encode_body(json& out, const AuthenticateRequest& body) {
-  out["type"] = kAuthenticateType;
-  out["peer_name"] = body.peer_name;
-  out["proof"] = optional_hex(body.proof);
-}
-
-void encode_body(json& out, const AuthenticatedResponse& body) {
-  out["type"] = kAuthenticatedType;
-  out["peer_name"] = body.peer_name;
-  out["proof"] = optional_hex(body.proof);
-}
-
-void encode_body(json& out, const GetBlockMapRequest& body) {
-  out["type"] = kGetBlockMapType;
-  out["game_id"] = body.game_id;
-  out["manifest"] = to_hex(body.manifest);
-}
-
-void encode_body(json& out, const BlockMapResponse& body) {
-  std::string hex;
-  hex.reserve((body.blocks.size() + 7) / 8 * 2);
-  for (std::size_t i = 0; i < body.blocks.size(); i += 8) {
-    unsigned byte = 0;
-    for (std::size_t bit = 0; bit < 8 && i + bit < body.blocks.size(); ++bit) {
-      if (body.blocks[i + bit]) {
-        byte |= 1U << bit;
-      }
-    }
-    append_hex(hex, byte);
+// For from_json: the same checks, reported as nlohmann reports content errors.
+template <class Message>
+void decode_stored(const json& in, Message& out, std::string_view what) {
+  try {
+    out = decode_object<Message>(in, Location(what));
+  } catch (DecodeError& error) {
+    throw json::type_error::create(302, error.message, &in);
   }
-  out["type"] = kBlockMapType;
-  out["game_id"] = body.game_id;
-  out["block_count"] = body.blocks.size();
-  out["blocks"] = std::move(hex);
 }
 
 std::string dump(const json& message) {
@@ -840,62 +354,40 @@ std::string dump(const json& message) {
 }  // namespace
 
 void to_json(json& out, const Game& game) {
-  out = json{
-      {"id", game.id},
-      {"name", game.name},
-      {"description", game.description},
-      {"genre", game.genre},
-      {"max_players", game.max_players},
-      {"release_year", game.release_year},
-      {"size", game.size},
-      {"version", game.version},
-  };
+  out = json::object();
+  wire::encode_fields(out, game);
 }
 
 void to_json(json& out, const GameFileDescription& file) {
-  json hashes = json::array();
-  for (const Sha256Digest& digest : file.block_hashes) {
-    hashes.push_back(to_hex(digest));
-  }
-  out = json{
-      {"game_id", file.game_id},       {"relative_path", file.relative_path},
-      {"is_dir", file.is_dir},         {"size", file.size},
-      {"block_size", file.block_size}, {"block_hashes", std::move(hashes)},
-  };
+  out = json::object();
+  wire::encode_fields(out, file);
 }
 
 void from_json(const json& in, Game& game) {
-  try {
-    game = decode_game(in, Location("game"));
-  } catch (DecodeError& error) {
-    throw json::type_error::create(302, error.message, &in);
-  }
+  decode_stored(in, game, "game");
 }
 
 void from_json(const json& in, GameFileDescription& file) {
-  try {
-    file = decode_file(in, Location("file description"));
-  } catch (DecodeError& error) {
-    throw json::type_error::create(302, error.message, &in);
-  }
+  decode_stored(in, file, "file description");
 }
 
 std::string encode(const Request& request) {
-  json message = {{"protocol", request.protocol_version}};
-  std::visit([&](const auto& body) { encode_body(message, body); }, request.body);
+  json message = json::object();
+  wire::encode_fields(message, request);
+  wire::encode_message(message, request.body);
   return dump(message);
 }
 
 std::string encode(const Response& response) {
   json message = json::object();
-  std::visit([&](const auto& body) { encode_body(message, body); }, response);
+  wire::encode_message(message, response);
   return dump(message);
 }
 
 DecodeResult<Request> decode_request(std::string_view bytes) noexcept {
   return guarded<Request>([bytes] {
     const Location at("request");
-    MessageBuilder message(at, kRequestFields);
+    MessageBuilder message(at, kRequestTopLevel);
     parse(bytes, kMaxRequestBytes, at, message);
     return decode_request_object(message.root(), at);
   });
@@ -904,7 +396,7 @@ DecodeResult<Request> decode_request(std::string_view bytes) noexcept {
 DecodeResult<Response> decode_response(std::string_view bytes) noexcept {
   return guarded<Response>([bytes] {
     const Location at("response");
-    MessageBuilder message(at, kResponseFields);
+    MessageBuilder message(at, kResponseTopLevel);
     parse(bytes, kMaxResponseBytes, at, message);
     return decode_response_object(message.root(), message.lists(), at);
   });

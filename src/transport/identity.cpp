@@ -9,10 +9,12 @@
 #include <array>
 #include <ctime>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 
 #include "peer/disk/atomic_file.hpp"
+#include "proto/hex.hpp"
 
 namespace lanspread::transport {
 namespace fs = std::filesystem;
@@ -24,17 +26,6 @@ constexpr std::string_view kPrivateKeyFile = "private_key.pem";
 void check(int rv, const char* what) {
   if (rv < 0)
     throw std::runtime_error(std::string(what) + ": " + gnutls_strerror(rv));
-}
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex.push_back(kDigits[data[i] >> 4]);
-    hex.push_back(kDigits[data[i] & 0x0F]);
-  }
-  return hex;
 }
 
 std::string export_pem(gnutls_datum_t datum) {
@@ -72,7 +63,7 @@ std::string fingerprint_of(gnutls_x509_crt_t certificate) {
   std::size_t size = id.size();
   check(gnutls_pubkey_get_key_id(key.get(), GNUTLS_KEYID_USE_SHA256, id.data(), &size),
         "hashing the public key");
-  return to_hex(id.data(), size);
+  return proto::to_hex(std::span(id.data(), size));
 }
 
 Identity generate() {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "peer/library/game_root_walk.hpp"
+#include "proto/hex.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lanspread::peer {
@@ -17,16 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 constexpr std::uint32_t kBlock = 4096;
-
-std::string hex(const proto::Sha256Digest& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : digest) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 15];
-  }
-  return out;
-}
 
 // sha256sum, independent of GnuTLS, over one slice of a file.
 std::string sha256sum(const fs::path& file, std::uint64_t offset, std::uint64_t length) {
@@ -84,7 +75,7 @@ TEST_F(BlockHashCacheTest, HashesEveryBlockLikeSha256sum) {
     ASSERT_EQ(file.block_hashes.size(), (file.size + kBlock - 1) / kBlock) << file.relative_path;
     for (std::size_t i = 0; i < file.block_hashes.size(); ++i) {
       const auto length = std::min<std::uint64_t>(kBlock, file.size - i * kBlock);
-      EXPECT_EQ(hex(file.block_hashes[i]),
+      EXPECT_EQ(proto::to_hex(file.block_hashes[i]),
                 sha256sum(games() / "cs16" / file.relative_path, i * kBlock, length))
           << file.relative_path << " block " << i;
       ++checked;
@@ -122,8 +113,8 @@ TEST_F(BlockHashCacheTest, AFileChangedInPlaceIsHashedAgain) {
   for (const auto& file : after) {
     if (file.relative_path != "cs16.rar")
       continue;
-    EXPECT_EQ(hex(file.block_hashes[0]), sha256sum(rar, 0, kBlock));
-    EXPECT_EQ(hex(file.block_hashes[2]), sha256sum(rar, 2 * kBlock, 100));
+    EXPECT_EQ(proto::to_hex(file.block_hashes[0]), sha256sum(rar, 0, kBlock));
+    EXPECT_EQ(proto::to_hex(file.block_hashes[2]), sha256sum(rar, 2 * kBlock, 100));
   }
   EXPECT_NE(after, before);
 }
@@ -141,7 +132,7 @@ TEST_F(BlockHashCacheTest, SameNamedFilesInNeighbouringFoldersEachGetTheirOwnHas
       if (file.is_dir || !file.relative_path.ends_with("level.bsp"))
         continue;
       ASSERT_EQ(file.block_hashes.size(), 2u) << file.relative_path;
-      EXPECT_EQ(hex(file.block_hashes[1]),
+      EXPECT_EQ(proto::to_hex(file.block_hashes[1]),
                 sha256sum(games() / "cs16" / file.relative_path, kBlock, file.size - kBlock))
           << file.relative_path << " pass " << pass;
     }
@@ -176,7 +167,8 @@ TEST_F(BlockHashCacheTest, ACorruptCacheFileIsRebuilt) {
     EXPECT_GT(cache.bytes_hashed(), 0u);
     for (const auto& file : files) {
       if (file.relative_path == "cs16.rar") {
-        EXPECT_EQ(hex(file.block_hashes[1]), sha256sum(games() / "cs16/cs16.rar", kBlock, kBlock));
+        EXPECT_EQ(proto::to_hex(file.block_hashes[1]),
+                  sha256sum(games() / "cs16/cs16.rar", kBlock, kBlock));
       }
     }
     auto reloaded = make_cache();

@@ -8,6 +8,7 @@
 
 #include "peer/download/block_plan.hpp"
 #include "peer/download/resume_scan.hpp"
+#include "proto/hex.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lanspread::peer::download {
@@ -17,16 +18,6 @@ constexpr std::uint32_t kBlock = kMinBlockSize;
 
 std::span<const std::byte> bytes_of(std::string_view text) {
   return std::as_bytes(std::span(text.data(), text.size()));
-}
-
-std::string hex(const proto::Sha256Digest& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : digest) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 15];
-  }
-  return out;
 }
 
 // Deterministic, not repetitive within a block.
@@ -60,9 +51,10 @@ proto::GameFileDescription described(const std::string& path, const std::string&
 }
 
 TEST(BlockHashTest, MatchesTheStandardVectors) {
-  EXPECT_EQ(hex(sha256(bytes_of("abc"))),
+  EXPECT_EQ(proto::to_hex(sha256(bytes_of("abc"))),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(hex(sha256({})), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(proto::to_hex(sha256({})),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(BlockHashTest, IncrementalEqualsOneShotAndStartsOverAfterFinish) {
@@ -90,7 +82,7 @@ TEST(BlockHashTest, FileBlocksMatchSha256sumOfEachSlice) {
   ASSERT_EQ(hashes->size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) {
     const auto length = std::min<std::uint64_t>(kBlock, data.size() - i * kBlock);
-    EXPECT_EQ(hex((*hashes)[i]), sha256sum(dir / "cs16/a.bin", i * kBlock, length)) << i;
+    EXPECT_EQ(proto::to_hex((*hashes)[i]), sha256sum(dir / "cs16/a.bin", i * kBlock, length)) << i;
   }
   // Asked for more than the file holds: a clear error, not a short hash.
   EXPECT_FALSE(hash_blocks(*opened, data.size() + 1, kBlock, reason));

@@ -76,7 +76,8 @@ TEST(SchedulerSimulationTest, APeerSendingCorruptBlocksIsDroppedAndTheGameStillA
   const auto result = simulate(adaptive, blocks, peers);
   ASSERT_TRUE(result.finished) << result.failure.value_or("");
   EXPECT_EQ(adaptive.scheduler().progress().verified_bytes, total_of(blocks));
-  EXPECT_EQ(adaptive.scheduler().slot_limit(1), 0u) << "the corrupting peer was dropped";
+  EXPECT_EQ(adaptive.scheduler().slot_limit(Scheduler::PeerId(1)), 0u)
+      << "the corrupting peer was dropped";
   const double ideal = total / ((100 + 600) * kMbit);
   std::cout << "with a corrupting peer: " << result.seconds << " s, ideal without it " << ideal
             << " s\n";

@@ -10,7 +10,7 @@ using peer::download::Block;
 using peer::download::Scheduler;
 
 struct Transfer {
-  std::size_t block = 0;
+  Scheduler::BlockIndex block;
   double remaining = 0;
   double delay_left = 0;
 };
@@ -21,7 +21,32 @@ SchedulerPolicy::SchedulerPolicy(std::vector<Block> blocks, std::size_t peers,
                                  Scheduler::Limits limits)
     : scheduler_(std::move(blocks), limits) {
   for (std::uint32_t peer = 0; peer < peers; ++peer)
-    scheduler_.add_peer(peer);
+    scheduler_.add_peer(PeerId(peer));
+  scheduler_.check_invariants();
+}
+
+std::vector<SimPolicy::Assignment> SchedulerPolicy::assign(TimePoint now) {
+  auto assignments = scheduler_.next_assignments(now);
+  if (!assignments.empty())  // one that hands nothing out changes no count
+    scheduler_.check_invariants();
+  return assignments;
+}
+
+std::vector<SimPolicy::Assignment> SchedulerPolicy::completed(BlockIndex block, PeerId peer,
+                                                              TimePoint now) {
+  auto cancelled = scheduler_.completed(block, peer, now);
+  scheduler_.check_invariants();
+  return cancelled;
+}
+
+void SchedulerPolicy::corrupt(BlockIndex block, PeerId peer, TimePoint now) {
+  scheduler_.corrupt(block, peer, now);
+  scheduler_.check_invariants();
+}
+
+void SchedulerPolicy::remove_peer(PeerId peer) {
+  scheduler_.remove_peer(peer);
+  scheduler_.check_invariants();
 }
 
 RoundRobinPolicy::RoundRobinPolicy(std::vector<Block> blocks, std::size_t peers,
@@ -35,7 +60,7 @@ std::vector<SimPolicy::Assignment> RoundRobinPolicy::assign(TimePoint) {
   std::vector<Assignment> out;
   for (std::uint32_t peer = 0; peer < next_.size(); ++peer) {
     while (in_flight_[peer] < per_peer_ && next_[peer] < blocks_.size()) {
-      out.push_back({next_[peer], peer});
+      out.push_back({BlockIndex(next_[peer]), PeerId(peer)});
       next_[peer] += next_.size();
       ++in_flight_[peer];
     }
@@ -43,11 +68,11 @@ std::vector<SimPolicy::Assignment> RoundRobinPolicy::assign(TimePoint) {
   return out;
 }
 
-std::vector<SimPolicy::Assignment> RoundRobinPolicy::completed(std::size_t block,
-                                                               std::uint32_t peer, TimePoint) {
-  --in_flight_[peer];
+std::vector<SimPolicy::Assignment> RoundRobinPolicy::completed(BlockIndex block, PeerId peer,
+                                                               TimePoint) {
+  --in_flight_[peer.value()];
   ++done_;
-  verified_ += blocks_[block].length;
+  verified_ += blocks_[block.value()].length;
   return {};
 }
 
@@ -63,13 +88,14 @@ SimResult simulate(SimPolicy& policy, const std::vector<Block>& blocks,
 
   const auto start = [&](const std::vector<SimPolicy::Assignment>& assignments) {
     for (const auto& a : assignments) {
-      transfers[a.peer].push_back({a.block, static_cast<double>(blocks[a.block].length), delay});
-      result.bytes_sent += blocks[a.block].length;
+      const auto length = blocks[a.block.value()].length;
+      transfers[a.peer.value()].push_back({a.block, static_cast<double>(length), delay});
+      result.bytes_sent += length;
     }
   };
   const auto cancel = [&](const std::vector<SimPolicy::Assignment>& cancelled) {
     for (const auto& c : cancelled) {
-      auto& list = transfers[c.peer];
+      auto& list = transfers[c.peer.value()];
       std::erase_if(list, [&](const Transfer& t) { return t.block == c.block; });
     }
   };
@@ -92,7 +118,7 @@ SimResult simulate(SimPolicy& policy, const std::vector<Block>& blocks,
       if (streaming == 0)
         continue;
       const double share = peers[peer].bytes_per_second * tick / static_cast<double>(streaming);
-      std::vector<std::size_t> arrived;
+      std::vector<Scheduler::BlockIndex> arrived;
       for (auto& t : list) {
         if (t.delay_left > 0)
           continue;
@@ -103,9 +129,9 @@ SimResult simulate(SimPolicy& policy, const std::vector<Block>& blocks,
       for (const auto block : arrived) {
         std::erase_if(list, [&](const Transfer& t) { return t.block == block; });
         if (peers[peer].sends_corrupt_blocks) {
-          policy.corrupt(block, peer, now);
+          policy.corrupt(block, SimPolicy::PeerId(peer), now);
         } else {
-          cancel(policy.completed(block, peer, now));
+          cancel(policy.completed(block, SimPolicy::PeerId(peer), now));
         }
       }
     }
@@ -114,7 +140,7 @@ SimResult simulate(SimPolicy& policy, const std::vector<Block>& blocks,
       options.on_tick(seconds, policy.verified_bytes(), alive);
       for (std::uint32_t peer = 0; peer < peers.size(); ++peer) {
         if (was_alive[peer] && !alive[peer])
-          policy.remove_peer(peer);
+          policy.remove_peer(SimPolicy::PeerId(peer));
       }
     }
     start(policy.assign(now));

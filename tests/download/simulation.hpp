@@ -32,32 +32,28 @@ class SimPolicy {
  public:
   using Assignment = peer::download::Scheduler::Assignment;
   using TimePoint = peer::download::Scheduler::TimePoint;
+  using PeerId = peer::download::Scheduler::PeerId;
+  using BlockIndex = peer::download::Scheduler::BlockIndex;
   virtual ~SimPolicy() = default;
   virtual std::vector<Assignment> assign(TimePoint now) = 0;
   // Returns the transfers to cancel.
-  virtual std::vector<Assignment> completed(std::size_t block, std::uint32_t peer,
-                                            TimePoint now) = 0;
-  virtual void corrupt(std::size_t block, std::uint32_t peer, TimePoint now) = 0;
-  virtual void remove_peer(std::uint32_t peer) = 0;
+  virtual std::vector<Assignment> completed(BlockIndex block, PeerId peer, TimePoint now) = 0;
+  virtual void corrupt(BlockIndex block, PeerId peer, TimePoint now) = 0;
+  virtual void remove_peer(PeerId peer) = 0;
   virtual bool finished() const = 0;
   virtual std::optional<std::string> failure() const = 0;
   virtual std::uint64_t verified_bytes() const = 0;
 };
 
+// Recounts the scheduler's invariants after every call that changes it.
 class SchedulerPolicy : public SimPolicy {
  public:
   SchedulerPolicy(std::vector<peer::download::Block> blocks, std::size_t peers,
                   peer::download::Scheduler::Limits limits = {});
-  std::vector<Assignment> assign(TimePoint now) override {
-    return scheduler_.next_assignments(now);
-  }
-  std::vector<Assignment> completed(std::size_t block, std::uint32_t peer, TimePoint now) override {
-    return scheduler_.completed(block, peer, now);
-  }
-  void corrupt(std::size_t block, std::uint32_t peer, TimePoint now) override {
-    scheduler_.corrupt(block, peer, now);
-  }
-  void remove_peer(std::uint32_t peer) override { scheduler_.remove_peer(peer); }
+  std::vector<Assignment> assign(TimePoint now) override;
+  std::vector<Assignment> completed(BlockIndex block, PeerId peer, TimePoint now) override;
+  void corrupt(BlockIndex block, PeerId peer, TimePoint now) override;
+  void remove_peer(PeerId peer) override;
   bool finished() const override { return scheduler_.finished(); }
   std::optional<std::string> failure() const override { return scheduler_.failure(); }
   std::uint64_t verified_bytes() const override { return scheduler_.progress().verified_bytes; }
@@ -73,9 +69,9 @@ class RoundRobinPolicy : public SimPolicy {
   RoundRobinPolicy(std::vector<peer::download::Block> blocks, std::size_t peers,
                    std::size_t in_flight_per_peer);
   std::vector<Assignment> assign(TimePoint now) override;
-  std::vector<Assignment> completed(std::size_t block, std::uint32_t peer, TimePoint now) override;
-  void corrupt(std::size_t, std::uint32_t, TimePoint) override {}
-  void remove_peer(std::uint32_t) override {}
+  std::vector<Assignment> completed(BlockIndex block, PeerId peer, TimePoint now) override;
+  void corrupt(BlockIndex, PeerId, TimePoint) override {}
+  void remove_peer(PeerId) override {}
   bool finished() const override { return done_ == blocks_.size(); }
   std::optional<std::string> failure() const override { return std::nullopt; }
   std::uint64_t verified_bytes() const override { return verified_; }

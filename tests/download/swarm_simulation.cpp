@@ -13,7 +13,7 @@ using peer::download::Scheduler;
 struct Transfer {
   std::size_t from = 0;  // node: 0 is the seeder, downloader d is node d + 1
   std::size_t to = 0;
-  std::size_t block = 0;
+  Scheduler::BlockIndex block;
   double remaining = 0;
   double delay_left = 0;
   double rate = 0;
@@ -28,6 +28,11 @@ struct Downloader {
   // As the runtime: the scheduler is asked again after an outcome or a map.
   bool changed = true;
 };
+
+// A node as a downloader's scheduler knows it.
+Scheduler::PeerId node_id(std::size_t node) {
+  return Scheduler::PeerId(static_cast<std::uint32_t>(node));
+}
 
 // Max-min fair rates by progressive filling: every flow not yet limited
 // grows at the same pace until a link is full, which limits its flows.
@@ -89,11 +94,10 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
                                                       : options.first_blocks.at(d);
     downloaders.push_back({Scheduler(blocks, limits), std::vector<bool>(blocks.size(), false)});
     auto& scheduler = downloaders.back().scheduler;
-    scheduler.add_peer(0);
+    scheduler.add_peer(node_id(0));
     for (std::size_t other = 0; options.downloaders_trade && other < options.downloaders; ++other) {
       if (other != d)
-        scheduler.set_peer_blocks(static_cast<Scheduler::PeerId>(other + 1),
-                                  std::vector<bool>(blocks.size(), false));
+        scheduler.set_peer_blocks(node_id(other + 1), std::vector<bool>(blocks.size(), false));
     }
   }
 
@@ -107,11 +111,14 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
       if (downloaders[d].done || !downloaders[d].changed)
         continue;
       downloaders[d].changed = false;
-      for (const auto& a : downloaders[d].scheduler.next_assignments(now)) {
-        const auto length = static_cast<double>(blocks[a.block].length);
-        transfers.push_back({a.peer, d + 1, a.block, length, delay});
-        if (a.peer == 0)
-          result.seeder_bytes += blocks[a.block].length;
+      auto& scheduler = downloaders[d].scheduler;
+      const auto assignments = scheduler.next_assignments(now);
+      scheduler.check_invariants();
+      for (const auto& a : assignments) {
+        const auto length = blocks[a.block.value()].length;
+        transfers.push_back({a.peer.value(), d + 1, a.block, static_cast<double>(length), delay});
+        if (a.peer == node_id(0))
+          result.seeder_bytes += length;
       }
     }
   };
@@ -144,13 +151,13 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
     for (const auto& t : arrived) {
       auto& downloader = downloaders[t.to - 1];
       downloader.changed = true;
-      const auto from = static_cast<Scheduler::PeerId>(t.from);
-      for (const auto& c : downloader.scheduler.completed(t.block, from, now)) {
+      for (const auto& c : downloader.scheduler.completed(t.block, node_id(t.from), now)) {
         std::erase_if(transfers, [&](const Transfer& other) {
-          return other.to == t.to && other.from == c.peer && other.block == c.block;
+          return other.to == t.to && other.from == c.peer.value() && other.block == c.block;
         });
       }
-      downloader.has[t.block] = true;
+      downloader.scheduler.check_invariants();
+      downloader.has[t.block.value()] = true;
       if (!downloader.done && downloader.scheduler.finished()) {
         downloader.done = true;
         downloader.finished_at = seconds;
@@ -161,7 +168,7 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
       for (std::size_t d = 0; d < downloaders.size(); ++d) {
         downloaders[d].changed = true;
         for (std::size_t other = 0; other < downloaders.size(); ++other) {
-          const auto id = static_cast<Scheduler::PeerId>(other + 1);
+          const auto id = node_id(other + 1);
           if (other == d) {
             continue;
           } else if (downloaders[other].done) {
@@ -170,6 +177,7 @@ SwarmResult simulate_swarm(const std::vector<Block>& blocks, const SwarmOptions&
             downloaders[d].scheduler.set_peer_blocks(id, downloaders[other].has);
           }
         }
+        downloaders[d].scheduler.check_invariants();
       }
     }
     assign();

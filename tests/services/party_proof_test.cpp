@@ -3,19 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "proto/codec.hpp"
+#include "proto/hex.hpp"
 
 namespace lanspread::peer {
 namespace {
-
-std::string hex(const proto::Sha256Digest& digest) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : digest) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xf];
-  }
-  return out;
-}
 
 std::string exporter_value() {
   std::string value;
@@ -51,9 +42,9 @@ TEST(PartyProof, TheKeyRoundTripsThroughItsStoredForm) {
 
 TEST(PartyProof, TheProofIsAnHmacOfTheRoleAndTheExporterValue) {
   const auto key = *PartyKey::from_hex(kKeyHex);
-  EXPECT_EQ(hex(party_proof(key, ProofRole::Client, exporter_value())),
+  EXPECT_EQ(proto::to_hex(party_proof(key, ProofRole::Client, exporter_value())),
             "0ac09cac89782110b5975204c81591892afc8ebf4c411cb062a87ef14c42ca86");
-  EXPECT_EQ(hex(party_proof(key, ProofRole::Server, exporter_value())),
+  EXPECT_EQ(proto::to_hex(party_proof(key, ProofRole::Server, exporter_value())),
             "7f7d787106bdfe7816af2d84794069cc7eed703471b9221af2d0ab907d8a5b9c");
 }
 

@@ -48,8 +48,8 @@ std::string short_id(const std::string& peer_id) {
 
 // One block on its way from one peer.
 struct Transfer {
-  Scheduler::BlockIndex block = 0;
-  Scheduler::PeerId peer = 0;
+  Scheduler::BlockIndex block;
+  Scheduler::PeerId peer;
   std::optional<transport::Stream> stream;
   bool abandoned = false;  // a duplicate that lost, a cancel, a failure elsewhere
 
@@ -102,26 +102,32 @@ struct DownloadJob::State {
   Clock::time_point last_progress_at{};
   std::uint64_t last_progress_bytes = 0;
 
-  // A source's scheduler id; a peer that left and came back has a new one.
+  // A source's scheduler id (its index in setup.sources); a peer that left
+  // and came back has a new one.
   std::optional<Scheduler::PeerId> live_index(const std::string& id) const {
     for (std::size_t i = 0; i < setup.sources.size(); ++i) {
       if (setup.sources[i] == id && source_live[i])
-        return static_cast<Scheduler::PeerId>(i);
+        return Scheduler::PeerId(static_cast<std::uint32_t>(i));
     }
     return std::nullopt;
+  }
+  const std::string& source(Scheduler::PeerId index) const {
+    return setup.sources.at(index.value());
   }
   std::vector<bool> source_live;     // by scheduler id
   std::vector<bool> source_partial;  // still downloading: has only some blocks
   std::set<std::string> asking;      // peers with a block map request in flight
 
-  void add_source(const std::string& peer_id, bool partial) {
+  // Returns the new source's scheduler id.
+  Scheduler::PeerId add_source(const std::string& peer_id, bool partial) {
     setup.sources.push_back(peer_id);
     source_live.push_back(true);
     source_partial.push_back(partial);
+    return Scheduler::PeerId(static_cast<std::uint32_t>(setup.sources.size() - 1));
   }
 
   void drop_source(Scheduler::PeerId index) {
-    source_live[index] = false;
+    source_live[index.value()] = false;
     scheduler->remove_peer(index);
     for (auto& [id, transfer] : transfers) {
       if (transfer->peer == index)
@@ -203,10 +209,10 @@ asio::awaitable<void> read_paced(RateLimiter* rate, const std::string& peer_id,
 // Fetches one block from one peer, verifies it and writes it in place.
 asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   const auto me = state->transfers.at(id);
-  const Block block = state->plan.blocks.at(me->block);
+  const Block block = state->plan.blocks.at(me->block.value());
   const auto& file = state->setup.manifest.at(block.file_index);
   // A copy: sources may grow while this transfer waits.
-  const auto peer_id = state->setup.sources.at(me->peer);
+  const auto peer_id = state->source(me->peer);
 
   std::string failure;
   std::vector<std::byte> data;
@@ -286,7 +292,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
       state->local_failure = "cannot write " + file.relative_path + ": " + write_error;
   } else if (!me->abandoned) {
     if (state->setup.partial != nullptr)
-      state->setup.partial->mark_verified(state->setup.game_id, me->block);
+      state->setup.partial->mark_verified(state->setup.game_id, me->block.value());
     for (const auto& loser : scheduler.completed(me->block, me->peer, Clock::now())) {
       for (auto& [other_id, other] : state->transfers) {
         if (other->block == loser.block && other->peer == loser.peer)
@@ -400,13 +406,11 @@ asio::awaitable<void> ask_block_map(std::shared_ptr<State> state, std::string pe
   if (state->ended || state->cancelled)
     co_return;
   const auto index = state->live_index(peer_id);
-  if (index && !state->source_partial[*index])
+  if (index && !state->source_partial[index->value()])
     co_return;  // it has everything by now
   if (blocks && blocks->size() == state->plan.blocks.size()) {
     if (!index) {
-      state->add_source(peer_id, true);
-      const auto added = static_cast<Scheduler::PeerId>(state->setup.sources.size() - 1);
-      state->scheduler->set_peer_blocks(added, *blocks);
+      state->scheduler->set_peer_blocks(state->add_source(peer_id, true), *blocks);
       spdlog::info("{}: peer {} shares the blocks it has downloaded so far ({} of {})",
                    state->setup.game_id, short_id(peer_id), std::ranges::count(*blocks, true),
                    blocks->size());
@@ -425,7 +429,8 @@ asio::awaitable<void> watch_swarm(std::shared_ptr<State> state) {
   while (!state->ended && !state->cancelled) {
     for (const auto& peer_id : state->setup.other_peers()) {
       const auto index = state->live_index(peer_id);
-      if ((index && !state->source_partial[*index]) || !state->asking.insert(peer_id).second)
+      if ((index && !state->source_partial[index->value()]) ||
+          !state->asking.insert(peer_id).second)
         continue;
       asio::co_spawn(state->io, ask_block_map(state, peer_id), asio::detached);
     }
@@ -493,14 +498,14 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   std::size_t resumed = 0;
   for (std::size_t i = 0; i < prepared.verified.size(); ++i) {
     if (prepared.verified[i]) {
-      state->scheduler->mark_done(i);
+      state->scheduler->mark_done(Scheduler::BlockIndex(i));
       ++resumed;
     }
   }
   state->source_live.assign(state->setup.sources.size(), true);
   state->source_partial.assign(state->setup.sources.size(), false);
   for (std::size_t i = 0; i < state->setup.sources.size(); ++i)
-    state->scheduler->add_peer(static_cast<Scheduler::PeerId>(i));
+    state->scheduler->add_peer(Scheduler::PeerId(static_cast<std::uint32_t>(i)));
   state->digest = manifest_digest(state->setup.manifest);
   if (state->setup.partial != nullptr) {
     state->setup.partial->publish(state->setup.game_id, state->digest, shared_files(*state),
@@ -517,6 +522,9 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
 
   auto& scheduler = *state->scheduler;
   for (;;) {
+#ifndef NDEBUG
+    scheduler.check_invariants();  // every change to it is followed by a turn of this loop
+#endif
     if (state->halted)
       co_return;
     if (state->cancelled) {
@@ -624,17 +632,15 @@ void DownloadJob::source_found(const std::string& peer_id) {
     return;
   }
   if (const auto index = state_->live_index(peer_id)) {
-    if (state_->source_partial[*index]) {
-      state_->source_partial[*index] = false;
+    if (state_->source_partial[index->value()]) {
+      state_->source_partial[index->value()] = false;
       state_->scheduler->set_peer_complete(*index);
       spdlog::info("{}: peer {} now has the whole game", state_->setup.game_id, short_id(peer_id));
       state_->wakeup.notify();
     }
     return;
   }
-  const auto index = static_cast<Scheduler::PeerId>(state_->setup.sources.size());
-  state_->add_source(peer_id, false);
-  state_->scheduler->add_peer(index);
+  state_->scheduler->add_peer(state_->add_source(peer_id, false));
   spdlog::info("{}: peer {} joins the download", state_->setup.game_id, short_id(peer_id));
   state_->wakeup.notify();
 }

@@ -34,7 +34,7 @@ Scheduler::Scheduler(std::vector<Block> blocks, Limits limits)
 }
 
 void Scheduler::mark_done(BlockIndex block) {
-  auto& state = states_.at(block);
+  auto& state = state_of(block);
   if (state.state != State::Pending)
     return;
   leave_pending(block);
@@ -42,7 +42,7 @@ void Scheduler::mark_done(BlockIndex block) {
   state.state = State::Done;
   became_done(block);
   ++done_blocks_;
-  verified_bytes_ += blocks_[block].length;
+  verified_bytes_ += length_of(block);
 }
 
 void Scheduler::add_peer(PeerId peer) {
@@ -74,13 +74,12 @@ void Scheduler::set_peer_complete(PeerId peer) {
 }
 
 bool Scheduler::has_copy(BlockIndex block, PeerId peer) const {
-  const auto& copies = states_[block].copies;
+  const auto& copies = state_of(block).copies;
   return std::any_of(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; });
 }
 
 bool Scheduler::is_live_copy(BlockIndex block, PeerId peer) const {
-  return states_.at(block).state == State::InFlight && peers_.contains(peer) &&
-         has_copy(block, peer);
+  return state_of(block).state == State::InFlight && peers_.contains(peer) && has_copy(block, peer);
 }
 
 void Scheduler::remove_peer(PeerId peer) {
@@ -99,7 +98,7 @@ void Scheduler::remove_peer(PeerId peer) {
   if (state.complete) {
     --complete_peers_;
   } else {
-    for (BlockIndex block = 0; block < blocks_.size(); ++block)
+    for (std::size_t block = 0; block < blocks_.size(); ++block)
       partial_holders_[block] -= state.has[block] ? 1 : 0;
   }
   peers_.erase(peer);
@@ -138,9 +137,9 @@ std::vector<Scheduler::Assignment> Scheduler::next_assignments(TimePoint now) {
 std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId peer,
                                                         TimePoint now) {
   std::vector<Assignment> cancel;
-  auto& state = states_.at(block);
   if (!is_live_copy(block, peer))
     return cancel;
+  auto& state = state_of(block);
   const auto known = peers_.find(peer);
   for (const auto& copy : state.copies) {
     if (copy.peer != peer)
@@ -153,11 +152,11 @@ std::vector<Scheduler::Assignment> Scheduler::completed(BlockIndex block, PeerId
   became_done(block);
   in_flight_.erase(block);
   ++done_blocks_;
-  verified_bytes_ += blocks_[block].length;
+  verified_bytes_ += length_of(block);
   failures_.erase(block);
 
   known->second.consecutive_failures = 0;
-  record_sample(known->second, blocks_[block].length, now);
+  record_sample(known->second, length_of(block), now);
   return cancel;
 }
 
@@ -189,7 +188,7 @@ bool Scheduler::has_usable_peers() const {
 }
 
 std::size_t Scheduler::availability(BlockIndex block) const {
-  return complete_peers_ + partial_holders_.at(block);
+  return complete_peers_ + partial_holders_.at(block.value());
 }
 
 std::optional<Scheduler::TimePoint> Scheduler::next_wakeup(TimePoint now) const {
@@ -211,13 +210,6 @@ double Scheduler::throughput(PeerId peer) const {
   return it == peers_.end() || !it->second.measured ? 0 : it->second.rate;
 }
 
-double Scheduler::total_throughput() const {
-  double sum = 0;
-  for (const auto& [id, peer] : peers_)
-    sum += peer.measured ? peer.rate : 0;
-  return sum;
-}
-
 std::size_t Scheduler::in_flight(PeerId peer) const {
   const auto it = peers_.find(peer);
   return it == peers_.end() ? 0 : it->second.in_flight;
@@ -236,7 +228,7 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_pending(PeerId peer) {
   // peer having it is left to try it.
   for (auto it = retry_.begin(); it != retry_.end();) {
     const auto block = *it;
-    if (states_[block].state != State::Pending) {
+    if (state_of(block).state != State::Pending) {
       it = retry_.erase(it);
       continue;
     }
@@ -279,8 +271,8 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_fresh(const Peer& peer) {
     const auto block = fresh_at(position);
     if (!is_fresh(block) || !holds(peer, block))
       continue;
-    const auto holders = partial_holders_[block];
-    if (!chosen || holders < partial_holders_[fresh_at(*chosen)]) {
+    const auto holders = holders_of(block);
+    if (!chosen || holders < holders_of(fresh_at(*chosen))) {
       passed_held = passed_held || chosen.has_value();
       chosen = position;
       if (holders <= rarest_possible)
@@ -289,14 +281,14 @@ std::optional<Scheduler::BlockIndex> Scheduler::take_fresh(const Peer& peer) {
   }
   if (!chosen)
     return std::nullopt;
-  if (peer.complete && partial_holders_[fresh_at(*chosen)] == 0) {
+  if (peer.complete && holders_of(fresh_at(*chosen)) == 0) {
     // A walk right behind blocks another peer has trails the downloader
     // that fetched them, asking the same full peer for the same blocks (its
     // own blocks reach the others a map poll later): it restarts inside the
     // longest run nobody else has, at a point of its own so that downloaders
     // restarting together land apart.
     const auto behind = fresh_at(*chosen > 0 ? *chosen - 1 : count - 1);
-    if (passed_held || partial_holders_[behind] > 0)
+    if (passed_held || holders_of(behind) > 0)
       chosen = restart_point();
   }
   if (peer.complete)
@@ -310,7 +302,7 @@ std::size_t Scheduler::restart_point() {
   std::size_t run_start = 0;
   for (std::size_t position = 0; position <= blocks_.size(); ++position) {
     const bool unshared = position < blocks_.size() && is_fresh(fresh_at(position)) &&
-                          partial_holders_[fresh_at(position)] == 0;
+                          holders_of(fresh_at(position)) == 0;
     if (unshared)
       continue;
     if (position - run_start > best_length) {
@@ -331,12 +323,13 @@ std::size_t Scheduler::restart_point() {
 }
 
 bool Scheduler::is_fresh(BlockIndex block) const {
-  return states_[block].state == State::Pending && !states_[block].taken;
+  const auto& state = state_of(block);
+  return state.state == State::Pending && !state.taken;
 }
 
 Scheduler::BlockIndex Scheduler::fresh_at(std::size_t position) const {
   const auto block = limits_.first_block + position;
-  return block < blocks_.size() ? block : block - blocks_.size();
+  return BlockIndex(block < blocks_.size() ? block : block - blocks_.size());
 }
 
 void Scheduler::make_partial(Peer& peer, const std::vector<bool>& has) {
@@ -347,7 +340,7 @@ void Scheduler::make_partial(Peer& peer, const std::vector<bool>& has) {
     peer.pending_held = 0;
     peer.unfinished_held = 0;
   }
-  for (BlockIndex block = 0; block < blocks_.size(); ++block) {
+  for (std::size_t block = 0; block < blocks_.size(); ++block) {
     if (has[block] == peer.has[block])
       continue;
     const bool gained = has[block];
@@ -364,7 +357,7 @@ void Scheduler::make_partial(Peer& peer, const std::vector<bool>& has) {
 void Scheduler::make_complete(Peer& peer) {
   if (peer.complete)
     return;
-  for (BlockIndex block = 0; block < blocks_.size(); ++block)
+  for (std::size_t block = 0; block < blocks_.size(); ++block)
     partial_holders_[block] -= peer.has[block] ? 1 : 0;
   peer.has.clear();
   peer.complete = true;
@@ -378,7 +371,7 @@ void Scheduler::leave_pending(BlockIndex block) {
   if (complete_peers_ == peers_.size())
     return;
   for (auto& [id, peer] : peers_)
-    peer.pending_held -= !peer.complete && peer.has[block] ? 1 : 0;
+    peer.pending_held -= !peer.complete && peer.has[block.value()] ? 1 : 0;
 }
 
 void Scheduler::enter_pending(BlockIndex block) {
@@ -386,14 +379,14 @@ void Scheduler::enter_pending(BlockIndex block) {
   if (complete_peers_ == peers_.size())
     return;
   for (auto& [id, peer] : peers_)
-    peer.pending_held += !peer.complete && peer.has[block] ? 1 : 0;
+    peer.pending_held += !peer.complete && peer.has[block.value()] ? 1 : 0;
 }
 
 void Scheduler::became_done(BlockIndex block) {
   if (complete_peers_ == peers_.size())
     return;
   for (auto& [id, peer] : peers_)
-    peer.unfinished_held -= !peer.complete && peer.has[block] ? 1 : 0;
+    peer.unfinished_held -= !peer.complete && peer.has[block.value()] ? 1 : 0;
 }
 
 std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, const Peer& state,
@@ -403,7 +396,7 @@ std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, cons
   std::optional<BlockIndex> chosen;
   TimePoint latest{};
   for (const auto block : in_flight_) {
-    const auto& block_state = states_[block];
+    const auto& block_state = state_of(block);
     if (block_state.copies.size() >= limits_.max_copies || !holds(state, block))
       continue;
     if (has_copy(block, peer))
@@ -413,7 +406,7 @@ std::optional<Scheduler::BlockIndex> Scheduler::pick_duplicate(PeerId peer, cons
       if (std::find(failed_on.begin(), failed_on.end(), peer) != failed_on.end())
         continue;
     }
-    const auto length = blocks_[block].length;
+    const auto length = length_of(block);
     TimePoint finish = TimePoint::max();
     for (const auto& copy : block_state.copies)
       finish = std::min(finish, expected_finish(copy, length));
@@ -438,7 +431,7 @@ Scheduler::TimePoint Scheduler::expected_finish(const Copy& copy, std::uint32_t 
 }
 
 void Scheduler::start_copy(BlockIndex block, PeerId peer, TimePoint now) {
-  auto& state = states_[block];
+  auto& state = state_of(block);
   if (state.state == State::Pending)
     leave_pending(block);
   state.state = State::InFlight;
@@ -459,7 +452,7 @@ void Scheduler::start_copy(BlockIndex block, PeerId peer, TimePoint now) {
 }
 
 bool Scheduler::drop_copy(BlockIndex block, PeerId peer, TimePoint now) {
-  auto& copies = states_[block].copies;
+  auto& copies = state_of(block).copies;
   const auto it =
       std::find_if(copies.begin(), copies.end(), [&](const Copy& c) { return c.peer == peer; });
   if (it == copies.end())
@@ -471,7 +464,7 @@ bool Scheduler::drop_copy(BlockIndex block, PeerId peer, TimePoint now) {
 }
 
 void Scheduler::return_to_pool(BlockIndex block) {
-  states_[block].state = State::Pending;
+  state_of(block).state = State::Pending;
   enter_pending(block);
   in_flight_.erase(block);
   retry_.push_back(block);
@@ -481,7 +474,7 @@ void Scheduler::record_failure(BlockIndex block, PeerId peer, std::string reason
   auto& record = failures_[block];
   if (std::find(record.failed_on.begin(), record.failed_on.end(), peer) == record.failed_on.end())
     record.failed_on.push_back(peer);
-  record.last_errors.push_back("peer " + std::to_string(peer) + ": " + std::move(reason));
+  record.last_errors.push_back("peer " + std::to_string(peer.value()) + ": " + std::move(reason));
   if (record.last_errors.size() > kKeptErrors)
     record.last_errors.pop_front();
 
@@ -491,12 +484,13 @@ void Scheduler::record_failure(BlockIndex block, PeerId peer, std::string reason
   const auto backoff = std::min(limits_.backoff_base * (1 << doublings), limits_.backoff_max);
   peer_state.backoff_until = now + backoff;
 
-  if (++states_[block].attempts >= limits_.max_attempts && !failure_) {
+  auto& attempts = state_of(block).attempts;
+  if (++attempts >= limits_.max_attempts && !failure_) {
     std::string errors;
     for (const auto& error : record.last_errors)
       errors += (errors.empty() ? "" : "; ") + error;
-    failure_ = describe(block) + " failed " + std::to_string(states_[block].attempts) +
-               " times; last errors: " + errors;
+    failure_ =
+        describe(block) + " failed " + std::to_string(attempts) + " times; last errors: " + errors;
   }
 }
 
@@ -528,9 +522,9 @@ std::size_t Scheduler::slots_for(const Peer& peer) const {
 }
 
 std::string Scheduler::describe(BlockIndex block) const {
-  const auto& b = blocks_[block];
-  return "block " + std::to_string(block) + " (file " + std::to_string(b.file_index) + ", bytes " +
-         std::to_string(b.offset) + "-" + std::to_string(b.offset + b.length) + ")";
+  const auto& b = blocks_.at(block.value());
+  return "block " + std::to_string(block.value()) + " (file " + std::to_string(b.file_index) +
+         ", bytes " + std::to_string(b.offset) + "-" + std::to_string(b.offset + b.length) + ")";
 }
 
 }  // namespace lanspread::peer::download

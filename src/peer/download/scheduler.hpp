@@ -8,10 +8,10 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "peer/download/block.hpp"
+#include "peer/download/typed_id.hpp"
 
 namespace lanspread::peer::download {
 
@@ -49,12 +49,18 @@ namespace lanspread::peer::download {
 //   except for a peer that has none of them (a count per peer), skipped at
 //   once. has_usable_peers() is false when the peers left have none of the
 //   blocks still needed.
+//
+// Counts that would cost a scan to compute are kept incrementally;
+// check_invariants() recounts them all. The tests and simulations call it
+// after every step, and debug builds of the download job on every turn.
 class Scheduler {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
   using Duration = std::chrono::steady_clock::duration;
-  using PeerId = std::uint32_t;
-  using BlockIndex = std::size_t;
+  // The caller's name for a source (the download job maps it to a peer).
+  using PeerId = TypedId<struct SchedulerPeerTag, std::uint32_t>;
+  // A block's index in the block plan the scheduler was made with.
+  using BlockIndex = TypedId<struct BlockIndexTag, std::size_t>;
 
   struct Limits {
     std::size_t min_slots = 2;
@@ -75,8 +81,8 @@ class Scheduler {
   };
 
   struct Assignment {
-    BlockIndex block = 0;
-    PeerId peer = 0;
+    BlockIndex block;
+    PeerId peer;
     bool operator==(const Assignment&) const = default;
   };
 
@@ -132,16 +138,19 @@ class Scheduler {
   Progress progress() const { return {verified_bytes_, total_bytes_}; }
   // Distinct peers with a transfer in flight right now.
   std::size_t peers_streaming() const;
-  // Bytes per second, 0 before the first sample; for progress events.
+  // Bytes per second, 0 before the first sample.
   double throughput(PeerId peer) const;
-  // The sum over the peers.
-  double total_throughput() const;
   std::size_t in_flight(PeerId peer) const;
   std::size_t slot_limit(PeerId peer) const;
 
+  // Recounts every incrementally kept count and checks the block states
+  // against the copies in flight; aborts naming the first mismatch. Costs a
+  // pass over the blocks for each partial peer.
+  void check_invariants() const;
+
  private:
   struct Copy {
-    PeerId peer = 0;
+    PeerId peer;
     TimePoint started{};
   };
   enum class State : std::uint8_t { Pending, InFlight, Done };
@@ -174,9 +183,16 @@ class Scheduler {
     std::size_t unfinished_held = 0;  // blocks not done that it has (partial peers)
   };
 
-  static bool holds(const Peer& peer, BlockIndex block) { return peer.complete || peer.has[block]; }
+  static bool holds(const Peer& peer, BlockIndex block) {
+    return peer.complete || peer.has[block.value()];
+  }
+  BlockState& state_of(BlockIndex block) { return states_.at(block.value()); }
+  const BlockState& state_of(BlockIndex block) const { return states_.at(block.value()); }
+  std::uint32_t length_of(BlockIndex block) const { return blocks_.at(block.value()).length; }
+  std::uint32_t holders_of(BlockIndex block) const { return partial_holders_[block.value()]; }
   std::optional<BlockIndex> take_pending(PeerId peer);
   std::optional<BlockIndex> take_fresh(const Peer& peer);
+  // The block at `position` of the fresh order, which starts at first_block.
   BlockIndex fresh_at(std::size_t position) const;
   bool is_fresh(BlockIndex block) const;
   std::size_t restart_point();
@@ -203,7 +219,7 @@ class Scheduler {
   std::vector<Block> blocks_;
   Limits limits_;
   std::vector<BlockState> states_;
-  std::unordered_map<BlockIndex, FailureRecord> failures_;  // only blocks that failed
+  std::map<BlockIndex, FailureRecord> failures_;  // only blocks that failed
   std::map<PeerId, Peer> peers_;
   std::deque<BlockIndex> retry_;  // failed or orphaned blocks, first served
   // The position in the fresh order (see fresh_at) where full peers' next
@@ -212,7 +228,7 @@ class Scheduler {
   std::size_t restarts_ = 0;  // of the walk (see restart_point)
   std::size_t pending_blocks_ = 0;
   std::size_t fresh_blocks_ = 0;                // pending and never handed out
-  std::vector<std::uint32_t> partial_holders_;  // per block: live partial peers having it
+  std::vector<std::uint32_t> partial_holders_;  // by block index: live partial peers having it
   std::size_t complete_peers_ = 0;              // live peers having every block
   std::set<PeerId> dropped_;                    // for corrupt blocks: not re-added by a map
   std::set<BlockIndex> in_flight_;

@@ -16,6 +16,7 @@
 #include "peer/library/game_root_walk.hpp"
 #include "peer/library/racy_stamp.hpp"
 #include "platform/directory_handle.hpp"
+#include "proto/hex.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -41,36 +42,23 @@ std::uint64_t block_count(std::uint64_t size, std::uint32_t block_size) {
   return size / block_size + (size % block_size != 0);
 }
 
+// The hashes one after the other, in hex.
 std::string to_hex(const std::vector<proto::Sha256Digest>& hashes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(hashes.size() * 64);
-  for (const auto& digest : hashes) {
-    for (const auto byte : digest) {
-      out += kDigits[byte >> 4];
-      out += kDigits[byte & 15];
-    }
-  }
+  out.reserve(hashes.size() * 2 * sizeof(proto::Sha256Digest));
+  for (const auto& digest : hashes)
+    proto::append_hex(out, digest);
   return out;
 }
 
 std::optional<std::vector<proto::Sha256Digest>> from_hex(std::string_view text) {
-  if (text.size() % 64 != 0)
+  constexpr std::size_t kDigits = 2 * sizeof(proto::Sha256Digest);
+  if (text.size() % kDigits != 0)
     return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    return -1;
-  };
-  std::vector<proto::Sha256Digest> hashes(text.size() / 64);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int high = nibble(text[i]);
-    const int low = nibble(text[i + 1]);
-    if (high < 0 || low < 0)
+  std::vector<proto::Sha256Digest> hashes(text.size() / kDigits);
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    if (!proto::from_hex(text.substr(i * kDigits, kDigits), hashes[i]))
       return std::nullopt;
-    hashes[i / 64][(i % 64) / 2] = static_cast<std::uint8_t>(high << 4 | low);
   }
   return hashes;
 }

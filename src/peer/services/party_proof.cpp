@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "proto/hex.hpp"
+
 namespace lanspread::peer {
 namespace {
 
@@ -18,14 +20,6 @@ constexpr std::string_view kSalt = "lanspread party passphrase v1";
 gnutls_datum_t datum_of(std::string_view bytes) {
   return {reinterpret_cast<unsigned char*>(const_cast<char*>(bytes.data())),
           static_cast<unsigned>(bytes.size())};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -45,26 +39,13 @@ PartyKey PartyKey::derive(std::string_view passphrase) {
 
 std::optional<PartyKey> PartyKey::from_hex(std::string_view hex) {
   PartyKey key;
-  if (hex.size() != 2 * key.bytes_.size())
+  if (!proto::from_hex(hex, key.bytes_))
     return std::nullopt;
-  for (std::size_t i = 0; i < key.bytes_.size(); ++i) {
-    const int high = hex_value(hex[2 * i]);
-    const int low = hex_value(hex[2 * i + 1]);
-    if (high < 0 || low < 0)
-      return std::nullopt;
-    key.bytes_[i] = static_cast<std::uint8_t>(high << 4 | low);
-  }
   return key;
 }
 
 std::string PartyKey::hex() const {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : bytes_) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xf];
-  }
-  return out;
+  return proto::to_hex(bytes_);
 }
 
 std::string party_exporter_context(std::string_view own_fingerprint,
