@@ -2,8 +2,10 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/thread_pool.hpp>
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -38,6 +40,13 @@ namespace lanspread::peer {
 // The runtime owns all peer state. Everything below runs on one I/O thread,
 // so state needs no locks; blocking disk work runs on `disk_` and posts its
 // result back. Nothing else touches this state.
+//
+// One class, one source file per concern (docs/ARCHITECTURE.md): runtime.cpp
+// starts, dispatches and stops; runtime_library.cpp keeps the local library;
+// runtime_peers.cpp the peers and their trust; runtime_downloads.cpp the
+// downloads; runtime_transactions.cpp installs, uninstalls and removals;
+// runtime_settings.cpp the commands that change what is remembered in
+// settings.json.
 class Runtime {
  public:
   Runtime(std::filesystem::path game_dir, EventSink events, PeerGameDB peers,
@@ -62,23 +71,38 @@ class Runtime {
     std::unique_ptr<LibraryIndex> index;
   };
 
+  // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
+  // unless the game folder changed meanwhile or the runtime is stopping.
+  template <class Work, class Then>
+  void on_disk(Work work, Then then);
+
+  // runtime_library.cpp
   void handle(command::ListGames);
-  void handle(const command::SetGameDir& command);
+  void rescan(LocalGameMonitor::Rescan rescan);
+  void apply_full_scan(LibraryScan scan);
+  void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
+  void publish_library();
+  // Hashes what we serve in the background, so a peer's GetGame is a lookup.
+  void hash_announced_games();
+  LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
+
+  // runtime_peers.cpp
   void handle(command::GetPeerCount);
   void handle(const command::AddPeer& command);
-  void handle(const command::SetRateLimits& command);
-  void apply_rate_limits(const RateLimits& limits);
-  void handle(const command::GetGame& command);
-  void handle(const command::FetchLatestFromPeers& command);
-  void handle(const command::DownloadGameFiles& command);
-  void handle(const command::InstallGame& command);
-  void handle(const command::UninstallGame& command);
-  void handle(const command::RemoveDownloadedGame& command);
-  void handle(const command::CancelDownload& command);
-  void handle(const command::SetPassphrase& command);
   void apply_party_key(std::optional<PartyKey> key);
   void peer_admitted(const std::string& id, const std::string& name);
   void peer_refused(const std::string& id, const std::string& reason);
+  void start_discovery();
+  void dial_address(const std::string& address);
+  void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
+  void peer_games(const std::string& id, std::vector<proto::Game> games);
+  void peer_lost(const std::string& id);
+
+  // runtime_downloads.cpp
+  void handle(const command::GetGame& command);
+  void handle(const command::FetchLatestFromPeers& command);
+  void handle(const command::DownloadGameFiles& command);
+  void handle(const command::CancelDownload& command);
   asio::awaitable<void> get_game(std::string game_id, std::string command);
   // Awaited at once by its callers, so `game_id` outlives it.
   asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
@@ -88,12 +112,11 @@ class Runtime {
   asio::awaitable<void> download(command::DownloadGameFiles command);
   void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
                       bool install);
-  void start_discovery();
-  void dial_address(const std::string& address);
-  void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
-  void peer_games(const std::string& id, std::vector<proto::Game> games);
-  void peer_lost(const std::string& id);
 
+  // runtime_transactions.cpp
+  void handle(const command::InstallGame& command);
+  void handle(const command::UninstallGame& command);
+  void handle(const command::RemoveDownloadedGame& command);
   // Runs a local transaction on the disk thread with `game_id` marked busy:
   // the monitor holds its rescans and operation snapshots show it.
   template <class Work, class Then>
@@ -102,19 +125,11 @@ class Runtime {
   install::TransactionEnv transaction_env(const std::filesystem::path& game_dir) const;
   void settle_interrupted_transactions();
 
-  void rescan(LocalGameMonitor::Rescan rescan);
-  void apply_full_scan(LibraryScan scan);
-  void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
-  void publish_library();
-  // Hashes what we serve in the background, so a peer's GetGame is a lookup.
-  void hash_announced_games();
-
-  LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
-
-  // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
-  // unless the game folder changed meanwhile or the runtime is stopping.
-  template <class Work, class Then>
-  void on_disk(Work work, Then then);
+  // runtime_settings.cpp
+  void handle(const command::SetGameDir& command);
+  void handle(const command::SetRateLimits& command);
+  void handle(const command::SetPassphrase& command);
+  void apply_rate_limits(const RateLimits& limits);
 
   asio::io_context io_;
   asio::thread_pool disk_{1};
@@ -177,5 +192,25 @@ class Runtime {
 
   DiskState disk_state_;
 };
+
+template <class Work, class Then>
+void Runtime::on_disk(Work work, Then then) {
+  const auto generation = game_dir_generation_;
+  asio::post(disk_, [this, generation, work = std::move(work), then = std::move(then),
+                     keep_io_running = asio::make_work_guard(io_)]() mutable {
+    try {
+      auto result = work(disk_state_);
+      asio::post(io_,
+                 [this, generation, then = std::move(then), result = std::move(result)]() mutable {
+                   if (!stopping_ && generation == game_dir_generation_)
+                     then(std::move(result));
+                 });
+    } catch (const std::exception& e) {
+      asio::post(io_, [this, reason = std::string(e.what())] {
+        emit_(event::RuntimeFailure{"disk work failed: " + reason});
+      });
+    }
+  });
+}
 
 }  // namespace lanspread::peer
