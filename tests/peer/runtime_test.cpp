@@ -197,6 +197,42 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
       kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
 }
 
+// The one guard of game commands: a game outside the catalog is refused with
+// CommandFailed naming the command, and nothing starts.
+TEST_F(RuntimeTest, GameCommandsOnAGameOutsideTheCatalogAreRefused) {
+  auto peer = start();
+  ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
+  const std::vector<PeerCommand> commands = {command::RemoveDownloadedGame{"not-a-game"},
+                                             command::InstallGame{"not-a-game"},
+                                             command::UninstallGame{"not-a-game"},
+                                             command::DownloadGameFiles{"not-a-game"},
+                                             command::GetGame{"not-a-game"},
+                                             command::FetchLatestFromPeers{"not-a-game"}};
+  for (const auto& c : commands)
+    peer.send(c);
+  peer.send(command::GetPeerCount{});
+  std::vector<std::string> refused;
+  for (;;) {
+    auto next = events_.pop(kTimeout);
+    ASSERT_TRUE(next) << "no answer to GetPeerCount";
+    if (std::holds_alternative<event::PeerCount>(*next))
+      break;
+    if (const auto* failed = std::get_if<event::CommandFailed>(&*next)) {
+      EXPECT_EQ(failed->game_id, "not-a-game");
+      EXPECT_NE(failed->reason.find("not a catalog game"), std::string::npos) << failed->reason;
+      refused.push_back(failed->command);
+      continue;
+    }
+    // Only the library reports of the start may come in between.
+    EXPECT_TRUE(std::holds_alternative<event::AggregatedLibraryChanged>(*next) ||
+                std::holds_alternative<event::LocalLibraryChanged>(*next))
+        << event_name(*next);
+  }
+  EXPECT_EQ(refused, (std::vector<std::string>{"remove-downloaded-game", "install-game",
+                                               "uninstall-game", "download-game-files", "get-game",
+                                               "fetch-latest-from-peers"}));
+}
+
 TEST(Settings, UnreadableSettingsAreIgnoredNotFatal) {
   test::TempDir dir;
   test::write_file(dir.path() / "bad-json/settings.json", "{\"game_dir\": ");

@@ -9,8 +9,8 @@
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/settings.hpp"
 
-// Starting, dispatching commands, stopping; and the handle the programs
-// hold. Each concern's handlers live in the
+// Starting, dispatching commands, the guard of game commands, stopping; and
+// the handle the programs hold. Each concern's handlers live in the
 // runtime_*.cpp file named after it.
 namespace lanspread::peer {
 namespace fs = std::filesystem;
@@ -134,6 +134,24 @@ void Runtime::shutdown() {
   reads_.join();
   blocks_.join();
   hashing_.join();
+}
+
+bool Runtime::admit(std::string_view command, const std::string& game_id, WhileBusy while_busy) {
+  if (!catalog_.contains(game_id)) {
+    command_failed(command, game_id, game_id + " is not a catalog game");
+    return false;
+  }
+  if (while_busy == WhileBusy::Refuse && operations_.contains(game_id)) {
+    command_failed(command, game_id, "another operation is running on " + game_id);
+    return false;
+  }
+  return true;
+}
+
+void Runtime::command_failed(std::string_view command, const std::string& game_id,
+                             std::string reason) {
+  emit_(event::CommandFailed{
+      .command = std::string(command), .game_id = game_id, .reason = std::move(reason)});
 }
 
 PeerRuntimeHandle::PeerRuntimeHandle(std::unique_ptr<Runtime> runtime)

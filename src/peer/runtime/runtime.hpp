@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <stop_token>
+#include <string_view>
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
@@ -71,6 +72,16 @@ class Runtime {
     std::unique_ptr<LibraryIndex> index;
   };
 
+  // runtime.cpp: the guard of every command that works on one game. Refuses
+  // (CommandFailed naming `command`; nothing starts) a game that is not in
+  // the catalog and, unless allowed, one an operation runs on.
+  enum class WhileBusy { Refuse, Allow };
+  bool admit(std::string_view command, const std::string& game_id,
+             WhileBusy while_busy = WhileBusy::Refuse);
+  // Reports a refused command, or one without events of its own that failed;
+  // `game_id` is empty when the command names no game.
+  void command_failed(std::string_view command, const std::string& game_id, std::string reason);
+
   // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
   // unless the game folder changed meanwhile or the runtime is stopping.
   template <class Work, class Then>
@@ -103,7 +114,7 @@ class Runtime {
   void handle(const command::FetchLatestFromPeers& command);
   void handle(const command::DownloadGameFiles& command);
   void handle(const command::CancelDownload& command);
-  asio::awaitable<void> get_game(std::string game_id, std::string command);
+  asio::awaitable<void> get_game(std::string game_id);
   // Awaited at once by its callers, so `game_id` outlives it.
   asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
   asio::awaitable<void> fetch_manifest(std::string game_id, std::string peer_id);

@@ -16,21 +16,19 @@
 namespace lanspread::peer {
 
 void Runtime::handle(const command::GetGame& c) {
-  asio::co_spawn(io_, get_game(c.game_id, "get-game"), asio::detached);
+  if (admit(command::GetGame::kName, c.game_id, WhileBusy::Allow))
+    asio::co_spawn(io_, get_game(c.game_id), asio::detached);
 }
 
 // Asks the peers again even when the game is here: blocks that are already
 // on disk and verify are kept by the download itself, so local archives
 // never need to be trusted in place of the peers' manifest.
 void Runtime::handle(const command::FetchLatestFromPeers& c) {
-  asio::co_spawn(io_, get_game(c.game_id, "fetch-latest-from-peers"), asio::detached);
+  if (admit(command::FetchLatestFromPeers::kName, c.game_id, WhileBusy::Allow))
+    asio::co_spawn(io_, get_game(c.game_id), asio::detached);
 }
 
-asio::awaitable<void> Runtime::get_game(std::string game_id, std::string command) {
-  if (!catalog_.contains(game_id)) {
-    emit_(event::CommandFailed{command, game_id, game_id + " is not a catalog game"});
-    co_return;
-  }
+asio::awaitable<void> Runtime::get_game(std::string game_id) {
   const auto manifest = co_await fetch_manifests(game_id);
   if (stopping_)
     co_return;
@@ -93,15 +91,11 @@ asio::awaitable<void> Runtime::offer_as_source(std::string game_id, std::string 
 }
 
 void Runtime::handle(const command::DownloadGameFiles& c) {
-  if (operations_.contains(c.game_id) || !catalog_.contains(c.game_id)) {
-    emit_(event::DownloadGameFilesFailed{
-        c.game_id, operations_.contains(c.game_id) ? "another operation is running on " + c.game_id
-                                                   : c.game_id + " is not a catalog game"});
+  if (!admit(command::DownloadGameFiles::kName, c.game_id))
     return;
-  }
   auto locked = install::lock_game(options_.state_dir, c.game_id);
   if (!locked.lock) {
-    emit_(event::DownloadGameFilesFailed{c.game_id, locked.error});
+    command_failed(command::DownloadGameFiles::kName, c.game_id, locked.error);
     return;
   }
   download_locks_.insert_or_assign(c.game_id, std::move(*locked.lock));
@@ -194,8 +188,8 @@ void Runtime::download_ended(const std::string& game_id, const download::JobOutc
 void Runtime::handle(const command::CancelDownload& c) {
   const auto job = downloads_.find(c.game_id);
   if (job == downloads_.end()) {
-    emit_(event::CommandFailed{"cancel-download", c.game_id,
-                               "no download of " + c.game_id + " is running"});
+    command_failed(command::CancelDownload::kName, c.game_id,
+                   "no download of " + c.game_id + " is running");
     return;
   }
   job->second.job->cancel();

@@ -20,10 +20,9 @@ void Runtime::handle(command::GetPeerCount) {
 
 void Runtime::handle(const command::AddPeer& command) {
   if (!parse_peer_address(command.address)) {
-    emit_(event::CommandFailed{"add-peer", "",
-                               "\"" + command.address +
-                                   "\" is not a peer address: expected host:port, "
-                                   "a.b.c.d:port or [v6]:port"});
+    command_failed(command::AddPeer::kName, "",
+                   "\"" + command.address +
+                       "\" is not a peer address: expected host:port, a.b.c.d:port or [v6]:port");
     return;
   }
   auto settings = load_settings(options_.state_dir);
@@ -84,8 +83,8 @@ void Runtime::dial_address(const std::string& address) {
         if (stopping_)
           return;
         if (error || results.empty()) {
-          emit_(event::CommandFailed{"add-peer", "",
-                                     "cannot resolve " + address + ": " + error.message()});
+          command_failed(command::AddPeer::kName, "",
+                         "cannot resolve " + address + ": " + error.message());
           return;
         }
         links_.add_address(results.begin()->endpoint());
@@ -130,7 +129,7 @@ void Runtime::apply_party_key(std::optional<PartyKey> key) {
   auto settings = load_settings(options_.state_dir);
   settings.party_key = key;
   if (const auto error = save_settings(options_.state_dir, settings)) {
-    emit_(event::CommandFailed{"set-passphrase", "", "cannot remember the passphrase: " + *error});
+    command_failed(command::SetPassphrase::kName, "", "cannot remember the passphrase: " + *error);
     return;
   }
   spdlog::info("the party passphrase is now {}", key ? "set" : "not set");

@@ -12,14 +12,14 @@ namespace fs = std::filesystem;
 
 void Runtime::handle(const command::SetGameDir& command) {
   if (const auto problem = game_dir_problem(command.path)) {
-    emit_(event::CommandFailed{"set-game-dir", "", *problem});
+    command_failed(command::SetGameDir::kName, "", *problem);
     return;
   }
   auto path = fs::absolute(command.path).lexically_normal();
   auto settings = load_settings(options_.state_dir);
   settings.game_dir = path;
   if (const auto error = save_settings(options_.state_dir, settings)) {
-    emit_(event::CommandFailed{"set-game-dir", "", "cannot remember the game folder: " + *error});
+    command_failed(command::SetGameDir::kName, "", "cannot remember the game folder: " + *error);
     return;
   }
   spdlog::info("game folder is now {}", path.string());
@@ -34,7 +34,7 @@ void Runtime::handle(const command::SetGameDir& command) {
 void Runtime::handle(const command::SetRateLimits& command) {
   const auto& limits = command.limits;
   if (!(limits.upload_mbit >= 0) || !(limits.download_mbit >= 0)) {
-    emit_(event::CommandFailed{"set-rate-limits", "", "a limit is a number of Mbit/s, 0 for none"});
+    command_failed(command::SetRateLimits::kName, "", "a limit is a number of Mbit/s, 0 for none");
     return;
   }
   auto settings = load_settings(options_.state_dir);
@@ -55,7 +55,7 @@ void Runtime::apply_rate_limits(const RateLimits& limits) {
 
 void Runtime::handle(const command::SetPassphrase& c) {
   if (c.passphrase && c.passphrase->empty()) {
-    emit_(event::CommandFailed{"set-passphrase", "", "the passphrase is empty"});
+    command_failed(command::SetPassphrase::kName, "", "the passphrase is empty");
     return;
   }
   // Deriving the key takes a good half second on purpose: off the I/O thread.
@@ -73,7 +73,7 @@ void Runtime::handle(const command::SetPassphrase& c) {
                  if (stopping_)
                    return;
                  if (!failure.empty()) {
-                   emit_(event::CommandFailed{"set-passphrase", "", failure});
+                   command_failed(command::SetPassphrase::kName, "", failure);
                    return;
                  }
                  apply_party_key(key);

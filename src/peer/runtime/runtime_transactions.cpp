@@ -20,6 +20,18 @@ namespace {
 // Four a second are plenty for a progress bar.
 constexpr auto kInstallProgressInterval = std::chrono::milliseconds(250);
 
+// The end of an operation that began: Finished, or Failed with the reason.
+template <class Finished, class Failed>
+auto report_end(const EventSink& emit, std::string game_id) {
+  return [&emit, game_id = std::move(game_id)](const install::Result& result) {
+    if (result.ok()) {
+      emit(Finished{game_id});
+    } else {
+      emit(Failed{game_id, result.reason()});
+    }
+  };
+}
+
 }  // namespace
 
 template <class Work, class Then>
@@ -37,14 +49,10 @@ void Runtime::run_operation(const std::string& game_id, OperationKind kind, Work
 
 void Runtime::handle(const command::InstallGame& c) {
   const auto id = c.game_id;
+  if (!admit(command::InstallGame::kName, id))
+    return;
   const auto kind = library_.contains(id) && library_.at(id).installed ? OperationKind::Updating
                                                                        : OperationKind::Installing;
-  if (operations_.contains(id) || !catalog_.contains(id)) {
-    emit_(event::InstallGameFailed{id, operations_.contains(id)
-                                           ? "another operation is running on " + id
-                                           : id + " is not a catalog game"});
-    return;
-  }
   emit_(event::InstallGameBegin{id});
   run_operation(
       id, kind,
@@ -62,45 +70,26 @@ void Runtime::handle(const command::InstallGame& c) {
         };
         return install::install_game(transaction_env(game_dir), id, report, stop);
       },
-      [this, id](const install::Result& result) {
-        if (result.ok()) {
-          emit_(event::InstallGameFinished{id});
-        } else {
-          emit_(event::InstallGameFailed{id, result.reason()});
-        }
-      });
+      report_end<event::InstallGameFinished, event::InstallGameFailed>(emit_, id));
 }
 
 void Runtime::handle(const command::UninstallGame& c) {
   const auto id = c.game_id;
-  if (operations_.contains(id) || !catalog_.contains(id)) {
-    emit_(event::UninstallGameFailed{id, operations_.contains(id)
-                                             ? "another operation is running on " + id
-                                             : id + " is not a catalog game"});
+  if (!admit(command::UninstallGame::kName, id))
     return;
-  }
   emit_(event::UninstallGameBegin{id});
   run_operation(
       id, OperationKind::Uninstalling,
       [this, id, game_dir = game_dir_] {
         return install::uninstall_game(transaction_env(game_dir), id);
       },
-      [this, id](const install::Result& result) {
-        if (result.ok()) {
-          emit_(event::UninstallGameFinished{id});
-        } else {
-          emit_(event::UninstallGameFailed{id, result.reason()});
-        }
-      });
+      report_end<event::UninstallGameFinished, event::UninstallGameFailed>(emit_, id));
 }
 
 void Runtime::handle(const command::RemoveDownloadedGame& c) {
   const auto id = c.game_id;
-  if (operations_.contains(id)) {
-    emit_(event::CommandFailed{"remove-downloaded-game", id,
-                               "another operation is running on " + id});
+  if (!admit(command::RemoveDownloadedGame::kName, id))
     return;
-  }
   run_operation(
       id, OperationKind::Removing,
       [this, id, game_dir = game_dir_] {
@@ -108,7 +97,7 @@ void Runtime::handle(const command::RemoveDownloadedGame& c) {
       },
       [this, id](const install::Result& result) {
         if (!result.ok())
-          emit_(event::CommandFailed{"remove-downloaded-game", id, result.reason()});
+          command_failed(command::RemoveDownloadedGame::kName, id, result.reason());
       });
 }
 
