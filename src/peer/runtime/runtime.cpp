@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include "peer/library/game_dir_check.hpp"
-#include "peer/runtime/settings.hpp"
 
 // Starting, dispatching commands, the guard of game commands, stopping; and
 // the handle the programs hold. Each concern's handlers live in the
@@ -38,7 +37,9 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
       identity_(transport::load_or_create_identity(options_.state_dir)),
       hashes_(options_.state_dir),
       auth_(identity_.fingerprint, options_.name.empty() ? host_name() : options_.name,
-            options_.party_key ? options_.party_key : load_settings(options_.state_dir).party_key,
+            options_.party_key || options_.remember_party_key
+                ? options_.party_key
+                : load_settings(options_.state_dir).party_key,
             PartyAuth::Reports{
                 .admitted = [this](const std::string& id,
                                    const std::string& name) { peer_admitted(id, name); },
@@ -74,6 +75,8 @@ void Runtime::start() {
   const auto port = endpoint_.local_endpoint().port();
   spdlog::info("peer {} listening on UDP port {}", identity_.fingerprint, port);
   emit_(event::Listening{.port = port, .peer_id = identity_.fingerprint});
+  // First on the disk thread, before recovery and the first scan.
+  remember_choices_made_before_start();
   const auto settings = load_settings(options_.state_dir);
   apply_rate_limits(options_.rate_limits.value_or(settings.rate_limits));
   settle_interrupted_transactions();
@@ -129,6 +132,8 @@ void Runtime::shutdown() {
     download_rate_.set_rate(0);
   });
   shutting_down_.request_stop();
+  // Disk work holds io_ open until it has posted back, so this also waits
+  // for the settings and known-peers writes asked for before the stop.
   io_thread_.join();
   disk_.join();
   reads_.join();

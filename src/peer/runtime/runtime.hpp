@@ -7,6 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -27,6 +28,7 @@
 #include "peer/runtime/active_operations.hpp"
 #include "peer/runtime/known_peers.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "peer/runtime/settings.hpp"
 #include "peer/services/game_server.hpp"
 #include "peer/services/partial_games.hpp"
 #include "peer/services/party_auth.hpp"
@@ -46,8 +48,8 @@ namespace lanspread::peer {
 // starts, dispatches and stops; runtime_library.cpp keeps the local library;
 // runtime_peers.cpp the peers and their trust; runtime_downloads.cpp the
 // downloads; runtime_transactions.cpp installs, uninstalls and removals;
-// runtime_settings.cpp the commands that change what is remembered in
-// settings.json.
+// runtime_settings.cpp what is remembered in settings.json and
+// known_peers.json.
 class Runtime {
  public:
   Runtime(std::filesystem::path game_dir, EventSink events, PeerGameDB peers,
@@ -86,9 +88,15 @@ class Runtime {
   // unless the game folder changed meanwhile or the runtime is stopping.
   template <class Work, class Then>
   void on_disk(Work work, Then then);
+  // The same, delivered whatever the game folder is by then (settings).
+  template <class Work, class Then>
+  void on_disk_any_folder(Work work, Then then);
+  template <class Work, class Then>
+  void post_to_disk(Work work, Then then, bool folder_bound);
 
   // runtime_library.cpp
   void handle(command::ListGames);
+  void use_game_dir(const std::filesystem::path& path);
   void rescan(LocalGameMonitor::Rescan rescan);
   void apply_full_scan(LibraryScan scan);
   void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
@@ -136,11 +144,19 @@ class Runtime {
   install::TransactionEnv transaction_env(const std::filesystem::path& game_dir) const;
   void settle_interrupted_transactions();
 
-  // runtime_settings.cpp
+  // runtime_settings.cpp: settings.json and known_peers.json are written on
+  // the disk thread, in the order of the changes, so the last change wins and
+  // a stop waits for the changes already made.
   void handle(const command::SetGameDir& command);
   void handle(const command::SetRateLimits& command);
   void handle(const command::SetPassphrase& command);
   void apply_rate_limits(const RateLimits& limits);
+  void remember_choices_made_before_start();
+  // Applies `change` to settings.json, then `then(error)` on the I/O thread
+  // (error: why the file could not be written).
+  void remember(std::function<void(Settings&)> change,
+                std::function<void(const std::optional<std::string>&)> then);
+  void remember_known_peers();
 
   asio::io_context io_;
   asio::thread_pool disk_{1};
@@ -206,16 +222,26 @@ class Runtime {
 
 template <class Work, class Then>
 void Runtime::on_disk(Work work, Then then) {
+  post_to_disk(std::move(work), std::move(then), true);
+}
+
+template <class Work, class Then>
+void Runtime::on_disk_any_folder(Work work, Then then) {
+  post_to_disk(std::move(work), std::move(then), false);
+}
+
+template <class Work, class Then>
+void Runtime::post_to_disk(Work work, Then then, bool folder_bound) {
   const auto generation = game_dir_generation_;
-  asio::post(disk_, [this, generation, work = std::move(work), then = std::move(then),
+  asio::post(disk_, [this, generation, folder_bound, work = std::move(work), then = std::move(then),
                      keep_io_running = asio::make_work_guard(io_)]() mutable {
     try {
       auto result = work(disk_state_);
-      asio::post(io_,
-                 [this, generation, then = std::move(then), result = std::move(result)]() mutable {
-                   if (!stopping_ && generation == game_dir_generation_)
-                     then(std::move(result));
-                 });
+      asio::post(io_, [this, generation, folder_bound, then = std::move(then),
+                       result = std::move(result)]() mutable {
+        if (!stopping_ && (!folder_bound || generation == game_dir_generation_))
+          then(std::move(result));
+      });
     } catch (const std::exception& e) {
       asio::post(io_, [this, reason = std::string(e.what())] {
         emit_(event::RuntimeFailure{"disk work failed: " + reason});

@@ -3,7 +3,7 @@
 #include "peer/runtime/runtime.hpp"
 
 // The local library: scans on the disk thread, what the monitor asks for,
-// what peers are told we have.
+// what peers are told we have, and the game folder in use.
 namespace lanspread::peer {
 namespace fs = std::filesystem;
 
@@ -100,6 +100,17 @@ void Runtime::hash_announced_games() {
 
 void Runtime::handle(command::ListGames) {
   emit_(event::AggregatedLibraryChanged{peers_.merged_library(library_, catalog_)});
+}
+
+// The folder is checked and remembered by then (runtime_settings.cpp).
+void Runtime::use_game_dir(const fs::path& path) {
+  spdlog::info("game folder is now {}", path.string());
+  game_dir_ = path;
+  ++game_dir_generation_;
+  library_.clear();
+  emit_(event::GameDirChanged{game_dir_});
+  publish_library();
+  monitor_.watch(game_dir_);
 }
 
 }  // namespace lanspread::peer

@@ -7,7 +7,6 @@
 #include <asio/post.hpp>
 
 #include "peer/runtime/runtime.hpp"
-#include "peer/runtime/settings.hpp"
 #include "peer/services/peer_address.hpp"
 
 // Peers: discovery, peers by address, the links' reports, and trust (the
@@ -25,12 +24,15 @@ void Runtime::handle(const command::AddPeer& command) {
                        "\" is not a peer address: expected host:port, a.b.c.d:port or [v6]:port");
     return;
   }
-  auto settings = load_settings(options_.state_dir);
-  if (std::ranges::find(settings.peers, command.address) == settings.peers.end()) {
-    settings.peers.push_back(command.address);
-    if (const auto error = save_settings(options_.state_dir, settings))
-      spdlog::warn("cannot remember peer {}: {}", command.address, *error);
-  }
+  remember(
+      [address = command.address](Settings& settings) {
+        if (std::ranges::find(settings.peers, address) == settings.peers.end())
+          settings.peers.push_back(address);
+      },
+      [address = command.address](const std::optional<std::string>& error) {
+        if (error)
+          spdlog::warn("cannot remember peer {}: {}", address, *error);
+      });
   dial_address(command.address);
 }
 
@@ -126,12 +128,6 @@ void Runtime::peer_lost(const std::string& id) {
 }
 
 void Runtime::apply_party_key(std::optional<PartyKey> key) {
-  auto settings = load_settings(options_.state_dir);
-  settings.party_key = key;
-  if (const auto error = save_settings(options_.state_dir, settings)) {
-    command_failed(command::SetPassphrase::kName, "", "cannot remember the passphrase: " + *error);
-    return;
-  }
   spdlog::info("the party passphrase is now {}", key ? "set" : "not set");
   auth_.set_key(key);
   refusals_reported_.clear();
@@ -152,10 +148,13 @@ void Runtime::peer_admitted(const std::string& id, const std::string& name) {
   });
   if (name_taken)
     return;
-  if (auto previous = known_peers_.record(name, id)) {
-    spdlog::warn("peer \"{}\" has a new key: {} (was {})", name, id, *previous);
+  auto recorded = known_peers_.record(name, id);
+  if (recorded.changed)
+    remember_known_peers();
+  if (recorded.previous) {
+    spdlog::warn("peer \"{}\" has a new key: {} (was {})", name, id, *recorded.previous);
     emit_(event::PeerIdentityChanged{
-        .name = name, .old_peer_id = std::move(*previous), .new_peer_id = id});
+        .name = name, .old_peer_id = std::move(*recorded.previous), .new_peer_id = id});
   }
 }
 
