@@ -58,19 +58,22 @@ AppController::~AppController() {
 
 void AppController::start(const fs::path& game_dir) {
   const std::scoped_lock lock(runtime_mutex_);
-  if (const auto problem = start_runtime(game_dir)) {
+  if (const auto problem = start_runtime(game_dir, false)) {
     spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", game_dir.string(),
                  *problem);
     state_.set_game_dir(game_dir, *problem);
   }
 }
 
-std::optional<std::string> AppController::start_runtime(const fs::path& game_dir) {
+std::optional<std::string> AppController::start_runtime(const fs::path& game_dir,
+                                                        bool remember_game_dir) {
   if (auto problem = peer::game_dir_problem(game_dir))
     return problem;
+  auto options = options_;
+  options.remember_game_dir = remember_game_dir;
   try {
     runtime_.emplace(peer::start_peer(game_dir, events_.sink(), peer::PeerGameDB{}, unpacker_,
-                                      catalog_, options_));
+                                      catalog_, std::move(options)));
   } catch (const std::exception& e) {
     return std::string(e.what());
   }
@@ -260,21 +263,14 @@ CommandResult AppController::set_game_dir(const std::string& text) {
     // game-dir-changed (or command-failed).
     return send(peer::command::SetGameDir{folder});
   }
-  if (auto problem = start_runtime(folder))
+  // Remembered by the runtime (settings.json's only writer) as it starts, so
+  // a folder it could not start on is not offered again at the next start.
+  // When remembering fails, command-failed says why; the folder is still
+  // used for this run.
+  if (auto problem = start_runtime(folder, true))
     return refused(400, *problem);
-  // Remembered only once the runtime runs on it, so a folder it refused is
-  // not offered again at the next start. The lock is still held: no command
-  // reaches the new runtime (which may save settings too) before this.
-  auto settings = peer::load_settings(options_.state_dir);
-  settings.game_dir = folder;
-  const auto error = peer::save_settings(options_.state_dir, settings);
   lock.unlock();
   publish({{"event", "game-dir-changed"}, {"path", folder.string()}});
-  if (error) {
-    // The folder is in use for this run; only the next start will not know it.
-    events_.sink()(peer::event::CommandFailed{"set-game-dir", "",
-                                              "cannot remember the game folder: " + *error});
-  }
   return CommandResult{.status = 200};
 }
 
@@ -293,19 +289,18 @@ CommandResult AppController::set_rate_limits(const peer::RateLimits& limits) {
 CommandResult AppController::set_passphrase(const std::optional<std::string>& passphrase) {
   if (passphrase && passphrase->empty())
     return refused(400, "The passphrase is empty: clear it instead");
-  bool running = false;
-  {
-    const std::scoped_lock lock(runtime_mutex_);
-    running = runtime_.has_value();
-  }
-  // The runtime derives the key, remembers it and reports passphrase-changed.
-  if (running)
+  std::unique_lock lock(runtime_mutex_);
+  if (runtime_) {
+    lock.unlock();
+    // The runtime derives the key, remembers it and reports passphrase-changed.
     return send(peer::command::SetPassphrase{passphrase});
-  auto settings = peer::load_settings(options_.state_dir);
-  settings.party_key =
+  }
+  // No runtime yet: the one the app starts uses this key and remembers it
+  // (it alone writes settings.json).
+  options_.party_key =
       passphrase ? std::optional(peer::PartyKey::derive(*passphrase)) : std::nullopt;
-  if (const auto error = peer::save_settings(options_.state_dir, settings))
-    return refused(500, "cannot remember the passphrase: " + *error);
+  options_.remember_party_key = true;
+  lock.unlock();
   passphrase_set_ = passphrase.has_value();
   publish({{"event", "passphrase-changed"}, {"set", passphrase.has_value()}});
   return CommandResult{.status = 200};

@@ -83,13 +83,15 @@ class AppController {
  private:
   CommandResult check_game(const std::string& game_id, bool must_be_idle) const;
   CommandResult send(peer::PeerCommand command);
-  // Returns why the runtime cannot run on `game_dir`. Call with
-  // runtime_mutex_ held.
-  std::optional<std::string> start_runtime(const std::filesystem::path& game_dir);
+  // Returns why the runtime cannot run on `game_dir`; with
+  // `remember_game_dir` the runtime stores it in settings.json as it starts.
+  // Call with runtime_mutex_ held.
+  std::optional<std::string> start_runtime(const std::filesystem::path& game_dir,
+                                           bool remember_game_dir);
   void dispatch_events();
   void forward_files(const peer::event::GotGameFiles& files);
 
-  Options options_;
+  Options options_;  // after construction, under runtime_mutex_
   peer::Catalog catalog_;
   std::shared_ptr<peer::install::Unpacker> unpacker_;
   AppState state_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "peer/runtime/commands.hpp"
 #include "peer/runtime/event_json.hpp"
 
 namespace lanspread::app {
@@ -25,6 +26,21 @@ json renamed(const peer::PeerEvent& event) {
   json result = peer::to_json(event);
   result["event"] = ui_event_name(result["event"].get<std::string>());
   return result;
+}
+
+// A refused game command's failure, named like its operation's own failures
+// ("install-game" is refused as "install", as game-install-failed is).
+std::string failed_operation(const std::string& command) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kOperations = {{
+      {peer::command::DownloadGameFiles::kName, "download"},
+      {peer::command::InstallGame::kName, "install"},
+      {peer::command::UninstallGame::kName, "uninstall"},
+  }};
+  for (const auto& [name, operation] : kOperations) {
+    if (name == command)
+      return std::string(operation);
+  }
+  return command;
 }
 
 json recovery_dismissed(std::string_view game_id) {
@@ -104,7 +120,7 @@ std::vector<json> AppState::apply(const peer::PeerEvent& event) {
                           if (e.game_id.empty()) {
                             add_notice(e.command + ": " + e.reason);
                           } else {
-                            record_failure(e.game_id, e.command, e.reason, out);
+                            record_failure(e.game_id, failed_operation(e.command), e.reason, out);
                           }
                         },
                         [&](const peer::event::RuntimeFailure& e) {

@@ -98,6 +98,21 @@ TEST(AppState, CommandFailuresGoToTheGameOrTheNotices) {
   EXPECT_EQ(snapshot["notices"], json::array({"set-game-dir: not writable"}));
 }
 
+TEST(AppState, ARefusedGameCommandFailsLikeItsOperation) {
+  AppState state(peer::Catalog::bundled());
+  const auto refused = state.apply(
+      peer::event::CommandFailed{"install-game", "cs16", "another operation is running on cs16"});
+  EXPECT_EQ(names(refused), (std::vector<std::string>{"command-failed", "failure"}));
+  EXPECT_EQ(refused[1]["operation"], "install");
+  state.apply(peer::event::CommandFailed{"uninstall-game", "quake3", "busy"});
+  state.apply(peer::event::CommandFailed{"download-game-files", "openttd", "busy"});
+  state.apply(peer::event::CommandFailed{"remove-downloaded-game", "factorio", "busy"});
+  const auto failures = state.snapshot()["failures"];
+  EXPECT_EQ(failures["quake3"]["operation"], "uninstall");
+  EXPECT_EQ(failures["openttd"]["operation"], "download");
+  EXPECT_EQ(failures["factorio"]["operation"], "remove-downloaded-game");
+}
+
 TEST(AppState, PeersComeAndGo) {
   AppState state(peer::Catalog::bundled());
   state.apply(peer::event::PeerDiscovered{"abc", "10.0.0.2:4000"});

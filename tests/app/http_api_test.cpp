@@ -73,6 +73,16 @@ class HttpApiTest : public ::testing::Test {
     return client_->Post(path.c_str(), headers, body.dump(), "application/json");
   }
 
+  // Chooses `folder` in the UI while no runtime runs (answered 200) and waits
+  // for the started runtime's first scan to show the demo game in it.
+  void choose_first_folder(const fs::path& folder) {
+    const auto from = events_->mark();
+    auto chosen = post("/api/game-dir", {{"path", folder.string()}});
+    ASSERT_TRUE(chosen);
+    EXPECT_EQ(chosen->status, 200) << chosen->body;
+    ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
+  }
+
   json state() {
     auto result = client_->Get("/api/state", auth());
     EXPECT_TRUE(result);
@@ -373,11 +383,7 @@ TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
   EXPECT_EQ(install->status, 503);
 
   create_game_dir_with_demo(dir_ / "chosen");
-  const auto from = events_->mark();
-  auto chosen = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
-  ASSERT_TRUE(chosen);
-  EXPECT_EQ(chosen->status, 200) << chosen->body;
-  ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
+  ASSERT_NO_FATAL_FAILURE(choose_first_folder(dir_ / "chosen"));
   snapshot = state();
   EXPECT_EQ(snapshot["runtime"]["running"], true);
   EXPECT_TRUE(snapshot["game_dir_problem"].is_null());
@@ -401,10 +407,27 @@ TEST_F(HttpApiTest, AFolderTheRuntimeCannotStartOnIsNotRemembered) {
   EXPECT_TRUE(peer::load_settings(dir_ / "state").game_dir.empty());
 
   port_taken.close();
-  auto chosen = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
-  ASSERT_TRUE(chosen);
-  EXPECT_EQ(chosen->status, 200) << chosen->body;
+  // The runtime remembers it on its disk thread before its first scan.
+  ASSERT_NO_FATAL_FAILURE(choose_first_folder(dir_ / "chosen"));
   EXPECT_EQ(peer::load_settings(dir_ / "state").game_dir, dir_ / "chosen");
+}
+
+TEST_F(HttpApiTest, APassphraseSetBeforeAnyRuntimeIsUsedAndRememberedByTheFirst) {
+  const std::string secret = "lan party 2026";
+  start(dir_ / "missing");
+  auto set = post("/api/passphrase", {{"passphrase", secret}});
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->status, 200) << set->body;
+  EXPECT_EQ(state()["passphrase"], "set");
+
+  create_game_dir_with_demo(dir_ / "chosen");
+  ASSERT_NO_FATAL_FAILURE(choose_first_folder(dir_ / "chosen"));
+  const auto settings = peer::load_settings(dir_ / "state");
+  EXPECT_EQ(settings.game_dir, dir_ / "chosen");
+  ASSERT_TRUE(settings.party_key);
+  EXPECT_EQ(settings.party_key->hex(), peer::PartyKey::derive(secret).hex());
+  EXPECT_EQ(test::read_file(dir_ / "state/settings.json").find(secret), std::string::npos);
+  EXPECT_EQ(state()["passphrase"], "set");
 }
 
 TEST_F(HttpApiTest, RefreshAsksTheRuntimeForTheLibraryAndThePeerCount) {

@@ -244,7 +244,8 @@ TEST_F(DownloadTest, CancelDiscardsThePayloadKeepsLocalAndNeverFails) {
 }
 
 // An update of a downloaded game: its old version.ini would let a removal
-// delete the root under the download.
+// delete the root under the download. Every other operation on the game is
+// refused the same way, and the download goes on.
 TEST_F(DownloadTest, RemovingOrInstallingAGameBeingDownloadedIsRefused) {
   test::write_file(downloaded() / "version.ini", "1");
   start(1, 32 * 1024 * 1024);
@@ -255,9 +256,21 @@ TEST_F(DownloadTest, RemovingOrInstallingAGameBeingDownloadedIsRefused) {
   EXPECT_EQ(refused->command, "remove-downloaded-game");
   EXPECT_NE(refused->reason.find("another operation is running"), std::string::npos);
   downloader_.send(command::InstallGame{"cs16"});
-  const auto install_refused = downloader_.events.wait_for<event::InstallGameFailed>(kTimeout);
+  const auto install_refused = downloader_.events.wait_for<event::CommandFailed>(kTimeout);
   ASSERT_TRUE(install_refused);
+  EXPECT_EQ(install_refused->command, "install-game");
+  EXPECT_EQ(install_refused->game_id, "cs16");
   EXPECT_NE(install_refused->reason.find("another operation is running"), std::string::npos);
+  downloader_.send(command::UninstallGame{"cs16"});
+  const auto uninstall_refused = downloader_.events.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(uninstall_refused);
+  EXPECT_EQ(uninstall_refused->command, "uninstall-game");
+  EXPECT_NE(uninstall_refused->reason.find("another operation is running"), std::string::npos);
+  download();
+  const auto download_refused = downloader_.events.wait_for<event::CommandFailed>(kTimeout);
+  ASSERT_TRUE(download_refused);
+  EXPECT_EQ(download_refused->command, "download-game-files");
+  EXPECT_NE(download_refused->reason.find("another operation is running"), std::string::npos);
 
   ASSERT_TRUE(wait_outcome<event::DownloadGameFilesFinished>());
   expect_same_payload(seeded(), downloaded());

@@ -156,6 +156,8 @@ TEST_F(PartyPassphraseTest, ANameThatComesBackWithAnotherKeyIsFlagged) {
   EXPECT_EQ(found->peer_id, impostor.id());
   EXPECT_EQ(found->name, "seeder-box");
 
+  // Written on the disk thread; a stop lets the write finish.
+  downloader_.stop();
   const auto known =
       nlohmann::json::parse(test::read_file(dir_ / "downloader/state/known_peers.json"));
   EXPECT_EQ(known.at("names").at("seeder-box"), impostor.id());
@@ -181,6 +183,7 @@ TEST_F(PartyPassphraseTest, TwoPeersOnlineUnderOneNameAreTwoPeersNotAChangedKey)
       break;
     }
   }
+  downloader_.stop();  // lets the disk thread finish its writes
   const auto known =
       nlohmann::json::parse(test::read_file(dir_ / "downloader/state/known_peers.json"));
   EXPECT_EQ(known.at("names").at("seeder-box"), seeder_.id());

@@ -197,6 +197,86 @@ TEST_F(RuntimeTest, SetGameDirValidatesAndPersists) {
       kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
 }
 
+// Settings are written on the disk thread; a stop right after a change lets
+// the write finish, so the next start has it.
+TEST_F(RuntimeTest, SettingsChangedJustBeforeAStopSurviveTheRestart) {
+  {
+    auto peer = start();
+    peer.send(command::SetRateLimits{{.upload_mbit = 5, .download_mbit = 7}});
+    peer.send(command::AddPeer{"127.0.0.1:9"});
+  }
+  const auto settings = load_settings(dir_ / "state");
+  EXPECT_EQ(settings.rate_limits, (RateLimits{.upload_mbit = 5, .download_mbit = 7}));
+  EXPECT_EQ(settings.peers, std::vector<std::string>{"127.0.0.1:9"});
+
+  while (events_.pop(0ms)) {
+  }
+  auto again = start();
+  const auto limits = events_.wait_for<event::RateLimitsChanged>(kTimeout);
+  ASSERT_TRUE(limits);
+  EXPECT_EQ(limits->limits, (RateLimits{.upload_mbit = 5, .download_mbit = 7}));
+}
+
+TEST_F(RuntimeTest, TwoQuickChangesOfASettingKeepTheLast) {
+  fs::create_directories(dir_ / "first");
+  fs::create_directories(dir_ / "second");
+  {
+    auto peer = start();
+    peer.send(command::SetRateLimits{{.upload_mbit = 1, .download_mbit = 2}});
+    peer.send(command::SetRateLimits{{.upload_mbit = 3, .download_mbit = 4}});
+    peer.send(command::SetGameDir{dir_ / "first"});
+    peer.send(command::SetGameDir{dir_ / "second"});
+    peer.send(command::SetPassphrase{"lan party 2026"});
+    peer.send(command::SetPassphrase{std::nullopt});
+    const auto folder = events_.wait_for<event::GameDirChanged>(
+        kTimeout, [this](const auto& e) { return e.path == dir_ / "second"; });
+    ASSERT_TRUE(folder);
+    const auto passphrase =
+        events_.wait_for<event::PassphraseChanged>(kTimeout, [](const auto& e) { return !e.set; });
+    ASSERT_TRUE(passphrase);
+  }
+  const auto settings = load_settings(dir_ / "state");
+  EXPECT_EQ(settings.rate_limits, (RateLimits{.upload_mbit = 3, .download_mbit = 4}));
+  EXPECT_EQ(settings.game_dir, dir_ / "second");
+  EXPECT_FALSE(settings.party_key);
+}
+
+// The one guard of game commands: a game outside the catalog is refused with
+// CommandFailed naming the command, and nothing starts.
+TEST_F(RuntimeTest, GameCommandsOnAGameOutsideTheCatalogAreRefused) {
+  auto peer = start();
+  ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
+  const std::vector<PeerCommand> commands = {command::RemoveDownloadedGame{"not-a-game"},
+                                             command::InstallGame{"not-a-game"},
+                                             command::UninstallGame{"not-a-game"},
+                                             command::DownloadGameFiles{"not-a-game"},
+                                             command::GetGame{"not-a-game"},
+                                             command::FetchLatestFromPeers{"not-a-game"}};
+  for (const auto& c : commands)
+    peer.send(c);
+  peer.send(command::GetPeerCount{});
+  std::vector<std::string> refused;
+  for (;;) {
+    auto next = events_.pop(kTimeout);
+    ASSERT_TRUE(next) << "no answer to GetPeerCount";
+    if (std::holds_alternative<event::PeerCount>(*next))
+      break;
+    if (const auto* failed = std::get_if<event::CommandFailed>(&*next)) {
+      EXPECT_EQ(failed->game_id, "not-a-game");
+      EXPECT_NE(failed->reason.find("not a catalog game"), std::string::npos) << failed->reason;
+      refused.push_back(failed->command);
+      continue;
+    }
+    // Only the library reports of the start may come in between.
+    EXPECT_TRUE(std::holds_alternative<event::AggregatedLibraryChanged>(*next) ||
+                std::holds_alternative<event::LocalLibraryChanged>(*next))
+        << event_name(*next);
+  }
+  EXPECT_EQ(refused, (std::vector<std::string>{"remove-downloaded-game", "install-game",
+                                               "uninstall-game", "download-game-files", "get-game",
+                                               "fetch-latest-from-peers"}));
+}
+
 TEST(Settings, UnreadableSettingsAreIgnoredNotFatal) {
   test::TempDir dir;
   test::write_file(dir.path() / "bad-json/settings.json", "{\"game_dir\": ");

@@ -24,28 +24,25 @@ KnownPeers::KnownPeers(std::filesystem::path file) : file_(std::move(file)) {
   }
 }
 
-std::optional<std::string> KnownPeers::record(const std::string& name, const std::string& peer_id) {
+KnownPeers::Recorded KnownPeers::record(const std::string& name, const std::string& peer_id) {
   const auto it = names_.find(name);
   if (it != names_.end() && it->second == peer_id)
-    return std::nullopt;
-  std::optional<std::string> previous;
+    return {};
   if (it != names_.end()) {
-    previous = it->second;
+    Recorded recorded{.changed = true, .previous = it->second};
     it->second = peer_id;
-  } else if (names_.size() < kMaxNames) {
-    names_.emplace(name, peer_id);
-  } else {
-    return std::nullopt;
+    return recorded;
   }
-  save();
-  return previous;
+  if (names_.size() >= kMaxNames)
+    return {};
+  names_.emplace(name, peer_id);
+  return {.changed = true};
 }
 
-void KnownPeers::save() const {
-  const nlohmann::json document = {{"names", names_}};
-  if (const auto error = write_file_atomically(
-          file_, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"))
-    spdlog::warn("cannot remember known peers in {}: {}", file_.string(), *error);
+std::optional<std::string> KnownPeers::save(const std::filesystem::path& file, const Names& names) {
+  const nlohmann::json document = {{"names", names}};
+  return write_file_atomically(
+      file, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace lanspread::peer

@@ -14,6 +14,8 @@ namespace lanspread::peer {
 // change means "look at this", not proof of an attack.
 class KnownPeers {
  public:
+  using Names = std::map<std::string, std::string>;
+
   // At most this many names are remembered; later ones are not recorded.
   static constexpr std::size_t kMaxNames = 1024;
 
@@ -21,17 +23,23 @@ class KnownPeers {
   // replaced on the next change.
   explicit KnownPeers(std::filesystem::path file);
 
-  // Records that `name` goes by `peer_id` now. Returns the peer id it went by
-  // before when that differs. Saving failures are logged, never fatal.
-  std::optional<std::string> record(const std::string& name, const std::string& peer_id);
+  struct Recorded {
+    bool changed = false;                 // the names differ: the file needs writing
+    std::optional<std::string> previous;  // the peer id the name went by before, if another
+  };
+  // Records, in memory, that `name` goes by `peer_id` now.
+  Recorded record(const std::string& name, const std::string& peer_id);
 
-  const std::map<std::string, std::string>& names() const { return names_; }
+  const std::filesystem::path& file() const { return file_; }
+  const Names& names() const { return names_; }
+
+  // Replaces `file` with `names` (atomically, with fsync); returns why not.
+  // Blocking: the runtime calls it on its disk thread.
+  static std::optional<std::string> save(const std::filesystem::path& file, const Names& names);
 
  private:
-  void save() const;
-
   std::filesystem::path file_;
-  std::map<std::string, std::string> names_;
+  Names names_;
 };
 
 }  // namespace lanspread::peer

@@ -45,6 +45,13 @@ struct PeerOptions {
   // The party passphrase's key for this run (--passphrase-file,
   // LANSPREAD_PASSPHRASE); unset: the one stored in settings.json, if any.
   std::optional<PartyKey> party_key;
+  // Choices the user made before this runtime ran (the app's UI, while no
+  // game folder was usable), which the runtime remembers in settings.json
+  // when it starts, as the file's only writer: the game folder it starts on,
+  // and `party_key` (set or cleared) as the remembered key, not one for this
+  // run only.
+  bool remember_game_dir = false;
+  bool remember_party_key = false;
   // Names and the fingerprints they went by (name -> peer id); empty:
   // <state_dir>/known_peers.json.
   std::filesystem::path known_peers_file;

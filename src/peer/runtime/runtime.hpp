@@ -2,13 +2,17 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/thread_pool.hpp>
 #include <atomic>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <stop_token>
+#include <string_view>
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
@@ -24,6 +28,7 @@
 #include "peer/runtime/active_operations.hpp"
 #include "peer/runtime/known_peers.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "peer/runtime/settings.hpp"
 #include "peer/services/game_server.hpp"
 #include "peer/services/partial_games.hpp"
 #include "peer/services/party_auth.hpp"
@@ -38,6 +43,13 @@ namespace lanspread::peer {
 // The runtime owns all peer state. Everything below runs on one I/O thread,
 // so state needs no locks; blocking disk work runs on `disk_` and posts its
 // result back. Nothing else touches this state.
+//
+// One class, one source file per concern (docs/ARCHITECTURE.md): runtime.cpp
+// starts, dispatches and stops; runtime_library.cpp keeps the local library;
+// runtime_peers.cpp the peers and their trust; runtime_downloads.cpp the
+// downloads; runtime_transactions.cpp installs, uninstalls and removals;
+// runtime_settings.cpp what is remembered in settings.json and
+// known_peers.json.
 class Runtime {
  public:
   Runtime(std::filesystem::path game_dir, EventSink events, PeerGameDB peers,
@@ -62,24 +74,55 @@ class Runtime {
     std::unique_ptr<LibraryIndex> index;
   };
 
+  // runtime.cpp: the guard of every command that works on one game. Refuses
+  // (CommandFailed naming `command`; nothing starts) a game that is not in
+  // the catalog and, unless allowed, one an operation runs on.
+  enum class WhileBusy { Refuse, Allow };
+  bool admit(std::string_view command, const std::string& game_id,
+             WhileBusy while_busy = WhileBusy::Refuse);
+  // Reports a refused command, or one without events of its own that failed;
+  // `game_id` is empty when the command names no game.
+  void command_failed(std::string_view command, const std::string& game_id, std::string reason);
+
+  // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
+  // unless the game folder changed meanwhile or the runtime is stopping.
+  template <class Work, class Then>
+  void on_disk(Work work, Then then);
+  // The same, delivered whatever the game folder is by then (settings).
+  template <class Work, class Then>
+  void on_disk_any_folder(Work work, Then then);
+  template <class Work, class Then>
+  void post_to_disk(Work work, Then then, bool folder_bound);
+
+  // runtime_library.cpp
   void handle(command::ListGames);
-  void handle(const command::SetGameDir& command);
+  void use_game_dir(const std::filesystem::path& path);
+  void rescan(LocalGameMonitor::Rescan rescan);
+  void apply_full_scan(LibraryScan scan);
+  void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
+  void publish_library();
+  // Hashes what we serve in the background, so a peer's GetGame is a lookup.
+  void hash_announced_games();
+  LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
+
+  // runtime_peers.cpp
   void handle(command::GetPeerCount);
   void handle(const command::AddPeer& command);
-  void handle(const command::SetRateLimits& command);
-  void apply_rate_limits(const RateLimits& limits);
-  void handle(const command::GetGame& command);
-  void handle(const command::FetchLatestFromPeers& command);
-  void handle(const command::DownloadGameFiles& command);
-  void handle(const command::InstallGame& command);
-  void handle(const command::UninstallGame& command);
-  void handle(const command::RemoveDownloadedGame& command);
-  void handle(const command::CancelDownload& command);
-  void handle(const command::SetPassphrase& command);
   void apply_party_key(std::optional<PartyKey> key);
   void peer_admitted(const std::string& id, const std::string& name);
   void peer_refused(const std::string& id, const std::string& reason);
-  asio::awaitable<void> get_game(std::string game_id, std::string command);
+  void start_discovery();
+  void dial_address(const std::string& address);
+  void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
+  void peer_games(const std::string& id, std::vector<proto::Game> games);
+  void peer_lost(const std::string& id);
+
+  // runtime_downloads.cpp
+  void handle(const command::GetGame& command);
+  void handle(const command::FetchLatestFromPeers& command);
+  void handle(const command::DownloadGameFiles& command);
+  void handle(const command::CancelDownload& command);
+  asio::awaitable<void> get_game(std::string game_id);
   // Awaited at once by its callers, so `game_id` outlives it.
   asio::awaitable<std::optional<AgreedManifest>> fetch_manifests(const std::string& game_id);
   asio::awaitable<void> fetch_manifest(std::string game_id, std::string peer_id);
@@ -88,12 +131,11 @@ class Runtime {
   asio::awaitable<void> download(command::DownloadGameFiles command);
   void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
                       bool install);
-  void start_discovery();
-  void dial_address(const std::string& address);
-  void peer_alive(const std::string& id, const asio::ip::udp::endpoint& address);
-  void peer_games(const std::string& id, std::vector<proto::Game> games);
-  void peer_lost(const std::string& id);
 
+  // runtime_transactions.cpp
+  void handle(const command::InstallGame& command);
+  void handle(const command::UninstallGame& command);
+  void handle(const command::RemoveDownloadedGame& command);
   // Runs a local transaction on the disk thread with `game_id` marked busy:
   // the monitor holds its rescans and operation snapshots show it.
   template <class Work, class Then>
@@ -102,19 +144,19 @@ class Runtime {
   install::TransactionEnv transaction_env(const std::filesystem::path& game_dir) const;
   void settle_interrupted_transactions();
 
-  void rescan(LocalGameMonitor::Rescan rescan);
-  void apply_full_scan(LibraryScan scan);
-  void apply_rescans(const std::vector<std::pair<std::string, std::optional<LocalGame>>>& results);
-  void publish_library();
-  // Hashes what we serve in the background, so a peer's GetGame is a lookup.
-  void hash_announced_games();
-
-  LibraryIndex& index_for(DiskState& disk, const std::filesystem::path& game_dir);
-
-  // Runs `work` on the disk thread and `then(result)` back on the I/O thread,
-  // unless the game folder changed meanwhile or the runtime is stopping.
-  template <class Work, class Then>
-  void on_disk(Work work, Then then);
+  // runtime_settings.cpp: settings.json and known_peers.json are written on
+  // the disk thread, in the order of the changes, so the last change wins and
+  // a stop waits for the changes already made.
+  void handle(const command::SetGameDir& command);
+  void handle(const command::SetRateLimits& command);
+  void handle(const command::SetPassphrase& command);
+  void apply_rate_limits(const RateLimits& limits);
+  void remember_choices_made_before_start();
+  // Applies `change` to settings.json, then `then(error)` on the I/O thread
+  // (error: why the file could not be written).
+  void remember(std::function<void(Settings&)> change,
+                std::function<void(const std::optional<std::string>&)> then);
+  void remember_known_peers();
 
   asio::io_context io_;
   asio::thread_pool disk_{1};
@@ -177,5 +219,35 @@ class Runtime {
 
   DiskState disk_state_;
 };
+
+template <class Work, class Then>
+void Runtime::on_disk(Work work, Then then) {
+  post_to_disk(std::move(work), std::move(then), true);
+}
+
+template <class Work, class Then>
+void Runtime::on_disk_any_folder(Work work, Then then) {
+  post_to_disk(std::move(work), std::move(then), false);
+}
+
+template <class Work, class Then>
+void Runtime::post_to_disk(Work work, Then then, bool folder_bound) {
+  const auto generation = game_dir_generation_;
+  asio::post(disk_, [this, generation, folder_bound, work = std::move(work), then = std::move(then),
+                     keep_io_running = asio::make_work_guard(io_)]() mutable {
+    try {
+      auto result = work(disk_state_);
+      asio::post(io_, [this, generation, folder_bound, then = std::move(then),
+                       result = std::move(result)]() mutable {
+        if (!stopping_ && (!folder_bound || generation == game_dir_generation_))
+          then(std::move(result));
+      });
+    } catch (const std::exception& e) {
+      asio::post(io_, [this, reason = std::string(e.what())] {
+        emit_(event::RuntimeFailure{"disk work failed: " + reason});
+      });
+    }
+  });
+}
 
 }  // namespace lanspread::peer

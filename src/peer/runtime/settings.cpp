@@ -11,7 +11,21 @@
 namespace lanspread::peer {
 namespace {
 constexpr const char* kSettingsFile = "settings.json";
+
+std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
+                                         const Settings& settings) {
+  nlohmann::json document = {{"game_dir", settings.game_dir.string()},
+                             {"peers", settings.peers},
+                             {"upload_limit_mbit", settings.rate_limits.upload_mbit},
+                             {"download_limit_mbit", settings.rate_limits.download_mbit}};
+  if (settings.party_key)
+    document["party_key"] = settings.party_key->hex();
+  return write_file_atomically(
+      state_dir / kSettingsFile,
+      document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
+
+}  // namespace
 
 Settings load_settings(const std::filesystem::path& state_dir) {
   Settings settings;
@@ -55,17 +69,11 @@ Settings load_settings(const std::filesystem::path& state_dir) {
   return settings;
 }
 
-std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
-                                         const Settings& settings) {
-  nlohmann::json document = {{"game_dir", settings.game_dir.string()},
-                             {"peers", settings.peers},
-                             {"upload_limit_mbit", settings.rate_limits.upload_mbit},
-                             {"download_limit_mbit", settings.rate_limits.download_mbit}};
-  if (settings.party_key)
-    document["party_key"] = settings.party_key->hex();
-  return write_file_atomically(
-      state_dir / kSettingsFile,
-      document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+std::optional<std::string> update_settings(const std::filesystem::path& state_dir,
+                                           const std::function<void(Settings&)>& change) {
+  auto settings = load_settings(state_dir);
+  change(settings);
+  return save_settings(state_dir, settings);
 }
 
 }  // namespace lanspread::peer

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,8 +23,12 @@ struct Settings {
 
 // Missing or unreadable settings give defaults; a broken file is logged.
 Settings load_settings(const std::filesystem::path& state_dir);
-// Returns the reason when the settings could not be written.
-std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
-                                         const Settings& settings);
+
+// Reads the settings, applies `change` and replaces the file atomically (with
+// fsync). Returns the reason when they could not be written; the file is then
+// unchanged. The runtime is the file's only writer and calls this on its disk
+// thread only, one change at a time (docs/decisions.md, Runtime).
+std::optional<std::string> update_settings(const std::filesystem::path& state_dir,
+                                           const std::function<void(Settings&)>& change);
 
 }  // namespace lanspread::peer
