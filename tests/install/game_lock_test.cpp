@@ -1,4 +1,4 @@
-#include "peer/disk/game_lock.hpp"
+#include "peer/install/game_lock.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,7 +19,6 @@ namespace lanspread::test {
 namespace {
 namespace fs = std::filesystem;
 using namespace peer::install;
-using peer::GameLock;
 
 class GameLockTest : public InstallFixture {
  protected:

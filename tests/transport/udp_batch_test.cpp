@@ -10,6 +10,8 @@
 #include <cstring>
 #include <vector>
 
+#include "platform/unique_fd.hpp"
+
 namespace lanspread::platform {
 namespace {
 
@@ -19,22 +21,21 @@ class LoopbackSocket {
   LoopbackSocket() : fd_(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {
     address_.sin_family = AF_INET;
     address_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&address_), sizeof address_) != 0)
+    if (bind(fd(), reinterpret_cast<sockaddr*>(&address_), sizeof address_) != 0)
       throw std::runtime_error("bind");
     socklen_t length = sizeof address_;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address_), &length);
+    getsockname(fd(), reinterpret_cast<sockaddr*>(&address_), &length);
     const int buffer = 4 * 1024 * 1024;  // hold every test burst
-    setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    setsockopt(fd(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
   }
-  ~LoopbackSocket() { close(fd_); }
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   const sockaddr* address() const { return reinterpret_cast<const sockaddr*>(&address_); }
   socklen_t address_length() const { return sizeof address_; }
   std::uint16_t port() const { return ntohs(address_.sin_port); }
 
  private:
-  int fd_;
+  UniqueFd fd_;
   sockaddr_in address_{};
 };
 

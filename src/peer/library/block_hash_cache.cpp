@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 #include "peer/download/block_hash.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/library/racy_stamp.hpp"
@@ -174,7 +174,7 @@ void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFile
   const json doc = {{"format", kFormat}, {"block_size", block_size}, {"files", std::move(entries)}};
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (const auto error = write_file_atomically(file, doc.dump()))
+  if (const auto error = platform::write_file_atomically(file, doc.dump()))
     spdlog::warn("cannot save the block hash cache {}: {}", file.string(), *error);
 }
 

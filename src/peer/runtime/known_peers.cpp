@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
 
@@ -43,7 +43,7 @@ std::optional<std::string> KnownPeers::record(const std::string& name, const std
 
 void KnownPeers::save() const {
   const nlohmann::json document = {{"names", names_}};
-  if (const auto error = write_file_atomically(
+  if (const auto error = platform::write_file_atomically(
           file_, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"))
     spdlog::warn("cannot remember known peers in {}: {}", file_.string(), *error);
 }

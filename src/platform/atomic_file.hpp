@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace lanspread::peer {
+namespace lanspread::platform {
 
 // Replaces `file` with `contents` so that a crash at any moment leaves either
 // the old or the new contents: write a temporary beside it, fsync, rename,
@@ -17,4 +17,4 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
 // power cut. Best effort: a directory that cannot be opened is skipped.
 void sync_directory(const std::filesystem::path& dir);
 
-}  // namespace lanspread::peer
+}  // namespace lanspread::platform

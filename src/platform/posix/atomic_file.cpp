@@ -1,4 +1,4 @@
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,28 +6,14 @@
 #include <cerrno>
 #include <cstring>
 
-namespace lanspread::peer {
+#include "platform/unique_fd.hpp"
+
+namespace lanspread::platform {
 namespace {
 
 std::string errno_reason(const char* what, const std::filesystem::path& path) {
   return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
 }
-
-// Closes the descriptor on every path out of write_file_atomically.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -42,8 +28,8 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
   auto temp = file;
   temp += ".tmp";
   {
-    const FileDescriptor out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (out.get() < 0)
+    const UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!out)
       return errno_reason("cannot create", temp);
     const char* data = contents.data();
     std::size_t left = contents.size();
@@ -75,9 +61,9 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
 }
 
 void sync_directory(const std::filesystem::path& dir) {
-  const FileDescriptor directory(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (directory.get() >= 0)
+  const UniqueFd directory(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (directory)
     ::fsync(directory.get());
 }
 
-}  // namespace lanspread::peer
+}  // namespace lanspread::platform
