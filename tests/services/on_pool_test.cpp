@@ -1,4 +1,4 @@
-#include "peer/services/on_pool.hpp"
+#include "async/on_pool.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 // Disk work handed to a pool must run there, never on the network thread
 // that awaits it, and the coroutine must come back to its own thread after.
-namespace lanspread::peer {
+namespace lanspread::async {
 namespace {
 
 TEST(OnPool, TheWorkRunsOnThePoolAndTheCoroutineResumesAtHome) {
@@ -62,4 +62,4 @@ TEST(OnPool, AnExceptionFromTheWorkReachesTheCoroutineAtHome) {
 }
 
 }  // namespace
-}  // namespace lanspread::peer
+}  // namespace lanspread::async

@@ -11,6 +11,7 @@
 #include <asio/post.hpp>
 #include <stdexcept>
 
+#include "async/wakeup.hpp"
 #include "peer/download/sentinel_transaction.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/migration.hpp"
@@ -22,7 +23,6 @@
 #include "peer/runtime/settings.hpp"
 #include "peer/services/game_client.hpp"
 #include "peer/services/peer_address.hpp"
-#include "transport/wakeup.hpp"
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
@@ -469,7 +469,7 @@ asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(
     const std::string& game_id) {
   const auto peers = peers_.peers_with_latest(game_id);
   auto all_answered = std::make_shared<std::size_t>(0);
-  transport::Wakeup answered(io_.get_executor());
+  async::Wakeup answered(io_.get_executor());
   for (const auto& peer_id : peers) {
     asio::co_spawn(io_, fetch_manifest(game_id, peer_id),
                    [all_answered, &answered](const std::exception_ptr&) {

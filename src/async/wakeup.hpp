@@ -7,7 +7,7 @@
 #include <asio/use_awaitable.hpp>
 #include <optional>
 
-namespace lanspread::transport {
+namespace lanspread::async {
 
 // Lets one coroutine sleep until another part of the same executor says
 // something changed. A wake with nobody waiting is kept, so the next wait
@@ -45,4 +45,4 @@ class Wakeup {
   bool pending_ = false;
 };
 
-}  // namespace lanspread::transport
+}  // namespace lanspread::async

@@ -10,7 +10,7 @@
 #include <exception>
 #include <optional>
 
-namespace lanspread::peer {
+namespace lanspread::async {
 
 // Runs `work` on `pool` and resumes the coroutine back on its own executor,
 // so blocking disk work never runs on the network thread.
@@ -38,4 +38,4 @@ auto on_pool(asio::thread_pool& pool, Work work) -> asio::awaitable<decltype(wor
   co_return std::move(*result);
 }
 
-}  // namespace lanspread::peer
+}  // namespace lanspread::async
