@@ -1,4 +1,4 @@
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 
 #include <gtest/gtest.h>
 

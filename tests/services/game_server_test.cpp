@@ -10,7 +10,7 @@
 #include <random>
 
 #include "peer/catalog/catalog.hpp"
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/library_index.hpp"
 #include "peer/library/scan.hpp"
@@ -158,7 +158,7 @@ TEST_F(GameServerTest, TheManifestCarriesTheHashOfEveryMebibyteBlock) {
     ASSERT_EQ(file.block_hashes.size(), (data.size() + file.block_size - 1) / file.block_size);
     for (std::size_t i = 0; i < file.block_hashes.size(); ++i) {
       const auto block = std::string_view(data).substr(i * file.block_size, file.block_size);
-      EXPECT_EQ(file.block_hashes[i], download::sha256(std::as_bytes(std::span(block))))
+      EXPECT_EQ(file.block_hashes[i], sha256(std::as_bytes(std::span(block))))
           << file.relative_path << " block " << i;
       ++hashed;
     }

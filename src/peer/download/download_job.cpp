@@ -11,19 +11,19 @@
 #include <random>
 #include <set>
 
-#include "peer/download/block_hash.hpp"
+#include "async/on_pool.hpp"
+#include "async/wakeup.hpp"
 #include "peer/download/block_plan.hpp"
 #include "peer/download/manifest_digest.hpp"
 #include "peer/download/resume_scan.hpp"
 #include "peer/download/scheduler.hpp"
 #include "peer/download/sentinel_transaction.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/services/game_client.hpp"
-#include "async/on_pool.hpp"
 #include "peer/services/partial_games.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "proto/codec.hpp"
-#include "async/wakeup.hpp"
 
 namespace lanspread::peer::download {
 namespace {

@@ -11,8 +11,8 @@
 #include <cstring>
 #include <set>
 
-#include "peer/download/block_hash.hpp"
 #include "peer/download/manifest_path.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/unique_fd.hpp"
 
@@ -377,7 +377,8 @@ std::optional<std::string> SentinelTransaction::commit(std::string_view version_
     unlink_quietly(root, layout::kVersionTmp);
     return reason;
   };
-  UniqueFd file(::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  UniqueFd file(
+      ::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!file)
     return write_error("cannot create");
   std::string_view rest = version_ini;

@@ -10,7 +10,11 @@
 #include "platform/directory_handle.hpp"
 #include "proto/file_description.hpp"
 
-namespace lanspread::peer::download {
+// Block hashing lives in the library, the lower of its two users: the seeder
+// hashes the files it serves (BlockHashCache, here) and the downloader
+// (peer/download, which builds on the library) verifies what arrives and what
+// a resume finds on disk. Both must hash alike, so they share this code.
+namespace lanspread::peer {
 
 // SHA-256 through GnuTLS (nettle underneath), which uses the CPU's SHA
 // extensions when present.
@@ -48,4 +52,4 @@ std::optional<std::vector<proto::Sha256Digest>> hash_blocks(const platform::Read
                                                             std::uint32_t block_size,
                                                             std::string& error);
 
-}  // namespace lanspread::peer::download
+}  // namespace lanspread::peer

@@ -1,4 +1,4 @@
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace lanspread::peer::download {
+namespace lanspread::peer {
 
 proto::Sha256Digest sha256(std::span<const std::byte> bytes) {
   proto::Sha256Digest digest{};
@@ -80,4 +80,4 @@ std::optional<std::vector<proto::Sha256Digest>> hash_blocks(const platform::Read
   return hashes;
 }
 
-}  // namespace lanspread::peer::download
+}  // namespace lanspread::peer
