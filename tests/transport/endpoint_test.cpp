@@ -16,11 +16,11 @@
 #include <cstring>
 #include <optional>
 
+#include "async/wakeup.hpp"
+#include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
-#include "async/wakeup.hpp"
 
 namespace lanspread::transport {
 namespace {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "peer/test_peer.hpp"
 #include "support/temp_dir.hpp"
+#include "system/loopback/test_peer.hpp"
 
 // The party passphrase between peer runtimes over real QUIC on loopback:
 // with the same passphrase peers list and download; with a wrong or missing

@@ -4,12 +4,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <memory>
 
 #include "peer/library/game_root_walk.hpp"
+#include "support/sample_bytes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lanspread::peer {
@@ -18,36 +17,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 constexpr std::uint32_t kBlock = 4096;
 
-std::string hex(const proto::Sha256Digest& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : digest) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 15];
-  }
-  return out;
-}
-
-// sha256sum, independent of GnuTLS, over one slice of a file.
-std::string sha256sum(const fs::path& file, std::uint64_t offset, std::uint64_t length) {
-  const auto command = "tail -c +" + std::to_string(offset + 1) + " '" + file.string() +
-                       "' | head -c " + std::to_string(length) + " | sha256sum";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  char line[65] = {};
-  if (!pipe || std::fread(line, 1, 64, pipe.get()) != 64)
-    return "sha256sum failed";
-  return line;
-}
-
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string data(size, '\0');
-  unsigned x = seed * 2654435761u + 1;
-  for (auto& c : data) {
-    x = x * 1103515245u + 12345u;
-    c = static_cast<char>(x >> 16);
-  }
-  return data;
-}
+using test::hex;
+using test::pattern;
+using test::sha256sum;
 
 class BlockHashCacheTest : public ::testing::Test {
  protected:

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "peer/test_game.hpp"
-#include "peer/test_peer.hpp"
 #include "support/temp_dir.hpp"
+#include "system/loopback/test_game.hpp"
+#include "system/loopback/test_peer.hpp"
 
 // Downloads between peer runtimes on loopback over real QUIC: several
 // seeders at once, a seeder leaving, one serving corrupt data, every seeder

@@ -20,7 +20,7 @@
 #include "support/temp_dir.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
+#include "support/run_coroutine.hpp"
 
 namespace lanspread::peer {
 namespace {

@@ -13,10 +13,10 @@
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/runtime/settings.hpp"
 #include "peer/services/game_client.hpp"
+#include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
 
 namespace lanspread::peer {
 namespace {

@@ -7,12 +7,12 @@
 
 #include <chrono>
 
-#include "install_fixture.hpp"
 #include "peer/catalog/catalog.hpp"
+#include "peer/install/install_fixture.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
+#include "peer/install/test_archives.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
-#include "test_archives.hpp"
 
 namespace lanspread::test {
 namespace {

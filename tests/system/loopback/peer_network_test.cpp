@@ -4,9 +4,9 @@
 #include <csignal>
 #include <regex>
 
-#include "peer/test_peer.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "system/loopback/test_peer.hpp"
 
 // Several peer runtimes on loopback, introduced by address, over real QUIC.
 namespace lanspread::peer {

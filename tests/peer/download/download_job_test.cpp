@@ -16,7 +16,7 @@
 #include "support/temp_dir.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
+#include "support/run_coroutine.hpp"
 
 // One DownloadJob against a real GameServer over QUIC on loopback, with the
 // job's view of its source's connection under the test's control.

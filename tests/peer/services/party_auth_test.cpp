@@ -14,7 +14,7 @@
 #include "support/temp_dir.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
+#include "support/run_coroutine.hpp"
 
 // The party check over real QUIC on loopback: a game server with a
 // passphrase serves nothing to a connection before a valid proof, proofs

@@ -3,10 +3,10 @@
 
 #include <regex>
 
-#include "peer/test_game.hpp"
-#include "peer/test_peer.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "system/loopback/test_game.hpp"
+#include "system/loopback/test_peer.hpp"
 
 // A seeder process SIGKILLed (no goodbye, no closed connection) at each
 // phase of a transfer while a second seeder has the game: the download
