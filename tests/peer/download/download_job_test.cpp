@@ -2,21 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
 
-#include "peer/catalog/catalog.hpp"
 #include "peer/library/block_hash_cache.hpp"
-#include "peer/library/library_index.hpp"
-#include "peer/library/scan.hpp"
 #include "peer/services/game_client.hpp"
-#include "peer/services/game_server.hpp"
-#include "support/temp_dir.hpp"
-#include "transport/endpoint.hpp"
-#include "transport/identity.hpp"
+#include "support/loopback_server.hpp"
 #include "support/run_coroutine.hpp"
+#include "support/temp_dir.hpp"
 
 // One DownloadJob against a real GameServer over QUIC on loopback, with the
 // job's view of its source's connection under the test's control.
@@ -25,14 +19,14 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class DownloadJobTest : public ::testing::Test {
+class DownloadJobTest : public test::LoopbackServerTest {
  protected:
   DownloadJobTest() {
     test::write_file(seeded() / "version.ini", "2");
     test::write_file(seeded() / "cs16.rar", std::string(3 * 1024 * 1024 + 17, 'r'));
-    LibraryIndex index;
-    announced_ = std::make_shared<const std::vector<proto::Game>>(
-        scan_local_library(dir_ / "seed", catalog_, index).announced);
+    serve_games_in(dir_ / "seed");
+    start_server(&hashes_);
+    connection_ = connect();
   }
   fs::path seeded() const { return dir_ / "seed/cs16"; }
   fs::path downloaded() const { return dir_ / "download/cs16"; }
@@ -47,33 +41,9 @@ class DownloadJobTest : public ::testing::Test {
         }());
   }
 
-  test::TempDir dir_;
-  test::TempDir state_;
-  Catalog catalog_ = Catalog::bundled();
-  std::shared_ptr<const std::vector<proto::Game>> announced_;
-  transport::Identity identity_ = transport::load_or_create_identity(state_.path());
-  asio::io_context io_;
-  asio::thread_pool disk_{1};
   asio::thread_pool blocks_{2};
-  BlockHashCache hashes_{state_.path()};
-  GameServer server_{catalog_,
-                     [this] {
-                       return GameServer::Library{dir_ / "seed", announced_};
-                     },
-                     disk_, &hashes_};
-  transport::Endpoint server_endpoint_{
-      io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
-      [this](transport::Connection c, transport::Stream s) {
-        return server_.serve(std::move(c), std::move(s));
-      }};
-  transport::Endpoint client_{
-      io_, identity_,
-      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
-                                 .accept_incoming = false}};
-  std::optional<transport::Connection> connection_ =
-      test::run_coroutine(io_, [this]() -> asio::awaitable<std::optional<transport::Connection>> {
-        co_return co_await client_.connect(server_endpoint_.local_endpoint());
-      }());
+  BlockHashCache hashes_{server_state_.path()};
+  std::optional<transport::Connection> connection_;
 };
 
 TEST_F(DownloadJobTest, VersionIniIsAskedForAgainUntilItsSourceIsBackWithinTheGrace) {

@@ -4,23 +4,18 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <filesystem>
 #include <random>
 
-#include "peer/catalog/catalog.hpp"
 #include "peer/library/block_hash.hpp"
 #include "peer/library/block_hash_cache.hpp"
-#include "peer/library/library_index.hpp"
-#include "peer/library/scan.hpp"
 #include "peer/services/game_client.hpp"
 #include "peer/services/partial_games.hpp"
 #include "proto/codec.hpp"
-#include "support/temp_dir.hpp"
-#include "transport/endpoint.hpp"
-#include "transport/identity.hpp"
+#include "support/loopback_server.hpp"
 #include "support/run_coroutine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -32,7 +27,7 @@ proto::Request make(proto::RequestBody body) {
   return proto::Request{.body = std::move(body)};
 }
 
-class GameServerTest : public ::testing::Test {
+class GameServerTest : public test::LoopbackServerTest {
  protected:
   GameServerTest() {
     test::write_file(games() / "cs16/version.ini", "20240315");
@@ -44,10 +39,8 @@ class GameServerTest : public ::testing::Test {
     fs::create_directory_symlink(dir_ / "outside", games() / "cs16/escape-dir");
     test::write_file(games() / "quake3/q3.pk3", "no sentinel: not downloaded");
     test::write_file(games() / "homebrew/version.ini", "1");  // not a catalog id
-
-    LibraryIndex index;
-    announced_ = std::make_shared<const std::vector<proto::Game>>(
-        scan_local_library(games(), catalog_, index).announced);
+    serve_games_in(games());
+    start_server(&hashes_, nullptr, &partial_);
   }
 
   fs::path games() const { return dir_ / "games"; }
@@ -55,7 +48,7 @@ class GameServerTest : public ::testing::Test {
   // Sends `request` and returns the response (data, when any, is left unread).
   proto::Response ask(const proto::Request& request) {
     return test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
-      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto connection = co_await client_.connect(server_address());
       auto reply = co_await send_request(connection, request);
       co_return reply.response;
     }());
@@ -73,7 +66,7 @@ class GameServerTest : public ::testing::Test {
 
   proto::ErrorResponse raw_refusal(std::string bytes) {
     const auto response = test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
-      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto connection = co_await client_.connect(server_address());
       auto stream = co_await connection.open_stream();
       co_await stream.write(bytes);
       stream.finish();
@@ -89,7 +82,7 @@ class GameServerTest : public ::testing::Test {
 
   std::string fetch(const proto::Request& request) {
     return test::run_coroutine(io_, [&]() -> awaitable<std::string> {
-      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto connection = co_await client_.connect(server_address());
       auto reply = co_await send_request(connection, request);
       const auto& header = std::get<proto::FileDataResponse>(reply.response);
       std::string bytes(header.length, '\0');
@@ -98,30 +91,9 @@ class GameServerTest : public ::testing::Test {
     }());
   }
 
-  test::TempDir dir_;
-  test::TempDir state_;
   std::string payload_ = std::string(3 * 1024 * 1024 + 17, 'p');
-  Catalog catalog_ = Catalog::bundled();
-  std::shared_ptr<const std::vector<proto::Game>> announced_;
-  transport::Identity identity_ = transport::load_or_create_identity(state_.path());
-  asio::io_context io_;
-  asio::thread_pool disk_{1};
-  BlockHashCache hashes_{state_.path()};
+  BlockHashCache hashes_{server_state_.path()};
   PartialGames partial_;
-  GameServer server_{catalog_, [this] {
-                       return GameServer::Library{games(), announced_}; },
-                     disk_,    &hashes_,
-                     nullptr,  std::nullopt,
-                     &partial_};
-  transport::Endpoint server_endpoint_{
-      io_, identity_, transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
-      [this](transport::Connection c, transport::Stream s) {
-        return server_.serve(std::move(c), std::move(s));
-      }};
-  transport::Endpoint client_{
-      io_, identity_,
-      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
-                                 .accept_incoming = false}};
 };
 
 TEST_F(GameServerTest, AnswersPingAndListsDownloadedCatalogGames) {
@@ -174,7 +146,7 @@ TEST_F(GameServerTest, AManifestOfThousandsOfFilesArrivesWholeWhenDecodedOnAPool
   const auto request = make(proto::GetGameRequest{"cs16"});
   asio::thread_pool decode_pool{1};
   const auto on_pool = test::run_coroutine(io_, [&]() -> awaitable<proto::Response> {
-    auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+    auto connection = co_await client_.connect(server_address());
     auto reply = co_await send_request(connection, request, &decode_pool);
     co_return reply.response;
   }());
@@ -275,16 +247,16 @@ TEST_F(GameServerTest, RefusesMalformedOversizedAndForeignRequests) {
 TEST_F(GameServerTest, AClientThatStopsReadingStallsOnlyItself) {
   test::write_file(games() / "cs16/big.rar", std::string(24 * 1024 * 1024, 'b'));
   transport::Endpoint other_client{
-      io_, identity_,
+      io_, client_identity_,
       transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
                                  .accept_incoming = false}};
   const auto version = test::run_coroutine(io_, [&]() -> awaitable<std::string> {
-    auto slow = co_await client_.connect(server_endpoint_.local_endpoint());
+    auto slow = co_await client_.connect(server_address());
     const auto big = make(proto::GetGameFileDataRequest{"cs16", "big.rar"});
     auto stalled = co_await send_request(slow, big);
     EXPECT_TRUE(std::holds_alternative<proto::FileDataResponse>(stalled.response));
     // `stalled` is never read: its flow-control window fills and stays full.
-    auto fast = co_await other_client.connect(server_endpoint_.local_endpoint());
+    auto fast = co_await other_client.connect(server_address());
     const auto chunk = make(proto::GetGameFileChunkRequest{"cs16", "version.ini", 0, 8});
     auto reply = co_await send_request(fast, chunk);
     std::string bytes(8, '\0');
@@ -332,7 +304,7 @@ TEST_F(GameServerTest, TenThousandMalformedRequestsAndPacketsLeaveItServingOther
   std::size_t refused = 0;
   for (int round = 0; round < kRounds; ++round) {
     refused += test::run_coroutine(io_, [&]() -> awaitable<std::size_t> {
-      auto connection = co_await client_.connect(server_endpoint_.local_endpoint());
+      auto connection = co_await client_.connect(server_address());
       std::size_t errors = 0;
       for (int i = 0; i < kRequestsPerRound; ++i) {
         const auto bytes = i % 3 == 0 ? near_misses[i / 3 % near_misses.size()] : garbage(400);
@@ -349,7 +321,7 @@ TEST_F(GameServerTest, TenThousandMalformedRequestsAndPacketsLeaveItServingOther
       // Every other one looks like a QUIC long or short header.
       if (!packet.empty() && i % 2 == 0)
         packet[0] = static_cast<char>(i % 4 == 0 ? 0xc0 : 0x40);
-      raw.send_to(asio::buffer(packet), server_endpoint_.local_endpoint());
+      raw.send_to(asio::buffer(packet), server_address());
     }
     ASSERT_EQ(good_chunk(), expected_chunk) << "after round " << round;
   }

@@ -2,19 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <asio/io_context.hpp>
-#include <asio/thread_pool.hpp>
 #include <filesystem>
 
-#include "peer/catalog/catalog.hpp"
-#include "peer/library/library_index.hpp"
-#include "peer/library/scan.hpp"
 #include "peer/services/game_client.hpp"
-#include "peer/services/game_server.hpp"
-#include "support/temp_dir.hpp"
-#include "transport/endpoint.hpp"
-#include "transport/identity.hpp"
+#include "support/loopback_server.hpp"
 #include "support/run_coroutine.hpp"
+#include "support/temp_dir.hpp"
 
 // The party check over real QUIC on loopback: a game server with a
 // passphrase serves nothing to a connection before a valid proof, proofs
@@ -39,14 +32,12 @@ bool is_wrong_passphrase(const proto::Response& response) {
          error->message.starts_with("wrong or missing passphrase");
 }
 
-class PartyAuthTest : public ::testing::Test {
+class PartyAuthTest : public test::LoopbackServerTest {
  protected:
   PartyAuthTest() {
     test::write_file(dir_.path() / "games/cs16/version.ini", "1");
     test::write_file(dir_.path() / "games/cs16/cs16.zip", "payload");
-    LibraryIndex index;
-    announced_ = std::make_shared<const std::vector<proto::Game>>(
-        scan_local_library(dir_.path() / "games", catalog_, index).announced);
+    serve_games_in(dir_.path() / "games");
   }
 
   void serve_with(std::optional<PartyKey> key) {
@@ -56,25 +47,7 @@ class PartyAuthTest : public ::testing::Test {
                                               const std::string&) { admitted_.push_back(id); },
                            .refused = [this](const std::string& id,
                                              const std::string&) { refused_.push_back(id); }});
-    server_.emplace(
-        catalog_,
-        [this] {
-          return GameServer::Library{dir_.path() / "games", announced_};
-        },
-        disk_, nullptr, &*server_auth_);
-    server_endpoint_.emplace(
-        io_, server_identity_,
-        transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
-        [this](transport::Connection c, transport::Stream s) {
-          return server_->serve(std::move(c), std::move(s));
-        });
-  }
-
-  transport::Connection connect() {
-    // run_coroutine needs a default-constructible result.
-    return *test::run_coroutine(io_, [&]() -> awaitable<std::optional<transport::Connection>> {
-      co_return co_await client_.connect(server_endpoint_->local_endpoint());
-    }());
+    start_server(nullptr, &*server_auth_);
   }
 
   proto::Response ask(transport::Connection& connection, proto::RequestBody body) {
@@ -85,24 +58,9 @@ class PartyAuthTest : public ::testing::Test {
     }());
   }
 
-  test::TempDir dir_;
-  test::TempDir server_state_;
-  test::TempDir client_state_;
-  Catalog catalog_ = Catalog::bundled();
-  std::shared_ptr<const std::vector<proto::Game>> announced_;
-  transport::Identity server_identity_ = transport::load_or_create_identity(server_state_.path());
-  transport::Identity client_identity_ = transport::load_or_create_identity(client_state_.path());
-  asio::io_context io_;
-  asio::thread_pool disk_{1};
   std::vector<std::string> admitted_;
   std::vector<std::string> refused_;
   std::optional<PartyAuth> server_auth_;
-  std::optional<GameServer> server_;
-  std::optional<transport::Endpoint> server_endpoint_;
-  transport::Endpoint client_{
-      io_, client_identity_,
-      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
-                                 .accept_incoming = false}};
 };
 
 TEST_F(PartyAuthTest, BothEndsExportTheSameBytesAndEachConnectionOthers) {

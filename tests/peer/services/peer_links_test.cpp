@@ -2,21 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <asio/io_context.hpp>
-#include <asio/thread_pool.hpp>
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <set>
 
-#include "peer/catalog/catalog.hpp"
-#include "peer/library/library_index.hpp"
-#include "peer/library/scan.hpp"
-#include "peer/services/game_server.hpp"
 #include "peer/services/party_auth.hpp"
+#include "support/loopback_server.hpp"
 #include "support/temp_dir.hpp"
-#include "transport/endpoint.hpp"
-#include "transport/identity.hpp"
 
 // PeerLinks over real QUIC on loopback, against a real game server: the
 // transfer connections it spreads file requests over.
@@ -24,14 +16,13 @@ namespace lanspread::peer {
 namespace {
 using namespace std::chrono_literals;
 
-class PeerLinksTest : public ::testing::Test {
+class PeerLinksTest : public test::LoopbackServerTest {
  protected:
   PeerLinksTest() {
     test::write_file(dir_.path() / "games/cs16/version.ini", "1");
     test::write_file(dir_.path() / "games/cs16/cs16.zip", "payload");
-    LibraryIndex index;
-    announced_ = std::make_shared<const std::vector<proto::Game>>(
-        scan_local_library(dir_.path() / "games", catalog_, index).announced);
+    serve_games_in(dir_.path() / "games");
+    start_server(nullptr, &server_auth_);
   }
 
   // A PeerLinks dialling the server by address, live once the server answered.
@@ -43,7 +34,7 @@ class PeerLinksTest : public ::testing::Test {
                            .games = [](const auto&, auto) {},
                            .lost = [](const auto&) {}});
     links_->start();
-    links_->add_address(server_endpoint_.local_endpoint());
+    links_->add_address(server_address());
     ASSERT_TRUE(run_until([&] { return alive_.has_value(); }));
   }
 
@@ -74,32 +65,8 @@ class PeerLinksTest : public ::testing::Test {
     return connection.export_keying_material("lanspread test", "", 16);
   }
 
-  test::TempDir dir_;
-  test::TempDir server_state_;
-  test::TempDir client_state_;
-  Catalog catalog_ = Catalog::bundled();
-  std::shared_ptr<const std::vector<proto::Game>> announced_;
-  transport::Identity server_identity_ = transport::load_or_create_identity(server_state_.path());
-  transport::Identity client_identity_ = transport::load_or_create_identity(client_state_.path());
-  asio::io_context io_;
-  asio::thread_pool disk_{1};
   PartyAuth server_auth_{server_identity_.fingerprint, "server-box", std::nullopt};
   PartyAuth client_auth_{client_identity_.fingerprint, "client-box", std::nullopt};
-  GameServer server_{catalog_,
-                     [this] {
-                       return GameServer::Library{dir_.path() / "games", announced_};
-                     },
-                     disk_, nullptr, &server_auth_};
-  transport::Endpoint server_endpoint_{
-      io_, server_identity_,
-      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0}},
-      [this](transport::Connection c, transport::Stream s) {
-        return server_.serve(std::move(c), std::move(s));
-      }};
-  transport::Endpoint client_{
-      io_, client_identity_,
-      transport::EndpointOptions{.bind = {asio::ip::address_v4::loopback(), 0},
-                                 .accept_incoming = false}};
   std::optional<std::string> alive_;
   std::optional<PeerLinks> links_;
 };
@@ -123,7 +90,7 @@ TEST_F(PeerLinksTest, TransfersAreSpreadOverTheTransferConnectionsOnceDialled) {
   }
   EXPECT_EQ(used.count(primary), 3u);
   EXPECT_EQ(std::set(used.begin(), used.end()).size(), 3u) << "each connection taken in turn";
-  EXPECT_EQ(server_endpoint_.connection_count(), 3u) << "no more than asked for";
+  EXPECT_EQ(server_endpoint_->connection_count(), 3u) << "no more than asked for";
 }
 
 TEST_F(PeerLinksTest, OneTransferConnectionMeansThePeersOwnConnection) {
@@ -134,7 +101,7 @@ TEST_F(PeerLinksTest, OneTransferConnectionMeansThePeersOwnConnection) {
   // Whatever a dial would have needed has had its chance to run.
   io_.restart();
   io_.poll();
-  EXPECT_EQ(server_endpoint_.connection_count(), 1u);
+  EXPECT_EQ(server_endpoint_->connection_count(), 1u);
 }
 
 TEST_F(PeerLinksTest, ATransferConnectionThatClosedIsReplacedAndAllCloseWithThePeer) {
@@ -158,7 +125,7 @@ TEST_F(PeerLinksTest, ATransferConnectionThatClosedIsReplacedAndAllCloseWithTheP
 
   links_->departed(*alive_);
   EXPECT_FALSE(links_->transfer_connection(*alive_));
-  EXPECT_TRUE(run_until([&] { return server_endpoint_.connection_count() == 0; }));
+  EXPECT_TRUE(run_until([&] { return server_endpoint_->connection_count() == 0; }));
 }
 
 }  // namespace
