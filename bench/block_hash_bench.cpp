@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
 
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   std::uint8_t sink = 0;
   for (std::uint64_t i = 0; i < mib; ++i) {
     block[0] = static_cast<std::byte>(i);
-    sink ^= lanspread::peer::download::sha256(block)[0];
+    sink ^= lanspread::peer::sha256(block)[0];
   }
   const double in_memory = seconds_since(start);
 

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include "platform/unique_fd.hpp"
+
 extern char** environ;
 
 namespace lanspread::app {
@@ -19,12 +21,11 @@ namespace {
 
 bool write_private_file(const fs::path& file, const std::string& contents) {
   ::unlink(file.c_str());  // a fresh file, so the mode below is the one it gets
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
+  const platform::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd)
     return false;
-  const auto written = ::write(fd, contents.data(), contents.size());
-  ::close(fd);
-  return written == static_cast<ssize_t>(contents.size());
+  return ::write(fd.get(), contents.data(), contents.size()) ==
+         static_cast<ssize_t>(contents.size());
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/unique_fd.hpp"
+
 namespace lanspread::platform {
 
 enum class EntryType { File, Directory, Symlink, Other };
@@ -31,12 +33,6 @@ class DirectoryHandle {
   // Opens `path` itself without following a final symlink.
   static std::optional<DirectoryHandle> open(const std::filesystem::path& path, int& error);
 
-  DirectoryHandle(DirectoryHandle&& other) noexcept;
-  DirectoryHandle& operator=(DirectoryHandle&& other) noexcept;
-  ~DirectoryHandle();
-  DirectoryHandle(const DirectoryHandle&) = delete;
-  DirectoryHandle& operator=(const DirectoryHandle&) = delete;
-
   // Opens the child directory `name`; fails (ELOOP/ENOTDIR) on a symlink.
   std::optional<DirectoryHandle> open_child(std::string_view name, int& error) const;
 
@@ -46,11 +42,11 @@ class DirectoryHandle {
 
   std::int64_t mtime_ns() const;
 
-  int native_handle() const { return fd_; }
+  int native_handle() const { return fd_.get(); }
 
  private:
-  explicit DirectoryHandle(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  explicit DirectoryHandle(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
 };
 
 // A regular file opened for reading, never through a symlink. Reads are
@@ -62,20 +58,14 @@ class ReadOnlyFile {
   static std::optional<ReadOnlyFile> open_in(const DirectoryHandle& dir, std::string_view name,
                                              int& error);
 
-  ReadOnlyFile(ReadOnlyFile&& other) noexcept;
-  ReadOnlyFile& operator=(ReadOnlyFile&& other) noexcept;
-  ~ReadOnlyFile();
-  ReadOnlyFile(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-
   std::uint64_t size() const { return size_; }
   // Reads up to `length` bytes at `offset` into `out`; returns the count (0
   // at the end) or -1 with errno set.
   long read_at(std::uint64_t offset, std::byte* out, std::size_t length) const;
 
  private:
-  ReadOnlyFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
-  int fd_ = -1;
+  ReadOnlyFile(UniqueFd fd, std::uint64_t size) : fd_(std::move(fd)), size_(size) {}
+  UniqueFd fd_;
   std::uint64_t size_ = 0;
 };
 

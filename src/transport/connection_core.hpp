@@ -14,10 +14,10 @@
 #include <system_error>
 #include <vector>
 
+#include "async/wakeup.hpp"
 #include "transport/chunk_pool.hpp"
 #include "transport/receive_buffer.hpp"
 #include "transport/send_queue.hpp"
-#include "transport/wakeup.hpp"
 
 namespace lanspread::transport {
 
@@ -62,8 +62,8 @@ class StreamState {
   std::error_code error;
 
  private:
-  Wakeup readable_;
-  Wakeup writable_;
+  async::Wakeup readable_;
+  async::Wakeup writable_;
 };
 
 // One QUIC connection: ngtcp2 state, the TLS session and the streams. Lives

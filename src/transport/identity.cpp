@@ -13,8 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "peer/disk/atomic_file.hpp"
 #include "proto/hex.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::transport {
 namespace fs = std::filesystem;
@@ -159,7 +159,7 @@ Identity parse(const fs::path& dir) {
 
 void write_file(const fs::path& file, const std::string& contents) {
   // Atomic files are created with mode 0600.
-  if (const auto error = peer::write_file_atomically(file, contents)) {
+  if (const auto error = platform::write_file_atomically(file, contents)) {
     throw std::runtime_error(*error);
   }
 }

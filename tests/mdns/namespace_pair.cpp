@@ -3,6 +3,7 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "platform/unique_fd.hpp"
 #include "support/child_process.hpp"
 
 namespace lanspread::mdns::test {
@@ -77,12 +78,10 @@ std::vector<std::string> NamespacePair::exec_in(const std::string& ns,
 }
 
 void NamespacePair::enter(const std::string& ns) {
-  const int fd = open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  const platform::UniqueFd fd(open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
     throw std::runtime_error("cannot open namespace " + ns);
-  const int result = setns(fd, CLONE_NEWNET);
-  close(fd);
-  if (result != 0)
+  if (setns(fd.get(), CLONE_NEWNET) != 0)
     throw std::runtime_error("cannot enter namespace " + ns);
 }
 

@@ -42,8 +42,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  out_fd_ = out_pipe[0];
-  err_fd_ = err_pipe[0];
+  out_fd_.reset(out_pipe[0]);
+  err_fd_.reset(err_pipe[0]);
   if (error != 0) {
     pid_ = -1;
     err_ = "cannot start " + argv.front() + ": " + std::strerror(error);
@@ -55,15 +55,11 @@ ChildProcess::~ChildProcess() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
-  if (out_fd_ >= 0)
-    close(out_fd_);
-  if (err_fd_ >= 0)
-    close(err_fd_);
 }
 
 bool ChildProcess::pump(std::chrono::milliseconds timeout) {
-  std::array<pollfd, 2> fds{pollfd{out_fd_, POLLIN, 0}, pollfd{err_fd_, POLLIN, 0}};
-  if (out_fd_ < 0 && err_fd_ < 0)
+  std::array<pollfd, 2> fds{pollfd{out_fd_.get(), POLLIN, 0}, pollfd{err_fd_.get(), POLLIN, 0}};
+  if (!out_fd_ && !err_fd_)
     return false;
   if (poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) <= 0)
     return true;
@@ -74,8 +70,7 @@ bool ChildProcess::pump(std::chrono::milliseconds timeout) {
     const ssize_t n = read(fds[i].fd, buffer.data(), buffer.size());
     auto& fd = i == 0 ? out_fd_ : err_fd_;
     if (n <= 0) {
-      close(fd);
-      fd = -1;
+      fd.reset();
     } else {
       (i == 0 ? out_ : err_).append(buffer.data(), static_cast<std::size_t>(n));
     }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/unique_fd.hpp"
+
 namespace lanspread::test {
 
 // A program run by a test, with its stdout and stderr captured.
@@ -37,8 +39,8 @@ class ChildProcess {
   bool pump(std::chrono::milliseconds timeout);
 
   pid_t pid_ = -1;
-  int out_fd_ = -1;
-  int err_fd_ = -1;
+  platform::UniqueFd out_fd_;
+  platform::UniqueFd err_fd_;
   std::string out_;
   std::string err_;
   std::size_t line_cursor_ = 0;  // where next_line continues in out_

@@ -16,11 +16,11 @@
 #include <cstring>
 #include <optional>
 
+#include "async/wakeup.hpp"
+#include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
-#include "transport/run_coroutine.hpp"
-#include "transport/wakeup.hpp"
 
 namespace lanspread::transport {
 namespace {
@@ -347,7 +347,7 @@ TEST_F(EndpointTest, AbandoningAStreamWakesItsOwnReaderAtOnce) {
     std::array<std::byte, 1024> buffer{};
     co_await stream.read_some(buffer);  // the server now sends nothing more
     const auto executor = co_await asio::this_coro::executor;
-    Wakeup reader_done(executor);
+    async::Wakeup reader_done(executor);
     auto reader = [&error, &reader_done](Stream waiting) -> awaitable<void> {
       std::array<std::byte, 1024> more{};
       try {

@@ -11,19 +11,19 @@
 #include <random>
 #include <set>
 
-#include "peer/download/block_hash.hpp"
+#include "async/on_pool.hpp"
+#include "async/wakeup.hpp"
 #include "peer/download/block_plan.hpp"
 #include "peer/download/manifest_digest.hpp"
 #include "peer/download/resume_scan.hpp"
 #include "peer/download/scheduler.hpp"
 #include "peer/download/sentinel_transaction.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/services/game_client.hpp"
-#include "peer/services/on_pool.hpp"
 #include "peer/services/partial_games.hpp"
 #include "peer/services/rate_limiter.hpp"
 #include "proto/codec.hpp"
-#include "transport/wakeup.hpp"
 
 namespace lanspread::peer::download {
 namespace {
@@ -79,7 +79,7 @@ struct DownloadJob::State {
   Setup setup;
   ConnectionFor connection_for;
   Reports reports;
-  transport::Wakeup wakeup;
+  async::Wakeup wakeup;
   asio::steady_timer ticker;
   asio::steady_timer swarm_timer;
 
@@ -279,7 +279,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
     }
     return Stored::Ok;
   };
-  const auto stored = co_await on_pool(state->blocks, verify_and_write);
+  const auto stored = co_await async::on_pool(state->blocks, verify_and_write);
   if (stored == Stored::Corrupt) {
     spdlog::warn("{}: peer {} sent a corrupt block of {} at {}; fetching it elsewhere",
                  state->setup.game_id, short_id(peer_id), file.relative_path, block.offset);
@@ -372,13 +372,13 @@ asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
       transaction->cancel();
       return true;
     };
-    co_await on_pool(state->disk, discard);
+    co_await async::on_pool(state->disk, discard);
   } else if (outcome.kind == JobOutcome::Kind::Failed) {
     auto sweep = [transaction] {
       transaction->fail();
       return true;
     };
-    co_await on_pool(state->disk, sweep);
+    co_await async::on_pool(state->disk, sweep);
   }
   state->end(outcome);
 }
@@ -471,7 +471,7 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
     prepared.begun = SentinelTransaction::begin(state->setup.game_root, state->setup.manifest);
     return prepared;
   };
-  auto prepared = co_await on_pool(state->disk, prepare);
+  auto prepared = co_await async::on_pool(state->disk, prepare);
   if (state->halted)
     co_return;
   if (prepared.plan.error) {
@@ -588,7 +588,7 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   }
   auto transaction = state->transaction;
   auto commit = [transaction, bytes = *sentinel] { return transaction->commit(bytes); };
-  const auto commit_error = co_await on_pool(state->disk, commit);
+  const auto commit_error = co_await async::on_pool(state->disk, commit);
   if (commit_error) {
     JobOutcome outcome{JobOutcome::Kind::Failed, *commit_error};
     co_await settle(state, std::move(outcome));

@@ -12,20 +12,12 @@ namespace lanspread::peer::download {
 // A descriptor shared by the writers using it; closed when the last lets go,
 // so evicting it from the cache never pulls it from under a write.
 struct FileSet::OpenFile {
-  explicit OpenFile(int fd_in) : fd(fd_in) {}
-  ~OpenFile() { ::close(fd); }
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-  int fd;
+  explicit OpenFile(platform::UniqueFd opened) : fd(std::move(opened)) {}
+  platform::UniqueFd fd;
 };
 
 FileSet::FileSet(int root_fd, std::vector<Entry> entries)
     : root_fd_(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0)), entries_(std::move(entries)) {}
-
-FileSet::~FileSet() {
-  if (root_fd_ >= 0)
-    ::close(root_fd_);
-}
 
 std::string FileSet::path_of(std::uint32_t file_index) const {
   std::string path;
@@ -70,29 +62,25 @@ std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index, bool 
   const auto& entry = entries_[file_index];
   const auto& parts = entry.components;
   const int create = for_write && entry.creation == Creation::OnFirstWrite ? O_CREAT : 0;
-  int dir = root_fd_;
-  int opened = -1;
+  platform::UniqueFd opened;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const bool last = i + 1 == parts.size();
     const int flags = last ? O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | create
                            : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    opened = ::openat(dir, parts[i].c_str(), flags, 0644);
-    const int saved = errno;
-    if (dir != root_fd_)
-      ::close(dir);
-    if (opened < 0) {
-      error = "cannot open " + path_of(file_index) + ": " + std::strerror(saved);
+    const int dir = opened ? opened.get() : root_fd_.get();
+    platform::UniqueFd next(::openat(dir, parts[i].c_str(), flags, 0644));
+    if (!next) {
+      error = "cannot open " + path_of(file_index) + ": " + std::strerror(errno);
       return nullptr;
     }
-    dir = opened;
+    opened = std::move(next);
   }
   struct stat info {};
-  if (::fstat(opened, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(opened);
+  if (::fstat(opened.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     error = path_of(file_index) + " is no longer a regular file";
     return nullptr;
   }
-  auto file = std::make_shared<OpenFile>(opened);
+  auto file = std::make_shared<OpenFile>(std::move(opened));
   const std::lock_guard lock(mutex_);
   cache_.emplace_back(file_index, file);
   if (cache_.size() > kOpenFiles)
@@ -111,7 +99,8 @@ std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_
   const auto start = static_cast<off_t>(offset);
   const auto length = static_cast<off_t>(bytes.size());
   while (!bytes.empty()) {
-    const auto written = ::pwrite(file->fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    const auto written =
+        ::pwrite(file->fd.get(), bytes.data(), bytes.size(), static_cast<off_t>(offset));
     if (written < 0) {
       if (errno == EINTR)
         continue;
@@ -125,7 +114,7 @@ std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_
   // flushes everything before version.ini, and with the writeback spread over
   // the download that flush finds little left to do. A hint only; its
   // failure changes nothing.
-  ::sync_file_range(file->fd, start, length, SYNC_FILE_RANGE_WRITE);
+  ::sync_file_range(file->fd.get(), start, length, SYNC_FILE_RANGE_WRITE);
   return std::nullopt;
 }
 
@@ -138,7 +127,7 @@ std::optional<std::string> FileSet::read(std::uint32_t file_index, std::uint64_t
   if (!file)
     return error;
   while (!out.empty()) {
-    const auto got = ::pread(file->fd, out.data(), out.size(), static_cast<off_t>(offset));
+    const auto got = ::pread(file->fd.get(), out.data(), out.size(), static_cast<off_t>(offset));
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/unique_fd.hpp"
+
 namespace lanspread::peer::download {
 
 // The payload files a download writes into, indexed like the manifest.
@@ -31,7 +33,6 @@ class FileSet {
 
   // `root_fd` is an open game-root directory; the set keeps its own copy.
   FileSet(int root_fd, std::vector<Entry> entries);
-  ~FileSet();
   FileSet(const FileSet&) = delete;
   FileSet& operator=(const FileSet&) = delete;
 
@@ -56,7 +57,7 @@ class FileSet {
   std::optional<std::string> check_range(std::uint32_t file_index, std::uint64_t offset,
                                          std::size_t length) const;
 
-  int root_fd_ = -1;
+  platform::UniqueFd root_fd_;
   std::vector<Entry> entries_;
   mutable std::mutex mutex_;
   mutable std::vector<std::pair<std::uint32_t, std::shared_ptr<OpenFile>>> cache_;  // MRU last

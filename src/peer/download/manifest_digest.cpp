@@ -2,7 +2,7 @@
 
 #include <span>
 
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 
 namespace lanspread::peer::download {
 namespace {

@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "peer/download/block_hash.hpp"
 #include "peer/download/manifest_path.hpp"
+#include "peer/library/block_hash.hpp"
 #include "platform/directory_handle.hpp"
 
 namespace lanspread::peer::download {

@@ -11,13 +11,15 @@
 #include <cstring>
 #include <set>
 
-#include "peer/download/block_hash.hpp"
 #include "peer/download/manifest_path.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_layout.hpp"
+#include "platform/unique_fd.hpp"
 
 namespace lanspread::peer::download {
 namespace {
 namespace fs = std::filesystem;
+using platform::UniqueFd;
 
 constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 constexpr int kFileFlags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
@@ -33,30 +35,6 @@ std::string join(const std::vector<std::string>& parts, std::size_t count) {
   return path;
 }
 
-// An owned descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  void reset(int fd = -1) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
 struct Item {
   std::uint32_t index = 0;
   std::vector<std::string> components;
@@ -70,8 +48,8 @@ struct Item {
 // does not exist from one that must not be used.
 std::optional<std::string> open_parent(int root, const std::vector<std::string>& parts,
                                        std::size_t count, std::vector<std::string>* created,
-                                       Fd& out, bool* missing = nullptr) {
-  Fd dir(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+                                       UniqueFd& out, bool* missing = nullptr) {
+  UniqueFd dir(::fcntl(root, F_DUPFD_CLOEXEC, 0));
   for (std::size_t i = 0; i < count; ++i) {
     int fd = ::openat(dir.get(), parts[i].c_str(), kDirFlags);
     if (fd < 0 && errno == ENOENT && created != nullptr) {
@@ -142,7 +120,7 @@ std::optional<std::string> check_manifest(const std::vector<proto::GameFileDescr
 std::optional<std::string> inspect(int root, const std::vector<Item>& items,
                                    std::uint64_t& to_allocate) {
   // As in begin: a folder's files come together, so its descriptor is kept.
-  Fd dir;
+  UniqueFd dir;
   std::optional<std::string> dir_path;
   bool missing = false;
   for (const auto& item : items) {
@@ -193,7 +171,7 @@ void unlink_quietly(int dir, std::string_view name) {
 
 struct SentinelTransaction::State {
   fs::path root;
-  Fd root_fd;
+  UniqueFd root_fd;
   bool created_root = false;
   std::vector<proto::GameFileDescription> manifest;
   std::optional<std::uint32_t> sentinel;
@@ -211,7 +189,7 @@ struct SentinelTransaction::State {
   void remove_created_dirs() const {
     for (auto it = created_dirs.rbegin(); it != created_dirs.rend(); ++it) {
       const auto parts = check_manifest_path(*it).components;
-      Fd dir;
+      UniqueFd dir;
       if (parts.empty() || open_parent(root_fd.get(), parts, parts.size() - 1, nullptr, dir))
         continue;
       // Only empty ones go: a folder someone filled meanwhile stays.
@@ -224,7 +202,7 @@ struct SentinelTransaction::State {
       const auto& item = items[i];
       if (item.is_dir || (only != nullptr && !(*only)[i]))
         continue;
-      Fd dir;
+      UniqueFd dir;
       if (open_parent(root_fd.get(), item.components, item.components.size() - 1, nullptr, dir))
         continue;
       struct stat info {};
@@ -324,7 +302,7 @@ SentinelTransaction::Begun SentinelTransaction::begin(
   };
   // Manifests list a folder's files together: its descriptor is kept for the
   // next file rather than reopened component by component for each.
-  Fd dir;
+  UniqueFd dir;
   std::optional<std::string> dir_path;
   for (std::size_t i = 0; i < state->items.size(); ++i) {
     const auto& item = state->items[i];
@@ -354,7 +332,7 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     }
     if (file < 0)
       return undo("cannot create " + path + ": " + errno_text(errno));
-    Fd owned(file);
+    UniqueFd owned(file);
     struct stat info {};
     if (::fstat(file, &info) != 0 || !S_ISREG(info.st_mode))
       return undo(path + " is not a regular file");
@@ -399,7 +377,8 @@ std::optional<std::string> SentinelTransaction::commit(std::string_view version_
     unlink_quietly(root, layout::kVersionTmp);
     return reason;
   };
-  Fd file(::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  UniqueFd file(
+      ::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!file)
     return write_error("cannot create");
   std::string_view rest = version_ini;
@@ -446,7 +425,7 @@ void SentinelTransaction::cancel() {
 }
 
 void sweep_sentinel_temporaries(const fs::path& game_root) {
-  Fd root(::open(game_root.c_str(), kDirFlags));
+  UniqueFd root(::open(game_root.c_str(), kDirFlags));
   if (!root)
     return;
   unlink_quietly(root.get(), layout::kVersionTmp);

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -44,18 +44,6 @@ fs::path intent_path(const fs::path& state_dir, std::string_view game_id) {
   return game_state_dir(state_dir, game_id) / std::string(kIntentFile);
 }
 
-fs::path operation_lock_path(const fs::path& state_dir, std::string_view game_id) {
-  return game_state_dir(state_dir, game_id) / "operation.lock";
-}
-
-LockedGame lock_game(const fs::path& state_dir, std::string_view game_id) {
-  auto attempt = GameLock::try_acquire(operation_lock_path(state_dir, game_id));
-  if (attempt.busy)
-    return {.error = "another Lanspread process is downloading, installing or removing " +
-                     std::string(game_id) + " right now; try again when it is done"};
-  return {.lock = std::move(attempt.lock), .error = std::move(attempt.error)};
-}
-
 std::string encode_intent(const InstallIntent& intent) {
   const nlohmann::json json = {{"format", kFormat},
                                {"operation", to_string(intent.operation)},
@@ -91,7 +79,8 @@ IntentRead read_intent(const fs::path& file, const fs::path& game_root_if_missin
 }
 
 std::optional<std::string> record_intent(const fs::path& state_dir, const InstallIntent& intent) {
-  return write_file_atomically(intent_path(state_dir, intent.game_id), encode_intent(intent));
+  return platform::write_file_atomically(intent_path(state_dir, intent.game_id),
+                                         encode_intent(intent));
 }
 
 std::optional<std::string> clear_intent(const fs::path& state_dir, std::string_view game_id) {
@@ -100,7 +89,7 @@ std::optional<std::string> clear_intent(const fs::path& state_dir, std::string_v
   fs::remove(file, ec);
   if (ec)
     return "cannot remove " + file.string() + ": " + ec.message();
-  sync_directory(file.parent_path());
+  platform::sync_directory(file.parent_path());
   return std::nullopt;
 }
 

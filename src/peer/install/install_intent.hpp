@@ -5,8 +5,6 @@
 #include <string>
 #include <string_view>
 
-#include "peer/disk/game_lock.hpp"
-
 namespace lanspread::peer::install {
 
 enum class Operation { Install, Update, Uninstall };
@@ -33,20 +31,6 @@ inline constexpr std::string_view kIntentFile = "install_intent.json";
 std::filesystem::path game_state_dir(const std::filesystem::path& state_dir,
                                      std::string_view game_id);
 std::filesystem::path intent_path(const std::filesystem::path& state_dir, std::string_view game_id);
-// Locked (peer/disk/game_lock.hpp) by whatever works on the game's files:
-// a download, a transaction, its recovery.
-std::filesystem::path operation_lock_path(const std::filesystem::path& state_dir,
-                                          std::string_view game_id);
-
-struct LockedGame {
-  std::optional<GameLock> lock;
-  std::string error;  // why not, when `lock` is empty
-};
-// Takes the game's lock for as long as the result lives; refused with a
-// sentence while another holder has it. `game_id` must be a valid id: it
-// names a folder of the state directory.
-LockedGame lock_game(const std::filesystem::path& state_dir, std::string_view game_id);
-
 std::string encode_intent(const InstallIntent& intent);
 
 struct IntentRead {

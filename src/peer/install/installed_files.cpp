@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "peer/disk/atomic_file.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -31,7 +31,7 @@ std::optional<std::string> remove_durably(const fs::path& file) {
     return std::nullopt;
   if (ec)
     return "cannot remove " + file.string() + ": " + ec.message();
-  sync_directory(file.parent_path());
+  platform::sync_directory(file.parent_path());
   return std::nullopt;
 }
 
@@ -93,7 +93,7 @@ std::optional<std::string> record_pending_installed_files(const fs::path& state_
                                                           std::string_view game_id,
                                                           const FileList& files) {
   const nlohmann::json json = {{"format", kFormat}, {"files", files}};
-  return write_file_atomically(pending_path(state_dir, game_id), json.dump() + "\n");
+  return platform::write_file_atomically(pending_path(state_dir, game_id), json.dump() + "\n");
 }
 
 std::optional<std::string> commit_pending_installed_files(const fs::path& state_dir,

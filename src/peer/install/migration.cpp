@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "peer/catalog/catalog.hpp"
-#include "peer/disk/atomic_file.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -36,7 +36,7 @@ std::optional<std::string> migrate_one(const fs::path& from, const fs::path& to)
       destination += ".legacy";
   }
   if (destination != to || !exists_no_follow(to)) {
-    if (auto error = write_file_atomically(destination, *contents))
+    if (auto error = platform::write_file_atomically(destination, *contents))
       return error;
   }
   std::error_code ec;

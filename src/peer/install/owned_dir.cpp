@@ -6,14 +6,15 @@
 #include <cerrno>
 #include <cstring>
 
-#include "peer/disk/atomic_file.hpp"
 #include "peer/library/game_root_layout.hpp"
+#include "platform/atomic_file.hpp"
+#include "platform/unique_fd.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
 std::optional<std::string> mark_owned(const fs::path& dir) {
-  return write_file_atomically(dir / std::string(layout::kOwnedMarker),
-                               "Made by Lanspread; removed automatically.\n");
+  return platform::write_file_atomically(dir / std::string(layout::kOwnedMarker),
+                                         "Made by Lanspread; removed automatically.\n");
 }
 
 bool is_marked_owned(const fs::path& dir) {
@@ -27,7 +28,7 @@ std::optional<std::string> unmark_owned(const fs::path& dir) {
   fs::remove(marker, ec);
   if (ec)
     return "cannot remove " + marker.string() + ": " + ec.message();
-  sync_directory(dir);
+  platform::sync_directory(dir);
   return std::nullopt;
 }
 
@@ -51,7 +52,7 @@ std::optional<std::string> remove_owned_dir(const fs::path& dir, const StepHook&
     fs::remove(dir, ec);
   if (ec)
     return "cannot remove " + dir.string() + ": " + ec.message();
-  sync_directory(dir.parent_path());
+  platform::sync_directory(dir.parent_path());
   return std::nullopt;
 }
 
@@ -59,19 +60,16 @@ std::optional<std::string> rename_durably(const fs::path& from, const fs::path& 
   if (::rename(from.c_str(), to.c_str()) != 0)
     return "cannot rename " + from.string() + " to " + to.filename().string() + ": " +
            std::strerror(errno);
-  sync_directory(to.parent_path());
+  platform::sync_directory(to.parent_path());
   return std::nullopt;
 }
 
 std::optional<std::string> flush_file_system(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
+  const platform::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd)
     return "cannot open " + dir.string() + ": " + std::strerror(errno);
-  const int status = ::syncfs(fd);
-  const int error = errno;
-  ::close(fd);
-  if (status != 0)
-    return "cannot write " + dir.string() + " to the disk: " + std::strerror(error);
+  if (::syncfs(fd.get()) != 0)
+    return "cannot write " + dir.string() + " to the disk: " + std::strerror(errno);
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "peer/catalog/game_id.hpp"
+#include "peer/install/game_lock.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"

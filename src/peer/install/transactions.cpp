@@ -9,6 +9,7 @@
 #include "peer/catalog/catalog.hpp"
 #include "peer/catalog/game_id.hpp"
 #include "peer/install/archive_set.hpp"
+#include "peer/install/game_lock.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"

@@ -11,10 +11,10 @@
 #include <optional>
 #include <string_view>
 
-#include "peer/disk/atomic_file.hpp"
-#include "peer/download/block_hash.hpp"
+#include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/library/racy_stamp.hpp"
+#include "platform/atomic_file.hpp"
 #include "platform/directory_handle.hpp"
 #include "proto/hex.hpp"
 
@@ -162,7 +162,7 @@ void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFile
   const json doc = {{"format", kFormat}, {"block_size", block_size}, {"files", std::move(entries)}};
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (const auto error = write_file_atomically(file, doc.dump()))
+  if (const auto error = platform::write_file_atomically(file, doc.dump()))
     spdlog::warn("cannot save the block hash cache {}: {}", file.string(), *error);
 }
 
@@ -189,7 +189,7 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
   }
   CachedFiles seen;
   bool changed = false;
-  std::vector<std::byte> buffer(std::min<std::size_t>(download::kHashReadSize, block_size_));
+  std::vector<std::byte> buffer(std::min<std::size_t>(kHashReadSize, block_size_));
   // Listed files come folder by folder: the folder of the previous file is
   // usually this file's too, and reopening it path component by component
   // cost most of a cached game's fill.
@@ -228,7 +228,7 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
       if (stop.stop_requested())
         return;
       const auto length = std::min<std::uint64_t>(block_size_, key->size - offset);
-      const auto digest = download::hash_range(*opened, offset, length, buffer, reason);
+      const auto digest = hash_range(*opened, offset, length, buffer, reason);
       complete = digest.has_value();
       if (complete)
         hashes.push_back(*digest);

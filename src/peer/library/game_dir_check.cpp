@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/unique_fd.hpp"
+
 namespace lanspread::peer {
 namespace fs = std::filesystem;
 
@@ -21,10 +23,8 @@ std::optional<std::string> game_dir_problem(const fs::path& game_dir) {
   // access(W_OK) says yes to root on a read-only mount; creating a file is the
   // only honest test.
   const auto probe = game_dir / ".lanspread_write_probe";
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
+  if (!platform::UniqueFd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)))
     return game_dir.string() + " is not writable: " + std::strerror(errno);
-  ::close(fd);
   ::unlink(probe.c_str());
   return std::nullopt;
 }

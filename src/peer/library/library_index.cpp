@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
 namespace fs = std::filesystem;
@@ -111,7 +111,7 @@ void LibraryIndex::save() {
   const json document = {
       {"format", kIndexFormat}, {"game_dir", game_dir_.string()}, {"roots", std::move(roots)}};
   const auto text = document.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (const auto error = write_file_atomically(file_, text)) {
+  if (const auto error = platform::write_file_atomically(file_, text)) {
     spdlog::warn("could not save library index {}: {}", file_.string(), *error);
     return;
   }

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
 
@@ -41,7 +41,7 @@ KnownPeers::Recorded KnownPeers::record(const std::string& name, const std::stri
 
 std::optional<std::string> KnownPeers::save(const std::filesystem::path& file, const Names& names) {
   const nlohmann::json document = {{"names", names}};
-  return write_file_atomically(
+  return platform::write_file_atomically(
       file, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 

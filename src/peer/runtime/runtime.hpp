@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "peer/catalog/catalog.hpp"
-#include "peer/disk/game_lock.hpp"
 #include "peer/download/download_job.hpp"
+#include "peer/install/game_lock.hpp"
 #include "peer/install/transactions.hpp"
 #include "peer/install/unpacker.hpp"
 #include "peer/library/block_hash_cache.hpp"
@@ -212,7 +212,7 @@ class Runtime {
   std::map<std::string, RunningDownload, std::less<>> downloads_;
   // Held from the command to the end of each download, so that another
   // process neither removes nor "recovers" the game meanwhile.
-  std::map<std::string, GameLock, std::less<>> download_locks_;
+  std::map<std::string, install::GameLock, std::less<>> download_locks_;
   // Its own thread; what it finds is posted here.
   std::unique_ptr<mdns::Discovery> discovery_;
   bool stopping_ = false;

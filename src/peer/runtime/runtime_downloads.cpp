@@ -8,7 +8,7 @@
 #include "peer/library/game_root_layout.hpp"
 #include "peer/runtime/runtime.hpp"
 #include "peer/services/game_client.hpp"
-#include "transport/wakeup.hpp"
+#include "async/wakeup.hpp"
 
 // Downloads: the agreed manifest, the DownloadJob that fetches it, the
 // sources that join while it runs, its end (and the install after it), and
@@ -43,7 +43,7 @@ asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(
     const std::string& game_id) {
   const auto peers = peers_.peers_with_latest(game_id);
   auto all_answered = std::make_shared<std::size_t>(0);
-  transport::Wakeup answered(io_.get_executor());
+  async::Wakeup answered(io_.get_executor());
   for (const auto& peer_id : peers) {
     asio::co_spawn(io_, fetch_manifest(game_id, peer_id),
                    [all_answered, &answered](const std::exception_ptr&) {

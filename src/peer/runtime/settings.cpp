@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "peer/disk/atomic_file.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -20,7 +20,7 @@ std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
                              {"download_limit_mbit", settings.rate_limits.download_mbit}};
   if (settings.party_key)
     document["party_key"] = settings.party_key->hex();
-  return write_file_atomically(
+  return platform::write_file_atomically(
       state_dir / kSettingsFile,
       document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }

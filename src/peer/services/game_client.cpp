@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "peer/services/on_pool.hpp"
+#include "async/on_pool.hpp"
 #include "proto/codec.hpp"
 #include "proto/framing.hpp"
 
@@ -47,7 +47,8 @@ asio::awaitable<proto::Response> read_response(transport::Stream& stream,
   std::string json(length, '\0');
   co_await read_exactly(stream, std::as_writable_bytes(std::span(json.data(), json.size())));
   if (decode_pool != nullptr && json.size() >= kDecodeOnPoolBytes) {
-    auto decoded = co_await on_pool(*decode_pool, [&json] { return proto::decode_response(json); });
+    auto decoded =
+        co_await async::on_pool(*decode_pool, [&json] { return proto::decode_response(json); });
     co_return checked(std::move(decoded));
   }
   co_return checked(proto::decode_response(json));

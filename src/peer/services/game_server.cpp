@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "async/on_pool.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/library/block_hash_cache.hpp"
 #include "peer/library/game_root_walk.hpp"
-#include "peer/services/on_pool.hpp"
 #include "peer/services/partial_games.hpp"
 #include "peer/services/party_auth.hpp"
 #include "peer/services/rate_limiter.hpp"
@@ -78,8 +78,8 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
   if (std::holds_alternative<proto::GameFilesResponse>(answer.response)) {
     // A game's manifest is megabytes of JSON: encoded on the network thread,
     // it would hold every upload for tens of milliseconds.
-    frame =
-        co_await on_pool(disk_, [&answer] { return proto::frame(proto::encode(answer.response)); });
+    frame = co_await async::on_pool(
+        disk_, [&answer] { return proto::frame(proto::encode(answer.response)); });
   } else {
     frame = proto::frame(proto::encode(answer.response));
   }
@@ -98,7 +98,7 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
           static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, range->length - done));
       auto block = stream.take_buffer(want);
       const auto offset = range->offset + done;
-      const auto got = co_await on_pool(disk_, [&file, &block, offset, want] {
+      const auto got = co_await async::on_pool(disk_, [&file, &block, offset, want] {
         return file.read_at(offset, block.data(), want);
       });
       if (got <= 0) {
@@ -206,7 +206,7 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
 
   const auto& game_dir = library.game_dir;
   if (std::holds_alternative<proto::GetGameRequest>(request.body)) {
-    auto files = co_await on_pool(disk_, [&] {
+    auto files = co_await async::on_pool(disk_, [&] {
       auto listed = list_served_files(game_dir, game_id);
       if (hashes_ != nullptr)
         hashes_->fill(game_dir, game_id, listed);
@@ -226,8 +226,8 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
     offset = chunk.offset;
     length = chunk.length;
   }
-  auto served =
-      co_await on_pool(disk_, [&] { return open_served_file(game_dir, game_id, relative_path); });
+  auto served = co_await async::on_pool(
+      disk_, [&] { return open_served_file(game_dir, game_id, relative_path); });
   if (!served.file)
     co_return refuse(served.refusal, served.reason);
   const auto size = served.file->size();

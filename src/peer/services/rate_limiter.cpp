@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "transport/wakeup.hpp"
+#include "async/wakeup.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -37,7 +37,7 @@ std::size_t RateLimiter::piece(std::size_t wanted) const {
 asio::awaitable<void> RateLimiter::acquire(const std::string& who, std::size_t bytes) {
   if (bytes_per_second_ == 0 && waiting_.empty())
     co_return;
-  auto wakeup = std::make_shared<transport::Wakeup>(executor_);
+  auto wakeup = std::make_shared<async::Wakeup>(executor_);
   waiting_[who].push_back(Waiter{bytes, wakeup});
   dispatch();
   co_await wakeup->wait();

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-namespace lanspread::transport {
+namespace lanspread::async {
 class Wakeup;
 }
 
@@ -44,7 +44,7 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
   struct Waiter {
     std::size_t bytes = 0;
-    std::shared_ptr<transport::Wakeup> wakeup;
+    std::shared_ptr<async::Wakeup> wakeup;
   };
 
   // Grants waiters while the rate allows, then arms the timer for the next.

@@ -1,6 +1,6 @@
 #include "peer/services/upload_slots.hpp"
 
-#include "transport/wakeup.hpp"
+#include "async/wakeup.hpp"
 
 namespace lanspread::peer {
 
@@ -15,7 +15,7 @@ asio::awaitable<UploadSlots::Slot> UploadSlots::take(const std::string& peer) {
     ++uploads.running;
     co_return Slot(this, peer);
   }
-  auto wakeup = std::make_shared<transport::Wakeup>(executor_);
+  auto wakeup = std::make_shared<async::Wakeup>(executor_);
   uploads.waiting.push_back(wakeup);
   co_await wakeup->wait();
   // release() handed its slot over: `running` already counts this upload.

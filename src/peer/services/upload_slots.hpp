@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace lanspread::transport {
+namespace lanspread::async {
 class Wakeup;
 }
 
@@ -58,7 +58,7 @@ class UploadSlots {
  private:
   struct PeerUploads {
     std::size_t running = 0;
-    std::deque<std::shared_ptr<transport::Wakeup>> waiting;
+    std::deque<std::shared_ptr<async::Wakeup>> waiting;
   };
   void release(const std::string& peer);
 

@@ -48,60 +48,42 @@ std::optional<DirectoryEntry> examine(const std::filesystem::path& path, int& er
 
 std::optional<DirectoryHandle> DirectoryHandle::open(const std::filesystem::path& path,
                                                      int& error) {
-  const int fd = ::open(path.c_str(), kOpenFlags);
-  if (fd < 0) {
+  UniqueFd fd(::open(path.c_str(), kOpenFlags));
+  if (!fd) {
     error = errno;
     return std::nullopt;
   }
-  return DirectoryHandle(fd);
-}
-
-DirectoryHandle::DirectoryHandle(DirectoryHandle&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)) {}
-
-DirectoryHandle& DirectoryHandle::operator=(DirectoryHandle&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-DirectoryHandle::~DirectoryHandle() {
-  if (fd_ >= 0)
-    ::close(fd_);
+  return DirectoryHandle(std::move(fd));
 }
 
 std::optional<DirectoryHandle> DirectoryHandle::open_child(std::string_view name,
                                                            int& error) const {
   const std::string child(name);
-  const int fd = ::openat(fd_, child.c_str(), kOpenFlags);
-  if (fd < 0) {
+  UniqueFd fd(::openat(fd_.get(), child.c_str(), kOpenFlags));
+  if (!fd) {
     error = errno;
     return std::nullopt;
   }
-  return DirectoryHandle(fd);
+  return DirectoryHandle(std::move(fd));
 }
 
 std::vector<DirectoryEntry> DirectoryHandle::entries(int& error) const {
   std::vector<DirectoryEntry> result;
   // fdopendir takes ownership of its descriptor, so give it a duplicate.
-  const int listing_fd = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR* dir = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
+  UniqueFd listing(::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  DIR* dir = listing ? ::fdopendir(listing.get()) : nullptr;
   if (dir == nullptr) {
     error = errno;
-    if (listing_fd >= 0)
-      ::close(listing_fd);
     return result;
   }
+  listing.release();  // closedir closes it
   errno = 0;
   while (const dirent* raw = ::readdir(dir)) {
     const std::string_view name = raw->d_name;
     if (name == "." || name == "..")
       continue;
     struct stat info {};
-    if (::fstatat(fd_, raw->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(fd_.get(), raw->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
       result.push_back(DirectoryEntry{.name = std::string(name), .error = errno});
     } else {
       result.push_back(entry_from(std::string(name), info));
@@ -116,47 +98,28 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(int& error) const {
 
 std::int64_t DirectoryHandle::mtime_ns() const {
   struct stat info {};
-  return ::fstat(fd_, &info) == 0 ? to_ns(info.st_mtim) : 0;
+  return ::fstat(fd_.get(), &info) == 0 ? to_ns(info.st_mtim) : 0;
 }
 
 std::optional<ReadOnlyFile> ReadOnlyFile::open_in(const DirectoryHandle& dir, std::string_view name,
                                                   int& error) {
   const std::string child(name);
-  const int fd = ::openat(dir.native_handle(), child.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(::openat(dir.native_handle(), child.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) {
     error = errno;
     return std::nullopt;
   }
   struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+  if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     error = S_ISREG(info.st_mode) ? errno : EINVAL;
-    ::close(fd);
     return std::nullopt;
   }
-  return ReadOnlyFile(fd, static_cast<std::uint64_t>(info.st_size));
-}
-
-ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
-
-ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-    size_ = other.size_;
-  }
-  return *this;
-}
-
-ReadOnlyFile::~ReadOnlyFile() {
-  if (fd_ >= 0)
-    ::close(fd_);
+  return ReadOnlyFile(std::move(fd), static_cast<std::uint64_t>(info.st_size));
 }
 
 long ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out, std::size_t length) const {
   for (;;) {
-    const ssize_t n = ::pread(fd_, out, length, static_cast<off_t>(offset));
+    const ssize_t n = ::pread(fd_.get(), out, length, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR)
       continue;
     return static_cast<long>(n);

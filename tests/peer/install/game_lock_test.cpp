@@ -1,0 +1,115 @@
+#include "peer/install/game_lock.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "install_fixture.hpp"
+#include "peer/catalog/catalog.hpp"
+#include "peer/install/install_intent.hpp"
+#include "peer/install/owned_dir.hpp"
+#include "peer/install/recovery.hpp"
+#include "test_archives.hpp"
+
+// A game another process works on (a `lanspread install` in a second
+// terminal, the app downloading it) is left alone: its transaction is not
+// refused by a mere intent check, and it is never "recovered" while it runs.
+namespace lanspread::test {
+namespace {
+namespace fs = std::filesystem;
+using namespace peer::install;
+
+class GameLockTest : public InstallFixture {
+ protected:
+  ~GameLockTest() override { kill_holder(); }
+
+  // A child process that holds cs16's lock until it is killed.
+  void hold_in_another_process() {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    holder_ = ::fork();
+    ASSERT_GE(holder_, 0);
+    if (holder_ == 0) {
+      const auto attempt = GameLock::try_acquire(operation_lock_path(state(), "cs16"));
+      const char held = attempt.lock ? 1 : 0;
+      (void)!::write(ready[1], &held, 1);
+      for (;;)
+        ::pause();
+    }
+    ::close(ready[1]);
+    char held = 0;
+    ASSERT_EQ(::read(ready[0], &held, 1), 1);
+    ::close(ready[0]);
+    ASSERT_EQ(held, 1) << "the child could not take the lock";
+  }
+
+  void kill_holder() {
+    if (holder_ <= 0)
+      return;
+    ::kill(holder_, SIGKILL);
+    int status = 0;
+    ::waitpid(holder_, &status, 0);
+    holder_ = -1;
+  }
+
+  static peer::Catalog catalog() {
+    return peer::Catalog::parse(
+        R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1})",
+        "test");
+  }
+
+  pid_t holder_ = -1;
+};
+
+TEST_F(GameLockTest, OneHolderAtATimeEvenInOneProcess) {
+  const auto file = operation_lock_path(state(), "cs16");
+  auto first = GameLock::try_acquire(file);
+  ASSERT_TRUE(first.lock) << first.error;
+  const auto second = GameLock::try_acquire(file);
+  EXPECT_FALSE(second.lock);
+  EXPECT_TRUE(second.busy);
+  first.lock.reset();
+  EXPECT_TRUE(GameLock::try_acquire(file).lock);
+}
+
+TEST_F(GameLockTest, TransactionsAreRefusedWhileAnotherProcessHoldsTheGame) {
+  write_payload(1);
+  ASSERT_TRUE(install().ok());
+  hold_in_another_process();
+  for (const auto& result : {install(), uninstall_game(env(), "cs16"),
+                             remove_downloaded_game(env(), catalog(), "cs16", false)}) {
+    EXPECT_FALSE(result.ok());
+    EXPECT_NE(result.reason().find("another Lanspread process"), std::string::npos)
+        << result.reason();
+  }
+  EXPECT_EQ(snapshot(local()), expected_local(1));
+
+  kill_holder();  // the kernel drops the lock of a killed holder
+  EXPECT_TRUE(uninstall_game(env(), "cs16").ok());
+}
+
+TEST_F(GameLockTest, RecoveryLeavesARunningTransactionOfAnotherProcessAlone) {
+  write_payload(1);
+  // The other process is halfway through its install.
+  ASSERT_FALSE(record_intent(
+      state(), {.operation = Operation::Install, .game_id = "cs16", .game_root = root()}));
+  write_file(root() / ".local.installing/cs16.exe", "half");
+  ASSERT_FALSE(mark_owned(root() / ".local.installing"));
+  hold_in_another_process();
+
+  EXPECT_TRUE(recover_interrupted_transactions(games(), state()).empty());
+  EXPECT_TRUE(fs::exists(intent_path(state(), "cs16")));
+  EXPECT_EQ(read_file(root() / ".local.installing/cs16.exe"), "half");
+
+  // Killed: now it is an interrupted install.
+  kill_holder();
+  const auto actions = recover_interrupted_transactions(games(), state());
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].outcome, RecoveryAction::Outcome::RolledBack);
+  EXPECT_FALSE(fs::exists(intent_path(state(), "cs16")));
+  EXPECT_FALSE(fs::exists(root() / ".local.installing"));
+}
+
+}  // namespace
+}  // namespace lanspread::test
