@@ -13,8 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "proto/hex.hpp"
 #include "platform/atomic_file.hpp"
+#include "proto/hex.hpp"
 
 namespace lanspread::transport {
 namespace fs = std::filesystem;

@@ -4,11 +4,11 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 
+#include "async/wakeup.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/runtime/runtime.hpp"
 #include "peer/services/game_client.hpp"
-#include "async/wakeup.hpp"
 
 // Downloads: the agreed manifest, the DownloadJob that fetches it, the
 // sources that join while it runs, its end (and the install after it), and
