@@ -6,7 +6,9 @@
 #
 #   sudo bench/lan_download_bench.sh [--size-gib N] [--lanspread PATH] [--data DIR]
 #                                    [--scenarios ABCL] [--downloads-on ext4|tmpfs]
-#                                    [--loss "1 5"] [--congestion-control bbr,cubic]
+#                                    [--loss "1 5"] [--loss-size-gib N]
+#                                    [--congestion-control bbr,cubic]
+#                                    [--tools lanspread,aria2c,rsync]
 #
 # Scenario A: one seeder, every link 1 Gbit/s.
 # Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
@@ -14,10 +16,13 @@
 # Scenario D: as A with the downloader limited to 400 Mbit/s (lanspread only;
 #             not run unless asked: --scenarios ABCD).
 # Scenario L: as A with random loss on what the seeder sends, once per
-#             percentage in --loss (rows L1, L5): lanspread and rsync.
+#             percentage in --loss (rows L1, L5): lanspread and rsync, on a
+#             second game of --loss-size-gib (default 1: TCP at 5% loss
+#             moves a few MB/s, so 4 GiB would take rsync a quarter hour).
 # --downloads-on tmpfs writes every download to RAM instead of the ext4 image:
 # the same runs without this machine's disk, to tell the disk's share of the
 # time from the rest.
+# --tools leaves out the other tools (quick lanspread-only experiments).
 # --congestion-control runs lanspread once per controller listed (the
 # seeders' is the one that matters: they send the bulk), in one run.
 # Every row also reports what the transfer cost the link: the tbf drops, and
@@ -31,7 +36,10 @@ lanspread=build/release/src/cli/lanspread
 data=${LANSPREAD_BENCH_DATA:-/tmp/lanspread-lan-bench}
 scenarios=ABCL
 loss_percentages="1 5"
+loss_size_gib=1
+loss_game_id=cscz
 congestion_controls=bbr
+tools="lanspread aria2c rsync"
 lanspread_limit=
 downloads_on=ext4
 game_id=cs16
@@ -43,8 +51,10 @@ while [[ $# -gt 0 ]]; do
     --scenarios) scenarios=$2; shift 2 ;;
     --downloads-on) downloads_on=$2; shift 2 ;;
     --loss) loss_percentages=$2; shift 2 ;;
+    --loss-size-gib) loss_size_gib=$2; shift 2 ;;
     --congestion-control) congestion_controls=${2//,/ }; shift 2 ;;
-    -h|--help) sed -n 2,26p "$0"; exit 0 ;;
+    --tools) tools=${2//,/ }; shift 2 ;;
+    -h|--help) sed -n 2,32p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -55,20 +65,29 @@ lan_require ip tc nft ping nginx aria2c rsync openssl python3 /usr/bin/time lose
 # Peers by address only (the namespaces have no multicast route anyway).
 no_mdns=$(lan_no_mdns_flag "$lanspread")
 
-# --- the synthetic game, generated once per size -------------------------
-size_bytes=$(python3 -c "print(int(float('$size_gib') * 2**30))")
-source_games=$data/source-$size_gib/games
-source_root=$source_games/$game_id
-generate_game() {
-  rm -rf "$data/source-$size_gib"
-  echo "generating a ${size_gib} GiB game in $source_root" >&2
-  lan_generate_game "$source_root" "$size_bytes"
-  echo "1.0.$size_gib" >"$source_root/version.ini"
-  touch "$data/source-$size_gib/generated"
+# --- the synthetic games, generated once per size ------------------------
+gib_to_bytes() { python3 -c "print(int(float('$1') * 2**30))"; }
+source_games=$data/source-$size_gib-$loss_size_gib/games
+generate_game() { # id size_gib
+  local root=$source_games/$1
+  [[ -e $root.generated ]] && return
+  rm -rf "$root"
+  echo "generating a $2 GiB game in $root" >&2
+  lan_generate_game "$root" "$(gib_to_bytes "$2")"
+  echo "1.0.$2" >"$root/version.ini"
+  touch "$root.generated"
 }
-mkdir -p "$data"
-[[ -e $data/source-$size_gib/generated ]] || generate_game
-source_files=$(find "$source_root" -type f | wc -l)
+mkdir -p "$source_games"
+generate_game "$game_id" "$size_gib"
+[[ $scenarios != *L* ]] || generate_game "$loss_game_id" "$loss_size_gib"
+source_files=$(find "$source_games/$game_id" -type f | wc -l)
+# The game the runs below fetch; scenario L switches to the smaller one.
+use_game() { # id
+  game_id=$1
+  source_root=$source_games/$1
+  game_bytes=$(find "$source_root" -type f ! -name version.ini -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
+}
+use_game cs16
 
 # --- the simulated LAN -----------------------------------------------------
 # Host 0 downloads; hosts 1..3 seed.
@@ -168,9 +187,12 @@ peer_args() { # cc hosts...
 # start with a copy of that cache, so the timed runs measure transfer only.
 wait_for_hashes() {
   start_lanspread_seeder 1 "$first_cc"
-  lan_wait_for_hashes "$lanspread" "$game_id" "$work/seed1/state-$first_cc/block_hashes/$game_id.json" \
-    "$work/warm" 0 "$(addr 1):${port_of[$first_cc]}" "seeder 1" "${seeder_pid[1/$first_cc]}" \
-    "$work/seed1/serve-$first_cc.log"
+  local game
+  for game in $game_id $([[ $scenarios != *L* ]] || echo "$loss_game_id"); do
+    lan_wait_for_hashes "$lanspread" "$game" "$work/seed1/state-$first_cc/block_hashes/$game.json" \
+      "$work/warm" 0 "$(addr 1):${port_of[$first_cc]}" "seeder 1" "${seeder_pid[1/$first_cc]}" \
+      "$work/seed1/serve-$first_cc.log"
+  done
   local host cc
   for host in 1 2 3; do
     for cc in $congestion_controls; do
@@ -244,13 +266,14 @@ rtts = sorted(float(m) for m in re.findall(r"time=([0-9.]+) ms", open(sys.argv[1
 print(f"{rtts[len(rtts) // 2]:.2f} {rtts[len(rtts) * 95 // 100]:.2f}" if rtts else "- -")' "$work/ping.txt")"
 }
 record() { # tool scenario seconds line_mbit peak_rss_kib downloader_cpu seeder_cpu link note
-  echo -e "$1\t$2\t$3\t$4\t$5\t$6\t$7\t$8\t$9" >>"$results"
+  echo -e "$1\t$2\t$3\t$4\t$5\t$6\t$7\t$8\t$game_bytes\t$9" >>"$results"
 }
 
 # lanspread download with --json; a watcher stamps every progress event, kills
 # a seeder at 50% when asked, and reports the longest gap between increases of
 # bytes_done.
 run_lanspread() { # scenario line_mbit kill_host seeders...
+  [[ " $tools " == *" lanspread "* ]] || return 0
   local cc
   for cc in $congestion_controls; do run_lanspread_with "$cc" "$@"; done
 }
@@ -279,10 +302,10 @@ run_lanspread_with() { # cc scenario line_mbit kill_host seeders...
   verify "$dest/games/$game_id"
   local rss user sys gap most_peers
   read -r rss user sys <"$work/time.txt"
-  read -r gap most_peers <"$work/watch.txt"
+  read -r gap most_peers first_event streaming <"$work/watch.txt"
   record "$tool" "$scenario" "$(python3 -c "print(f'{$end - $start:.2f}')")" "$line" "$rss" \
     "$(python3 -c "print(f'{$user + $sys:.1f}')")" "$(seeder_cpu_seconds)" "$link" \
-    "longest stall ${gap} s, up to $most_peers peers streaming"
+    "first progress at ${first_event} s, ${streaming} MB/s from 10% to 90%, longest stall ${gap} s, up to $most_peers peers streaming"
   rm -rf "$dest"
 }
 read -r -d '' watcher <<'EOF' || true
@@ -290,6 +313,7 @@ import json, os, signal, sys, time
 kill_pid, killed, most_peers = int(sys.argv[1]), False, 0
 # Gaps count from the first progress event (not the start-up before it).
 last_done, last_t, gap, gap_at, start = 0, None, 0.0, 0, time.monotonic()
+first_event, at10, at90 = None, None, None
 for line in sys.stdin:
     try:
         event = json.loads(line)
@@ -300,6 +324,12 @@ for line in sys.stdin:
     done, total = event["bytes_done"], event["bytes_total"]
     most_peers = max(most_peers, event["peers_streaming"])
     now = time.monotonic()
+    if first_event is None and done > 0:
+        first_event = now - start
+    if at10 is None and total and done >= total // 10:
+        at10 = (now, done)
+    if at90 is None and total and done >= total * 9 // 10:
+        at90 = (now, done)
     if last_t is None:
         last_t = now
     if done > last_done:
@@ -311,7 +341,8 @@ for line in sys.stdin:
         killed = True
         print(f"killed seeder pid {kill_pid} at {done}/{total} bytes, "
               f"{now - start:.1f} s", file=sys.stderr)
-print(f"{gap:.2f} {most_peers}")
+streaming = (at90[1] - at10[1]) / (at90[0] - at10[0]) / 1e6 if at10 and at90 and at90[0] > at10[0] else 0
+print(f"{gap:.2f} {most_peers} {first_event or 0:.2f} {streaming:.1f}")
 EOF
 
 run_timed() { # tool scenario line_mbit note probe_host command...
@@ -342,6 +373,7 @@ aria2_list() { # hosts...
       print line; print "  out=" $0 }' >"$work/aria2.list"
 }
 run_aria2() { # scenario line_mbit hosts...
+  [[ " $tools " == *" aria2c "* ]] || return 0
   local scenario=$1 line=$2; shift 2
   local dest=$downloads/dl-aria2
   rm -rf "$dest"; mkdir -p "$dest"
@@ -357,6 +389,7 @@ run_aria2() { # scenario line_mbit hosts...
   rm -rf "$dest"
 }
 run_rsync() { # scenario line_mbit note host
+  [[ " $tools " == *" rsync "* ]] || return 0
   local dest=$downloads/dl-rsync
   rm -rf "$dest"; mkdir -p "$dest"
   run_timed rsync "$1" "$2" "$3" "$4" rsync -a -W "rsync://$(addr "$4"):8730/games/$game_id/" "$dest/"
@@ -411,8 +444,10 @@ if [[ $scenarios == *L* ]]; then
     nft add table bridge lanspread_loss
     nft add chain bridge lanspread_loss forward '{ type filter hook forward priority 0; policy accept; }'
     nft add rule bridge lanspread_loss forward iifname "${lan_tag}v1" numgen random mod 100 '<' "$percent" drop
+    use_game "$loss_game_id"
     run_lanspread "L$percent" 1000 - 1
     run_rsync "L$percent" 1000 "daemon" 1
+    use_game cs16
     nft delete table bridge lanspread_loss
   done
   on 1 ip link set dev "${lan_tag}h1" gso_max_segs 65535
@@ -421,19 +456,20 @@ fi
 # --- the table ---------------------------------------------------------------
 echo
 echo "lanspread download bench: $size_gib GiB game, $source_files files, $(date -u +%F\ %H:%M) UTC"
+[[ $scenarios != *L* ]] || echo "scenario L: a $loss_size_gib GiB game ($loss_game_id)"
 echo "load: $(uptime | sed 's/.*load average/load average/')"
 echo "downloads written to: $downloads_label"
 echo "seeder 1 hashing $size_gib GiB on the first request: $hash_seconds"
-python3 - "$results" "$size_bytes" <<'EOF'
+python3 - "$results" <<'EOF'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-size = int(sys.argv[2])
-gib = size / 2**30
 rsync = {r[1]: r for r in rows if r[0] == "rsync"}
 print("| tool | scenario | seconds | MB/s | % of line rate | rate vs rsync | peak RSS "
       "| CPU-s/GiB downloader (vs rsync) | CPU-s/GiB seeders | tbf drops | ping RTT median / p95 | note |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-for tool, scenario, seconds, line, rss, cpu, seed_cpu, link, note in rows:
+for tool, scenario, seconds, line, rss, cpu, seed_cpu, link, size, note in rows:
+    size = int(size)
+    gib = size / 2**30
     seconds = float(seconds)
     mbs = size / seconds / 1e6
     pct = 100 * size * 8 / seconds / (int(line) * 1e6)
@@ -442,7 +478,7 @@ for tool, scenario, seconds, line, rss, cpu, seed_cpu, link, note in rows:
     versus, cpu_versus = "", ""
     if scenario in rsync and tool != "rsync":
         versus = f"{float(rsync[scenario][2]) / seconds:.2f}x"
-        rsync_cpu = float(rsync[scenario][5]) / gib
+        rsync_cpu = float(rsync[scenario][5]) / (int(rsync[scenario][8]) / 2**30)
         cpu_versus = f" ({down / rsync_cpu:.1f}x)" if rsync_cpu > 0 else ""
     print(f"| {tool} | {scenario} | {seconds:.1f} | {mbs:.1f} | {pct:.0f}% of {line} Mbit/s "
           f"| {versus} | {int(rss) / 1024:.0f} MiB | {down:.2f}{cpu_versus} | {float(seed_cpu) / gib:.2f} "
