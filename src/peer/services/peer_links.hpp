@@ -32,9 +32,9 @@ struct LivenessOptions {
   // line).
   std::chrono::milliseconds refused_retry = std::chrono::seconds(10);
   // Connections that file transfers to one peer are spread over. More than
-  // one because ngtcp2 0.12's BBR sizes a connection's window from its
-  // minimum RTT, which on a LAN is far below the RTT that thread wake-ups
-  // add: one connection cannot fill a gigabit link (docs/transport.md).
+  // one because BBR sizes a connection's window from its minimum RTT, which
+  // on a LAN is far below the RTT that thread wake-ups add: one connection
+  // does not fill a gigabit link (docs/download.md, "Transfer connections").
   std::size_t transfer_connections = 2;
 };
 
