@@ -48,6 +48,8 @@ constexpr std::uint64_t kRequestStreamWindow = 1024 * 1024;
 constexpr std::uint64_t kConnectionWindow = 16 * 1024 * 1024;
 constexpr std::uint64_t kMaxStreamWindow = 16 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionWindow = 64 * 1024 * 1024;
+// The shortest a connection sleeps (RFC 9002's kGranularity): see arm_timer().
+constexpr std::uint64_t kTimerGranularity = NGTCP2_MILLISECONDS;
 // Application error codes: a normal close or a normal stream end, and a
 // stream this side abandoned on purpose (a cancelled or duplicate transfer).
 constexpr std::uint64_t kNoError = 0;
@@ -562,8 +564,17 @@ bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
 }
 
 void ConnectionCore::arm_timer() {
-  const auto expiry = ngtcp2_conn_get_expiry(conn_);
+  auto expiry = ngtcp2_conn_get_expiry(conn_);
   const auto now = now_ns();
+  // ngtcp2 paces through this expiry, a send quantum at a time: at a gigabit
+  // a deadline every half millisecond, each wake-up a timer and an epoll
+  // round (hypervisor exits on a VM). A deadline closer than the timer
+  // granularity is met at the granularity instead; ngtcp2 counts the
+  // lateness and lets the next sends catch up, so the rate holds, in bursts
+  // of about a millisecond. Loss and ACK timers lose nothing: RFC 9002
+  // already gives them this granularity.
+  if (expiry > now)
+    expiry = std::max(expiry, now + kTimerGranularity);
   // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
   // packet. A timer that fires early finds nothing due and re-arms for the
   // real expiry, so only moving it earlier is urgent.
