@@ -8,7 +8,7 @@
 #                                    [--scenarios ABCL] [--downloads-on ext4|tmpfs]
 #                                    [--loss "1 5"] [--loss-size-gib N]
 #                                    [--congestion-control bbr,cubic]
-#                                    [--tools lanspread,aria2c,rsync]
+#                                    [--tools lanspread,aria2c,rsync] [--keep-logs DIR]
 #
 # Scenario A: one seeder, every link 1 Gbit/s.
 # Scenario B: seeders at 100, 300 and 600 Mbit/s, downloader at 1 Gbit/s.
@@ -23,6 +23,8 @@
 # the same runs without this machine's disk, to tell the disk's share of the
 # time from the rest.
 # --tools leaves out the other tools (quick lanspread-only experiments).
+# --keep-logs copies the seeders' logs and each lanspread download's stderr
+# into DIR before the run's folder is deleted.
 # --congestion-control runs lanspread once per controller listed (the
 # seeders' is the one that matters: they send the bulk), in one run.
 # Every row also reports what the transfer cost the link: the tbf drops, and
@@ -40,6 +42,7 @@ loss_size_gib=1
 loss_game_id=cscz
 congestion_controls=bbr
 tools="lanspread aria2c rsync"
+keep_logs=
 lanspread_limit=
 downloads_on=ext4
 game_id=cs16
@@ -54,7 +57,8 @@ while [[ $# -gt 0 ]]; do
     --loss-size-gib) loss_size_gib=$2; shift 2 ;;
     --congestion-control) congestion_controls=${2//,/ }; shift 2 ;;
     --tools) tools=${2//,/ }; shift 2 ;;
-    -h|--help) sed -n 2,32p "$0"; exit 0 ;;
+    --keep-logs) keep_logs=$2; shift 2 ;;
+    -h|--help) sed -n 2,34p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +110,14 @@ downloads=$work/downloads
 loop_device=
 lan_after_cleanup() {
   nft delete table bridge lanspread_loss 2>/dev/null || true
+  if [[ -n $keep_logs ]]; then
+    mkdir -p "$keep_logs"
+    local log
+    for log in "$work"/seed*/serve-*.log; do
+      [[ -e $log ]] && cp "$log" "$keep_logs/$(basename "$(dirname "$log")")-$(basename "$log")"
+    done
+    cp "$work"/lanspread-*.err "$keep_logs/" 2>/dev/null || true
+  fi
   umount "$downloads" 2>/dev/null || true
   if [[ -n $loop_device ]]; then losetup -d "$loop_device"; fi
   rm -rf "$work"
@@ -299,6 +311,7 @@ run_lanspread_with() { # cc scenario line_mbit kill_host seeders...
   end=$(date +%s.%N)
   link=$(stop_link_probe)
   [[ $rc == 0 ]] || { echo "lanspread download failed ($rc):" >&2; tail -20 "$work/lanspread.err" >&2; exit 1; }
+  cp "$work/lanspread.err" "$work/lanspread-$scenario-${cc}.err"
   verify "$dest/games/$game_id"
   local rss user sys gap most_peers
   read -r rss user sys <"$work/time.txt"
