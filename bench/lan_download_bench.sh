@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Downloads on a simulated LAN (issue 5): the real `lanspread` binary against
+# Downloads on a simulated LAN (docs/benchmarks.md): the real `lanspread` binary against
 # aria2c (HTTP from nginx) and rsync (daemon) over network namespaces on a
 # bridge, each link shaped with tc tbf. Every download is compared byte for
 # byte with the source; a mismatch fails the run.

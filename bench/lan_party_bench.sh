@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A LAN party on a simulated LAN (issue 8): 12 peers in network namespaces on
+# A LAN party on a simulated LAN (docs/benchmarks.md): 12 peers in network namespaces on
 # a bridge, every link shaped with tc tbf, each peer one `lanspread app`
 # (seeding its folder, downloading through its HTTP API, finding the others
 # by mDNS or by address). Five synthetic games of mixed sizes start on two

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rate limits on a simulated LAN (issue 8): does a limit of N Mbit/s hold?
+# Rate limits on a simulated LAN (docs/benchmarks.md): does a limit of N Mbit/s hold?
 # Network namespaces on a bridge, every link shaped to --line-mbit (1 Gbit/s)
 # so the limit, not the link, is what holds the rate back. The real
 # `lanspread serve` seeds, `lanspread download` downloads; every copy is

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Swarming on a simulated LAN (issue 8): one machine has a new game and
+# Swarming on a simulated LAN (docs/benchmarks.md): one machine has a new game and
 # several want it at once. Network namespaces on a bridge, every link (each
 # host's upload and download) shaped with tc tbf; the real `lanspread serve`
 # seeds, `lanspread download` downloads. Every download is compared byte for

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 flavour=${1:-release}
-# Clones in other folders (CI's fresh clone, helpers' worktrees) share
+# Clones in other folders (CI's fresh clone, git worktrees) share
 # ccache entries: paths are hashed relative to the clone, and with -g ccache
 # would otherwise hash the build directory too (debug info then names the
 # clone that first compiled a file, which only matters to a debugger).

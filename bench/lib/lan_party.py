@@ -1,4 +1,4 @@
-"""The LAN-party scenario of bench/lan_party_bench.sh (issue 8).
+"""The LAN-party scenario of bench/lan_party_bench.sh.
 
 Runs on namespaces the shell script made (bench/lib/simulated_lan.sh). Every
 host runs one `lanspread app` peer (it seeds its folder, downloads, and

@@ -10,7 +10,7 @@
 
 namespace lanspread::cli {
 
-// Options every subcommand understands (DESIGN.md section 8).
+// Options every subcommand understands (docs/cli.md).
 struct GlobalOptions {
   std::filesystem::path games;     // empty: the remembered folder, else the default
   std::filesystem::path state;     // empty: $XDG_STATE_HOME/lanspread

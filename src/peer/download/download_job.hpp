@@ -35,7 +35,7 @@ struct JobOutcome {
 };
 
 // One game's download, from the version-sentinel transaction's begin to its
-// commit (DESIGN.md §4): blocks already on disk that verify are kept, the
+// commit (docs/download.md): blocks already on disk that verify are kept, the
 // rest is fetched in parallel from every source peer, one QUIC stream per
 // block, verified against the manifest's SHA-256 before it counts, and
 // written in place; version.ini is fetched last, kept in memory and

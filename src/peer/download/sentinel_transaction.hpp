@@ -12,7 +12,7 @@
 
 namespace lanspread::peer::download {
 
-// The version-sentinel transaction of a download (DESIGN.md §4), on one game
+// The version-sentinel transaction of a download (docs/download.md), on one game
 // root. The root is DOWNLOADED iff `version.ini` exists; this transaction
 // makes that true only after every payload byte is on disk:
 //

@@ -13,7 +13,7 @@
 namespace lanspread::peer {
 
 // What this peer can already share of the games it is still downloading
-// (issue 8, the swarm): the blocks it has verified, by their index in the
+// (the swarm: downloaders trade blocks): the blocks it has verified, by their index in the
 // download's block plan. A download publishes its game when it starts, marks
 // each block once it is verified and written, and withdraws the game before
 // it settles; the GameServer answers GetBlockMap from here and serves the

@@ -133,7 +133,8 @@ class LanDiscoveryTest : public ::testing::Test {
   std::map<std::size_t, View> views_;
   bool by_address_ = false;
 
-  // The scenario of the issue, with whatever discovery the test set up.
+  // The scenario at the top of this file, with whatever discovery the test
+  // set up.
   void find_each_other_and_notice_departures();
 };
 
