@@ -1,6 +1,5 @@
 #include "transport/connection_core.hpp"
 
-#include <gnutls/crypto.h>
 #include <ngtcp2/ngtcp2_crypto_gnutls.h>
 #include <spdlog/spdlog.h>
 
@@ -9,10 +8,11 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <chrono>
-#include <cstring>
 
 #include "platform/path_mtu.hpp"
 #include "platform/udp_batch.hpp"
+#include "transport/connection_callbacks.hpp"
+#include "transport/connection_constants.hpp"
 #include "transport/endpoint_core.hpp"
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
@@ -21,53 +21,9 @@
 namespace lanspread::transport {
 namespace {
 
-// Per-packet work (AEAD, header protection, ngtcp2's packet building, the
-// kernel's per-datagram path) dominates QUIC's CPU cost, so datagrams are as
-// large as the route allows: 1472 bytes on an IPv4 Ethernet LAN, 8972 with
-// jumbo frames, 16 KiB (the receive slot, a TLS record's size) on loopback.
-constexpr std::size_t kLargestUdpPayload = platform::UdpBatch::kMaxDatagramBytes;
-constexpr std::size_t kEthernetMtu = 1500;  // when the OS knows no route
-// Packets are gathered into runs the OS sends with one call (UDP GSO).
-constexpr std::size_t kBatchBytes = platform::UdpBatch::kMaxRunBytes;
-constexpr std::size_t kBatchPackets = platform::UdpBatch::kMaxSegments;
-// How much may be written but unacknowledged before write() waits, per stream
-// and per connection: enough to keep a LAN link busy, small enough to bound
-// memory and to keep what is being sent in the CPU caches.
-constexpr std::uint64_t kMaxStreamUnacknowledged = 4 * 1024 * 1024;
-constexpr std::uint64_t kMaxConnectionUnacknowledged = 8 * 1024 * 1024;
-// How many bytes of one stream the write loop sends before it turns to the
-// next stream with data: a receive buffer block, so a reader gets whole
-// blocks, and a small response waits behind at most one burst per stream.
-constexpr std::size_t kStreamBurst = 256 * 1024;
-// Receive windows (flow control). What the peer may send before we read:
-// on a stream we opened (our request's answer, a block of a download), on a
-// stream the peer opened (its request), and on the whole connection. ngtcp2
-// grows a window that the reader keeps emptying up to the maximum.
-constexpr std::uint64_t kAnswerStreamWindow = 4 * 1024 * 1024;
-constexpr std::uint64_t kRequestStreamWindow = 1024 * 1024;
-constexpr std::uint64_t kConnectionWindow = 16 * 1024 * 1024;
-constexpr std::uint64_t kMaxStreamWindow = 16 * 1024 * 1024;
-constexpr std::uint64_t kMaxConnectionWindow = 64 * 1024 * 1024;
-// The shortest a connection sleeps (RFC 9002's kGranularity): see arm_timer().
-constexpr std::uint64_t kTimerGranularity = NGTCP2_MILLISECONDS;
-// Application error codes: a normal close or a normal stream end, and a
-// stream this side abandoned on purpose (a cancelled or duplicate transfer).
-constexpr std::uint64_t kNoError = 0;
-constexpr std::uint64_t kStreamAbandoned = 1;
-// TLS alert 120: the peer offered no protocol version we speak.
-constexpr std::uint8_t kNoApplicationProtocolAlert = 120;
-
 std::uint64_t to_ns(std::chrono::steady_clock::duration d) {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
-}
-
-ConnectionCore* core_of(void* user_data) {
-  return static_cast<ConnectionCore*>(user_data);
-}
-
-void random_bytes(std::uint8_t* dest, std::size_t length) {
-  gnutls_rnd(GNUTLS_RND_RANDOM, dest, length);
 }
 
 ngtcp2_cid random_cid() {
@@ -91,157 +47,6 @@ std::size_t udp_payload_for(const asio::ip::udp::endpoint& remote, std::size_t c
 }
 
 }  // namespace
-
-// ngtcp2's C callbacks, forwarding to the connection.
-struct Callbacks {
-  static void rand(std::uint8_t* dest, std::size_t length, const ngtcp2_rand_ctx*) {
-    random_bytes(dest, length);
-  }
-
-  static int get_new_connection_id(ngtcp2_conn*, ngtcp2_cid* cid, std::uint8_t* token,
-                                   std::size_t length, void* user_data) {
-    auto* self = core_of(user_data);
-    cid->datalen = length;
-    random_bytes(cid->data, length);
-    if (!self->endpoint_.stateless_reset_token(*cid, token))
-      return NGTCP2_ERR_CALLBACK_FAILURE;
-    self->endpoint_.route(*cid, self->shared_from_this());
-    return 0;
-  }
-
-  static int remove_connection_id(ngtcp2_conn*, const ngtcp2_cid* cid, void* user_data) {
-    core_of(user_data)->endpoint_.unroute(*cid);
-    return 0;
-  }
-
-  static int handshake_completed(ngtcp2_conn*, void* user_data) {
-    auto* self = core_of(user_data);
-    self->established_ = true;
-    self->state_changed_.cancel();
-    return 0;
-  }
-
-  static int stream_open(ngtcp2_conn*, std::int64_t stream_id, void* user_data) {
-    auto* self = core_of(user_data);
-    // Only the peer's bidirectional streams are requests for us to serve.
-    if (!ngtcp2_is_bidi_stream(stream_id))
-      return 0;
-    auto stream = self->add_stream(stream_id);
-    self->endpoint_.incoming_stream(self->shared_from_this(), std::move(stream));
-    return 0;
-  }
-
-  static int recv_stream_data(ngtcp2_conn*, std::uint32_t flags, std::int64_t, std::uint64_t,
-                              const std::uint8_t* data, std::size_t length, void*,
-                              void* stream_user_data) {
-    auto* stream = static_cast<StreamState*>(stream_user_data);
-    if (stream == nullptr)
-      return 0;
-    stream->received.append({data, length});
-    if ((flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0)
-      stream->fin_received = true;
-    stream->notify_readable();
-    return 0;
-  }
-
-  static int acked_stream_data_offset(ngtcp2_conn*, std::int64_t, std::uint64_t offset,
-                                      std::uint64_t length, void* user_data,
-                                      void* stream_user_data) {
-    auto* stream = static_cast<StreamState*>(stream_user_data);
-    if (stream == nullptr)
-      return 0;
-    auto* self = core_of(user_data);
-    const auto before = stream->outgoing.unacknowledged();
-    stream->outgoing.acknowledge_to(offset + length, self->chunk_pool_);
-    self->unacknowledged_ -= before - stream->outgoing.unacknowledged();
-    if (self->unacknowledged_ == 0)
-      self->chunk_pool_.clear();  // nothing in flight: no writer is busy
-    if (stream->writer_waiting && !self->must_wait_to_write(*stream)) {
-      stream->writer_waiting = false;
-      stream->notify_writable();
-    }
-    if (self->writers_waiting_ && self->unacknowledged_ <= kMaxConnectionUnacknowledged)
-      self->wake_writers();
-    return 0;
-  }
-
-  static int stream_close(ngtcp2_conn* conn, std::uint32_t flags, std::int64_t stream_id,
-                          std::uint64_t app_error_code, void* user_data, void* stream_user_data) {
-    auto* self = core_of(user_data);
-    if (auto* stream = static_cast<StreamState*>(stream_user_data)) {
-      self->forget_unacknowledged(*stream);
-      stream->closed = true;
-      const bool reset =
-          (flags & NGTCP2_STREAM_CLOSE_FLAG_APP_ERROR_CODE_SET) != 0 && app_error_code != kNoError;
-      if (reset || !stream->fin_received)
-        stream->error = TransportError::StreamReset;
-      stream->notify();
-    }
-    self->streams_.erase(stream_id);
-    // Keep the peer's allowance of concurrent streams constant.
-    if (!ngtcp2_conn_is_local_stream(conn, stream_id) && ngtcp2_is_bidi_stream(stream_id)) {
-      ngtcp2_conn_extend_max_streams_bidi(conn, 1);
-    }
-    return 0;
-  }
-
-  static int stream_reset(ngtcp2_conn*, std::int64_t, std::uint64_t, std::uint64_t, void*,
-                          void* stream_user_data) {
-    if (auto* stream = static_cast<StreamState*>(stream_user_data)) {
-      stream->error = TransportError::StreamReset;
-      stream->notify();
-    }
-    return 0;
-  }
-
-  static int extend_max_stream_data(ngtcp2_conn*, std::int64_t, std::uint64_t, void*,
-                                    void* stream_user_data) {
-    if (auto* stream = static_cast<StreamState*>(stream_user_data))
-      stream->blocked = false;
-    return 0;
-  }
-
-  static int extend_max_local_streams_bidi(ngtcp2_conn*, std::uint64_t, void* user_data) {
-    core_of(user_data)->state_changed_.cancel();
-    return 0;
-  }
-
-  static ngtcp2_callbacks make(bool server) {
-    ngtcp2_callbacks callbacks{};
-    if (server) {
-      callbacks.recv_client_initial = ngtcp2_crypto_recv_client_initial_cb;
-    } else {
-      callbacks.client_initial = ngtcp2_crypto_client_initial_cb;
-      callbacks.recv_retry = ngtcp2_crypto_recv_retry_cb;
-    }
-    callbacks.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb;
-    callbacks.encrypt = ngtcp2_crypto_encrypt_cb;
-    callbacks.decrypt = ngtcp2_crypto_decrypt_cb;
-    callbacks.hp_mask = ngtcp2_crypto_hp_mask_cb;
-    callbacks.update_key = ngtcp2_crypto_update_key_cb;
-    callbacks.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb;
-    callbacks.delete_crypto_cipher_ctx = ngtcp2_crypto_delete_crypto_cipher_ctx_cb;
-    callbacks.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb;
-    callbacks.version_negotiation = ngtcp2_crypto_version_negotiation_cb;
-    callbacks.rand = rand;
-    callbacks.get_new_connection_id = get_new_connection_id;
-    callbacks.remove_connection_id = remove_connection_id;
-    callbacks.handshake_completed = handshake_completed;
-    callbacks.stream_open = stream_open;
-    callbacks.recv_stream_data = recv_stream_data;
-    callbacks.acked_stream_data_offset = acked_stream_data_offset;
-    callbacks.stream_close = stream_close;
-    callbacks.stream_reset = stream_reset;
-    callbacks.extend_max_stream_data = extend_max_stream_data;
-    callbacks.extend_max_local_streams_bidi = extend_max_local_streams_bidi;
-    return callbacks;
-  }
-
-  static int verify(gnutls_session_t session) {
-    auto* ref = static_cast<ngtcp2_crypto_conn_ref*>(gnutls_session_get_ptr(session));
-    return static_cast<ConnectionCore*>(ref->user_data)->verify_peer(session);
-  }
-};
 
 std::uint64_t now_ns() {
   return to_ns(std::chrono::steady_clock::now().time_since_epoch());
@@ -301,7 +106,7 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   params.max_udp_payload_size = max_udp_payload_;
   params.max_idle_timeout = to_ns(options.idle_timeout);
 
-  auto callbacks = Callbacks::make(server_);
+  auto callbacks = connection_callbacks(server_);
   auto network_path = path();
   int rv = 0;
   if (server_) {
@@ -325,7 +130,7 @@ void ConnectionCore::create(const ngtcp2_cid& dcid, const ngtcp2_cid& scid,
   };
   conn_ref_.user_data = this;
   tls_ = make_tls_session(server_, endpoint_.credentials(), options.alpn, &conn_ref_,
-                          &Callbacks::verify);
+                          &verify_peer_certificate);
   ngtcp2_conn_set_tls_native_handle(conn_, tls_);
 }
 
@@ -410,157 +215,6 @@ void ConnectionCore::on_datagram(std::span<const std::uint8_t> datagram,
     terminate(code, std::string("connection failed: ") + ngtcp2_strerror(rv));
     return;
   }
-}
-
-void ConnectionCore::schedule_flush() {
-  if (flush_scheduled_ || terminated_)
-    return;
-  flush_scheduled_ = true;
-  asio::post(endpoint_.executor(), [self = shared_from_this()] {
-    self->flush_scheduled_ = false;
-    self->flush();
-  });
-}
-
-void ConnectionCore::flush() {
-  if (terminated_)
-    return;
-  for (auto& [id, stream] : streams_)
-    stream->blocked = false;
-  if (!write_packets())
-    return;
-  arm_timer();
-}
-
-bool ConnectionCore::ready_to_write(const StreamState& stream) {
-  const bool has_data = stream.outgoing.has_unsent() || (stream.fin_queued && !stream.fin_sent);
-  return has_data && !stream.blocked && !stream.closed;
-}
-
-StreamState* ConnectionCore::stream_with_data() {
-  // Round robin, a burst at a time: one large response cannot starve the
-  // others, and the peer receives runs of one stream rather than a packet of
-  // each in turn, so it wakes fewer readers per batch of packets.
-  if (streams_.empty())
-    return nullptr;
-  if (burst_left_ > 0) {
-    const auto current = streams_.find(write_cursor_);
-    if (current != streams_.end() && ready_to_write(*current->second))
-      return current->second.get();
-  }
-  auto it = streams_.upper_bound(write_cursor_);
-  for (std::size_t visited = 0; visited < streams_.size(); ++visited) {
-    if (it == streams_.end())
-      it = streams_.begin();
-    if (ready_to_write(*it->second)) {
-      write_cursor_ = it->first;
-      burst_left_ = kStreamBurst;
-      return it->second.get();
-    }
-    ++it;
-  }
-  return nullptr;
-}
-
-bool ConnectionCore::write_packets() {
-  ngtcp2_pkt_info info{};
-  auto network_path = path();
-  std::size_t budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), max_udp_payload_);
-  // The run being gathered in batch_: `packets` datagrams of `segment` bytes,
-  // the last possibly shorter (which ends the run).
-  std::size_t used = 0;
-  std::size_t segment = 0;
-  std::size_t packets = 0;
-  bool socket_full = false;
-  const auto send_run = [&] {
-    if (packets > 0 && !send_batch(used, segment))
-      socket_full = true;
-    used = 0;
-    packets = 0;
-  };
-  // Keep writing until ngtcp2 has nothing more it may send now: its pacing
-  // deadline (the connection's expiry, which the timer waits for), its
-  // congestion window, or no data.
-  while (!socket_full) {
-    if (used + max_udp_payload_ > kBatchBytes || packets == kBatchPackets)
-      send_run();
-    auto* stream = stream_with_data();
-    std::array<ngtcp2_vec, 16> vectors{};
-    std::size_t vector_count = 0;
-    std::uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
-    std::int64_t stream_id = -1;
-    if (stream != nullptr) {
-      stream_id = stream->id;
-      vector_count = stream->outgoing.unsent(vectors);
-      if (stream->fin_queued)
-        flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
-    }
-    ngtcp2_ssize consumed = -1;
-    const auto written = ngtcp2_conn_writev_stream(conn_, &network_path, &info, batch_.get() + used,
-                                                   max_udp_payload_, &consumed, flags, stream_id,
-                                                   vectors.data(), vector_count, now_ns());
-    if (stream != nullptr && consumed >= 0) {
-      stream->outgoing.mark_sent(static_cast<std::uint64_t>(consumed));
-      burst_left_ -= std::min(burst_left_, static_cast<std::size_t>(consumed));
-      if (stream->fin_queued && !stream->outgoing.has_unsent() &&
-          (flags & NGTCP2_WRITE_STREAM_FLAG_FIN) != 0) {
-        stream->fin_sent = true;
-      }
-    }
-    if (written == NGTCP2_ERR_WRITE_MORE)
-      continue;
-    if (written == NGTCP2_ERR_STREAM_DATA_BLOCKED || written == NGTCP2_ERR_STREAM_SHUT_WR ||
-        written == NGTCP2_ERR_STREAM_NOT_FOUND) {
-      if (stream != nullptr)
-        stream->blocked = true;
-      continue;
-    }
-    if (written < 0) {
-      send_run();
-      ngtcp2_ccerr error{};
-      ngtcp2_ccerr_set_liberr(&error, static_cast<int>(written), nullptr, 0);
-      send_connection_close(error);
-      terminate(TransportError::ConnectionClosed,
-                std::string("cannot write: ") + ngtcp2_strerror(static_cast<int>(written)));
-      return false;
-    }
-    if (written == 0)
-      break;
-    const auto size = static_cast<std::size_t>(written);
-    if (packets > 0 && size > segment) {
-      // Only the last datagram of a run may differ in size: send the run and
-      // start a new one with this packet.
-      const auto start = used;
-      send_run();
-      std::memmove(batch_.get(), batch_.get() + start, size);
-    }
-    if (packets == 0)
-      segment = size;
-    used += size;
-    ++packets;
-    if (size < segment)
-      send_run();
-    if (budget <= size) {
-      // A full quantum went out: let ngtcp2 pace, then continue at once.
-      ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
-      budget = std::max<std::size_t>(ngtcp2_conn_get_send_quantum(conn_), max_udp_payload_);
-    } else {
-      budget -= size;
-    }
-  }
-  if (!socket_full)
-    send_run();
-  ngtcp2_conn_update_pkt_tx_time(conn_, now_ns());
-  return true;
-}
-
-bool ConnectionCore::send_batch(std::size_t bytes, std::size_t segment_size) {
-  if (endpoint_.send(remote_, {batch_.get(), bytes}, segment_size) == platform::SendOutcome::Sent)
-    return true;
-  // What did not fit is lost to the network as far as QUIC knows; it
-  // retransmits. Write again once the socket has room.
-  endpoint_.flush_when_writable(shared_from_this());
-  return false;
 }
 
 void ConnectionCore::arm_timer() {
@@ -695,85 +349,6 @@ asio::awaitable<std::shared_ptr<StreamState>> ConnectionCore::open_stream() {
     std::error_code ignored;
     co_await state_changed_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-}
-
-void ConnectionCore::consume(StreamState& stream, std::size_t bytes) {
-  if (terminated_ || bytes == 0)
-    return;
-  ngtcp2_conn_extend_max_stream_offset(conn_, stream.id, bytes);
-  ngtcp2_conn_extend_max_offset(conn_, bytes);
-  schedule_flush();
-}
-
-void ConnectionCore::queue(StreamState& stream, std::span<const std::uint8_t> bytes) {
-  stream.outgoing.push(bytes, chunk_pool_);
-  unacknowledged_ += bytes.size();
-  schedule_flush();
-}
-
-std::vector<std::byte> ConnectionCore::take_buffer(std::size_t size) {
-  return chunk_pool_.take(size);
-}
-
-void ConnectionCore::queue(StreamState& stream, std::vector<std::byte>&& chunk) {
-  unacknowledged_ += chunk.size();
-  stream.outgoing.push(std::move(chunk));
-  schedule_flush();
-}
-
-bool ConnectionCore::must_wait_to_write(StreamState& stream) {
-  if (terminated_ || stream.closed || stream.error)
-    return false;  // the writer finds the failure itself
-  if (stream.outgoing.unacknowledged() > kMaxStreamUnacknowledged) {
-    stream.writer_waiting = true;
-    return true;
-  }
-  if (unacknowledged_ > kMaxConnectionUnacknowledged) {
-    stream.writer_waiting = true;
-    writers_waiting_ = true;
-    return true;
-  }
-  return false;
-}
-
-void ConnectionCore::wake_writers() {
-  writers_waiting_ = false;
-  for (auto& [id, stream] : streams_) {
-    if (stream->writer_waiting && stream->outgoing.unacknowledged() <= kMaxStreamUnacknowledged) {
-      stream->writer_waiting = false;
-      stream->notify_writable();
-    }
-  }
-}
-
-void ConnectionCore::forget_unacknowledged(StreamState& stream) {
-  unacknowledged_ -= stream.outgoing.unacknowledged();
-  stream.outgoing.clear();
-  if (unacknowledged_ == 0)
-    chunk_pool_.clear();
-  if (writers_waiting_ && unacknowledged_ <= kMaxConnectionUnacknowledged)
-    wake_writers();
-}
-
-void ConnectionCore::stop_reading(StreamState& stream) {
-  if (terminated_ || stream.closed)
-    return;
-  ngtcp2_conn_shutdown_stream_read(conn_, 0, stream.id, kStreamAbandoned);
-  stream.received.clear();
-  stream.held = 0;
-  schedule_flush();
-}
-
-void ConnectionCore::shutdown_stream(StreamState& stream) {
-  if (terminated_ || stream.closed)
-    return;
-  ngtcp2_conn_shutdown_stream(conn_, 0, stream.id, kStreamAbandoned);
-  // Our own reader and writer stop now, not when the peer acknowledges: the
-  // stream was abandoned on purpose (a cancelled or duplicate transfer).
-  if (!stream.error)
-    stream.error = TransportError::StreamReset;
-  stream.notify();
-  schedule_flush();
 }
 
 }  // namespace lanspread::transport
