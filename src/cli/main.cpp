@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
   desktop->add_option("--ui-port", app_options.ui_port,
                       "UI port on 127.0.0.1 (default: a free one)");
   desktop->add_option("--ui-dir", app_options.ui_dir,
-                      "the built UI (default: the source tree's ui/dist)");
+                      "serve the UI from this built UI folder (e.g. ui/dist) instead of the "
+                      "one built into the program");
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
   double wait_seconds = 3;

@@ -4,9 +4,9 @@
 
 namespace lanspread::cli {
 
-// What `lanspread --version` prints: the program's version and commit, then
-// the run-time versions of the libraries a bug report needs (they may differ
-// from the headers it was built with).
+// What `lanspread --version` prints: the program's version and commit, the
+// run-time versions of the libraries a bug report needs (they may differ
+// from the headers it was built with), and whether the web UI is built in.
 std::string version_text();
 
 }  // namespace lanspread::cli
