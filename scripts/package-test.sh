@@ -11,6 +11,12 @@
 #   service runs it, then `dpkg --purge` leaving nothing behind. Refuses to
 #   run when lanspread is already installed (it would purge it).
 #
+# The .deb on a plain Debian 12 booted with systemd (systemd-nspawn; the root
+# is made once with debootstrap and kept in build/package-test/): apt
+# installs it from bookworm alone, the seed box service runs in its sandbox
+# and a guest downloads from it, the user unit runs for a logged-in user,
+# and a purge stops and removes the service.
+#
 # The portable archive, in a minimal root: glibc's files only (and /proc),
 # the archive unpacked into a fresh folder, in a network namespace of its
 # own. A seed (`lanspread serve`) and a guest (`lanspread download` by
@@ -155,25 +161,6 @@ test_deb() {
   [ -f "$home/.local/share/lanspread/games/openttd/version.ini" ] || fail "no demo game for a newcomer"
   ok "lanspread app --no-browser as an unprivileged user serves the built-in UI, quits cleanly"
 
-  # The seed box's command line, as its unit runs it with the default
-  # settings (the sandbox needs systemd as init, which this machine lacks).
-  local exec_start
-  exec_start=$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/lanspread.service)
-  (
-    set -a
-    # shellcheck disable=SC1091
-    . /etc/default/lanspread
-    LANSPREAD_OPTIONS="$LANSPREAD_OPTIONS --no-mdns"
-    eval "set -- $exec_start"
-    exec setpriv --reuid=lanspread --regid=lanspread --clear-groups "$@"
-  ) > /dev/null 2> "$scratch/seed.err" &
-  local seed=$!
-  wait_for_text "$scratch/seed.err" 20 "listening on UDP port" || { cat "$scratch/seed.err"; fail "the seed box did not start"; }
-  kill -TERM "$seed"
-  wait "$seed" || fail "the seed box exited with $?: $(cat "$scratch/seed.err")"
-  [ "$(stat -c %U /var/lib/lanspread/identity)" = lanspread ] || fail "the seed box's identity"
-  ok "the seed box's command runs as its user on the default folder"
-
   dpkg --purge lanspread > "$scratch/dpkg.log" 2>&1 || { cat "$scratch/dpkg.log"; fail "dpkg --purge"; }
   installed_here=false
   local left=()
@@ -185,6 +172,101 @@ test_deb() {
   [ ${#left[@]} -eq 0 ] || fail "left after purge: ${left[*]}"
   ok "dpkg --purge leaves nothing behind"
   echo "the .deb: $((SECONDS - started)) s"
+}
+
+# Runs a command inside the booted container ($leader: its init).
+in_container() {
+  nsenter --target "$leader" --all --root --wd env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+test_booted_debian() {
+  local started=$SECONDS
+  echo "== $deb on a plain Debian 12 booted with systemd"
+  local cache=build/package-test/bookworm-root
+  if [ ! -d "$cache" ]; then
+    local mirror
+    mirror=$(apt-cache policy | awk '/ bookworm\/main amd64 Packages/ { print $2; exit }')
+    [ -n "$mirror" ] || fail "no Debian bookworm mirror configured to debootstrap from"
+    echo "making $cache from $mirror (once)"
+    rm -rf "$cache.tmp"
+    mkdir -p "$(dirname "$cache")"
+    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libpam-systemd bookworm \
+      "$cache.tmp" "$mirror" > "$scratch/debootstrap.log" 2>&1 ||
+      { tail -n 20 "$scratch/debootstrap.log"; fail "debootstrap"; }
+    mv "$cache.tmp" "$cache"
+  fi
+  local root=$scratch/bookworm
+  cp -a "$cache" "$root"
+  grep -rq backports "$root/etc/apt/" && fail "the test system has backports"
+
+  # Installed as a user would: apt takes the dependencies from bookworm.
+  cp "$deb" "$root/root/"
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  chroot "$root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends /root/$(basename "$deb")" > "$scratch/apt.log" 2>&1 ||
+    { tail -n 20 "$scratch/apt.log"; fail "apt install on plain Debian 12"; }
+  ok "apt installs it on Debian 12 without backports"
+
+  # A game for the seed box, a user for the user unit.
+  mkdir -p "$root/var/lib/lanspread/games/quake3"
+  head -c 3000000 /dev/urandom > "$root/var/lib/lanspread/games/quake3/quake3.pk3"
+  echo "1.32" > "$root/var/lib/lanspread/games/quake3/version.ini"
+  sed -i 's/^LANSPREAD_OPTIONS=.*/LANSPREAD_OPTIONS="--port 40000"/' "$root/etc/default/lanspread"
+  chroot "$root" useradd --create-home player
+
+  systemd-nspawn --quiet --directory="$root" --boot --private-network --register=no --keep-unit \
+    --console=pipe < /dev/null > "$scratch/boot.log" 2>&1 &
+  local nspawn=$!
+  local deadline=$((SECONDS + 60))
+  leader=
+  until [ -n "$leader" ] && in_container systemctl is-system-running --wait 2> /dev/null |
+    grep -qE 'running|degraded'; do
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$scratch/boot.log"; fail "the container did not boot"; }
+    sleep 0.5
+    leader=$(pgrep -P "$nspawn" | head -n 1 || true)
+  done
+
+  [ "$(in_container systemctl is-enabled lanspread)" = disabled ] || fail "the seed box is enabled by the package"
+  in_container systemctl enable --now lanspread > /dev/null 2>&1 || fail "systemctl enable --now lanspread"
+  in_container mkdir /tmp/guest
+  in_container chown player: /tmp/guest
+  in_container runuser -u player -- env HOME=/tmp/guest lanspread --no-mdns --peer 127.0.0.1:40000 \
+    download quake3 --wait 30 > "$scratch/guest.log" 2>&1 ||
+    { cat "$scratch/guest.log"; in_container journalctl -u lanspread --no-pager | tail -n 20; fail "download from the seed box"; }
+  in_container cmp /var/lib/lanspread/games/quake3/quake3.pk3 \
+    /tmp/guest/.local/share/lanspread/games/quake3/quake3.pk3 || fail "the game from the seed box differs"
+  [ "$(in_container systemctl is-active lanspread)" = active ] || fail "the seed box stopped"
+  local exposure
+  exposure=$(in_container systemd-analyze security lanspread --no-pager | sed -n 's/.*exposure level for lanspread.service: //p')
+  ok "the seed box runs in its sandbox (exposure $exposure) and a guest downloaded from it"
+
+  in_container loginctl enable-linger player
+  local user_systemctl=(runuser -u player -- env XDG_RUNTIME_DIR="/run/user/$(in_container id -u player)"
+                        systemctl --user)
+  deadline=$((SECONDS + 20))
+  until in_container "${user_systemctl[@]}" enable --now lanspread > /dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "the user unit"
+    sleep 0.5
+  done
+  deadline=$((SECONDS + 20))
+  until in_container journalctl --no-pager _SYSTEMD_USER_UNIT=lanspread.service | grep -q 'sharing /home/player'; do
+    [ $SECONDS -lt $deadline ] || fail "the user unit did not share the user's folder"
+    sleep 0.5
+  done
+  in_container "${user_systemctl[@]}" disable --now lanspread > /dev/null 2>&1
+  ok "the user unit shares the user's own folder"
+
+  in_container dpkg --purge lanspread > "$scratch/purge.log" 2>&1 || { cat "$scratch/purge.log"; fail "purge"; }
+  [ "$(in_container systemctl is-active lanspread)" != active ] || fail "the seed box runs after the purge"
+  [ ! -e "$root/etc/systemd/system/multi-user.target.wants/lanspread.service" ] ||
+    fail "the seed box is still enabled after the purge"
+  [ -f "$root/var/lib/lanspread/games/quake3/version.ini" ] || fail "the purge deleted the games"
+  [ ! -e "$root/var/lib/lanspread/identity" ] || fail "the purge kept the seed box's identity"
+  ok "a purge stops the seed box, removes its state, keeps its games"
+
+  kill -TERM "$nspawn"
+  wait "$nspawn" || true
+  echo "the .deb booted: $((SECONDS - started)) s"
 }
 
 test_portable() {
@@ -229,4 +311,5 @@ test_portable() {
 }
 
 test_deb
+test_booted_debian
 test_portable
