@@ -31,7 +31,8 @@ class HttpApi {
  public:
   struct Options {
     // The UI's files: a built UI folder's when set (--ui-dir, for UI work),
-    // else `ui_files` (the UI built into the program).
+    // else `ui_files` (the UI built into the program), which must outlive
+    // the HttpApi.
     std::filesystem::path ui_dir;
     std::span<const UiFile> ui_files;
     std::uint16_t port = 0;         // 0 picks a free one
