@@ -6,8 +6,18 @@ find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 # ngtcp2 1.x from bookworm-backports; both modules must be the same release.
-pkg_check_modules(NGTCP2 REQUIRED IMPORTED_TARGET GLOBAL libngtcp2>=1.11 libngtcp2_crypto_gnutls>=1.11)
+pkg_check_modules(NGTCP2 REQUIRED libngtcp2>=1.11 libngtcp2_crypto_gnutls>=1.11)
 pkg_check_modules(GNUTLS REQUIRED IMPORTED_TARGET GLOBAL gnutls)
+# Linked statically, in every build: Debian 12 has ngtcp2 1.x only in
+# backports, and the program (and so the .deb) must run without them
+# (docs/decisions.md, "Packages").
+find_library(NGTCP2_STATIC_LIBRARY libngtcp2.a HINTS ${NGTCP2_LIBRARY_DIRS} REQUIRED)
+find_library(NGTCP2_CRYPTO_STATIC_LIBRARY libngtcp2_crypto_gnutls.a HINTS ${NGTCP2_LIBRARY_DIRS}
+             REQUIRED)
+add_library(ngtcp2 INTERFACE)
+target_include_directories(ngtcp2 SYSTEM INTERFACE ${NGTCP2_INCLUDE_DIRS})
+target_link_libraries(ngtcp2 INTERFACE ${NGTCP2_CRYPTO_STATIC_LIBRARY} ${NGTCP2_STATIC_LIBRARY}
+                                       PkgConfig::GNUTLS)
 
 # Standalone Asio is header-only and ships no CMake config on Debian.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

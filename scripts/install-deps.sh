@@ -22,6 +22,8 @@ packages=(
   faketime
   # the web UI and its browser tests
   nodejs chromium
+  # the packages (scripts/package.sh) and their tests (scripts/package-test.sh)
+  help2man patchelf lintian desktop-file-utils man-db systemd curl debootstrap systemd-container
 )
 
 # Packages that must be at least this version (from bookworm-backports).

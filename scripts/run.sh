@@ -6,6 +6,8 @@
 # scripts/run.sh --no-browser --ui-port 8080 --games ~/Games.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh release
+# The UI first: the build puts ui/dist into the program.
+scripts/install-deps.sh
 scripts/build-ui.sh
+scripts/build.sh release
 exec build/release/src/cli/lanspread app "$@"

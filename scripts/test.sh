@@ -4,8 +4,10 @@
 #   2. the whole suite (GoogleTest via CTest), optimised build
 #   3. the web UI: build it and run its browser tests (headless Chromium
 #      against the real app binary)
-#   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   5. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
+#   4. the packages: build the .deb and the portable archive, then test them
+#      as a user gets them (root only: dpkg -i, a minimal root)
+#   5. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   6. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
 # `scripts/test.sh --quick` runs only steps 1 to 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,10 @@ scripts/build-ui.sh
 (cd ui && npx playwright test)
 
 $quick && exit 0
+
+echo "== packages: build them, test them as a user gets them"
+scripts/package.sh
+scripts/package-test.sh
 
 echo "== tests under ASan+UBSan"
 scripts/build.sh asan

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "app/app_controller.hpp"
 
@@ -62,6 +63,31 @@ void reply(httplib::Response& res, const CommandResult& result) {
   }
 }
 
+// The types of the files a Vite build writes. Browsers run a script or apply
+// a style sheet only when it comes with its own type (nosniff).
+std::string content_type(std::string_view path) {
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".wasm", "application/wasm"},
+      {".txt", "text/plain; charset=utf-8"}};
+  for (const auto& [extension, type] : kTypes) {
+    if (path.ends_with(extension))
+      return std::string(type);
+  }
+  return "application/octet-stream";
+}
+
 std::optional<std::string> read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
@@ -88,7 +114,12 @@ HttpApi::HttpApi(AppController& controller, Options options)
       server_(make_server()),
       guard_(options_.token.empty() ? AccessGuard::generate_token() : options_.token,
              bind_loopback(*server_, options_.port)) {
+  if (options_.ui_dir.empty()) {
+    for (const auto& file : options_.ui_files)
+      ui_files_.emplace(file.path, file.bytes);
+  }
   add_routes();
+  add_ui_routes();
   add_event_stream();
   thread_ = std::thread([this] {
     server_->listen_after_bind();
@@ -172,24 +203,6 @@ void HttpApi::add_routes() {
     }
     return httplib::Server::HandlerResponse::Handled;
   });
-
-  const auto index = [this](const httplib::Request&, httplib::Response& res) {
-    const auto html = read_text(options_.ui_dir / "index.html");
-    if (!html) {
-      res.status = 503;
-      res.set_content(fmt::format("The UI is not built: no {}. Run `npm ci && npm run build` in "
-                                  "ui/, or give --ui-dir.",
-                                  (options_.ui_dir / "index.html").string()),
-                      "text/plain; charset=utf-8");
-      return;
-    }
-    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
-    res.set_content(*html, "text/html; charset=utf-8");
-  };
-  server_->Get("/", index);
-  server_->Get("/index.html", index);
-  if (!server_->set_mount_point("/assets", (options_.ui_dir / "assets").string()))
-    spdlog::warn("the UI is not built: {} is missing", (options_.ui_dir / "assets").string());
 
   server_->Get("/api/state", [this](const httplib::Request&, httplib::Response& res) {
     reply(res, 200, controller_.snapshot());
@@ -282,6 +295,51 @@ void HttpApi::add_routes() {
     controller_.publish({{"event", "app-quitting"}});
     if (options_.on_quit)
       options_.on_quit();
+  });
+}
+
+void HttpApi::add_ui_routes() {
+  const bool from_folder = !options_.ui_dir.empty();
+  const auto index = [this, from_folder](const httplib::Request&, httplib::Response& res) {
+    std::optional<std::string> html;
+    if (from_folder) {
+      html = read_text(options_.ui_dir / "index.html");
+    } else if (const auto file = ui_files_.find("index.html"); file != ui_files_.end()) {
+      html = std::string(file->second);
+    }
+    if (!html) {
+      res.status = 503;
+      res.set_content(from_folder ? fmt::format("The UI is not built: no {}. Run "
+                                                "`npm ci && npm run build` in ui/, or give "
+                                                "--ui-dir.",
+                                                (options_.ui_dir / "index.html").string())
+                                  : std::string("This lanspread was built without its web UI "
+                                                "(there was no ui/dist). Run "
+                                                "scripts/build-ui.sh and build it again, or give "
+                                                "--ui-dir."),
+                      "text/plain; charset=utf-8");
+      return;
+    }
+    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    res.set_content(*html, "text/html; charset=utf-8");
+  };
+  server_->Get("/", index);
+  server_->Get("/index.html", index);
+
+  if (from_folder) {
+    if (!server_->set_mount_point("/assets", (options_.ui_dir / "assets").string()))
+      spdlog::warn("the UI is not built: {} is missing", (options_.ui_dir / "assets").string());
+    return;
+  }
+  if (!ui_files_.contains("index.html"))
+    spdlog::warn("this program was built without its web UI; give --ui-dir");
+  server_->Get(R"(/assets/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto file = ui_files_.find("assets/" + std::string(req.matches[1]));
+    if (file == ui_files_.end()) {
+      res.status = 404;
+      return;
+    }
+    res.set_content(file->second.data(), file->second.size(), content_type(file->first));
   });
 }
 

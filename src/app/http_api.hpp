@@ -6,12 +6,16 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/access_guard.hpp"
 #include "app/event_hub.hpp"
+#include "app/ui_files.hpp"
 
 namespace httplib {
 class Server;
@@ -26,7 +30,11 @@ class AppController;
 class HttpApi {
  public:
   struct Options {
-    std::filesystem::path ui_dir;   // the built UI (ui/dist)
+    // The UI's files: a built UI folder's when set (--ui-dir, for UI work),
+    // else `ui_files` (the UI built into the program), which must outlive
+    // the HttpApi.
+    std::filesystem::path ui_dir;
+    std::span<const UiFile> ui_files;
     std::uint16_t port = 0;         // 0 picks a free one
     std::string token;              // empty: a fresh random one
     std::function<void()> on_quit;  // the UI's quit button
@@ -49,12 +57,15 @@ class HttpApi {
 
  private:
   void add_routes();
+  void add_ui_routes();
   void add_event_stream();
   // Tracks open streams so stop() can end them at once.
   void remember(const std::shared_ptr<EventHub::Subscription>& stream);
 
   AppController& controller_;
   Options options_;
+  // options_.ui_files by path, when they are what is served.
+  std::unordered_map<std::string_view, std::string_view> ui_files_;
   std::unique_ptr<httplib::Server> server_;
   AccessGuard guard_;
   std::thread thread_;

@@ -11,6 +11,7 @@
 #include "app/browser.hpp"
 #include "app/demo_game.hpp"
 #include "app/http_api.hpp"
+#include "app/ui_files.hpp"
 #include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
@@ -37,8 +38,8 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
   auto catalog = peer::Catalog::load(state_dir);
   app::AppController controller(peer_options(options, state_dir), std::move(catalog),
                                 std::make_shared<peer::install::LibarchiveUnpacker>());
-  app::HttpApi api(controller, {.ui_dir = app_options.ui_dir.empty() ? fs::path(LANSPREAD_UI_DIST)
-                                                                     : app_options.ui_dir,
+  app::HttpApi api(controller, {.ui_dir = app_options.ui_dir,
+                                .ui_files = app::embedded_ui(),
                                 .port = app_options.ui_port,
                                 .token = {},
                                 .on_quit = [] { ::kill(::getpid(), SIGTERM); }});

@@ -12,7 +12,7 @@ namespace lanspread::cli {
 struct AppOptions {
   bool no_browser = false;
   std::uint16_t ui_port = 0;     // 0 picks a free one
-  std::filesystem::path ui_dir;  // empty: the source tree's ui/dist
+  std::filesystem::path ui_dir;  // empty: the UI built into the program
 };
 
 // `lanspread app`: the peer plus the local web UI, until Ctrl-C, SIGTERM or

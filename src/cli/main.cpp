@@ -16,6 +16,7 @@
 #include "cli/serve_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/transaction_commands.hpp"
+#include "cli/version.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/services/peer_address.hpp"
 #include "transport/congestion_control.hpp"
@@ -38,7 +39,11 @@ void configure_logging(const std::string& level) {
 int main(int argc, char** argv) {
   using lanspread::cli::GlobalOptions;
   GlobalOptions options;
-  CLI::App app{"Lanspread: share and download games on the local network"};
+  // Named, so help and the man page made from it say "lanspread" whatever
+  // path started it.
+  CLI::App app{"Lanspread: share and download games on the local network", "lanspread"};
+  app.set_version_flag("--version", lanspread::cli::version_text,
+                       "print the version, the commit and the libraries' versions, then exit");
   app.require_subcommand(1);
   // Set before the subcommands are added, which inherit both: global options
   // may follow the subcommand (scripts/run.sh passes its arguments after
@@ -93,7 +98,8 @@ int main(int argc, char** argv) {
   desktop->add_option("--ui-port", app_options.ui_port,
                       "UI port on 127.0.0.1 (default: a free one)");
   desktop->add_option("--ui-dir", app_options.ui_dir,
-                      "the built UI (default: the source tree's ui/dist)");
+                      "serve the UI from this built UI folder (e.g. ui/dist) instead of the "
+                      "one built into the program");
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
   double wait_seconds = 3;

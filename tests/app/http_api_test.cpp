@@ -37,10 +37,11 @@ class HttpApiTest : public ::testing::Test {
   void start(const fs::path& game_dir) {
     controller_.emplace(runtime_options_, peer::Catalog::bundled(),
                         std::make_shared<peer::install::LibarchiveUnpacker>());
-    api_.emplace(*controller_,
-                 HttpApi::Options{.ui_dir = dir_ / "ui", .port = 0, .token = {}, .on_quit = [this] {
-                                    quit_requested_ = true;
-                                  }});
+    api_.emplace(*controller_, HttpApi::Options{.ui_dir = ui_dir_,
+                                                .ui_files = ui_files_,
+                                                .port = 0,
+                                                .token = {},
+                                                .on_quit = [this] { quit_requested_ = true; }});
     controller_->start(game_dir);
     client_.emplace("127.0.0.1", api_->port());
     events_.emplace(api_->port(), api_->token());
@@ -116,6 +117,10 @@ class HttpApiTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
+  // Where the UI comes from: a built UI folder (as --ui-dir), or when that
+  // is empty, files built into the program.
+  fs::path ui_dir_ = dir_ / "ui";
+  std::span<const UiFile> ui_files_;
   AppController::Options runtime_options_{.state_dir = dir_ / "state", .mdns = std::nullopt};
   std::optional<AppController> controller_;
   std::optional<HttpApi> api_;
@@ -227,6 +232,56 @@ TEST_F(HttpApiTest, UiFilesNeedNoToken) {
   auto escape = client_->Get("/assets/../index.html");
   ASSERT_TRUE(escape);
   EXPECT_NE(escape->status, 200);
+}
+
+TEST_F(HttpApiTest, ServesTheUiBuiltIntoTheProgram) {
+  static const UiFile kBuiltIn[] = {{"index.html", "<title>built in</title>"},
+                                    {"assets/index-1a2b.js", "console.log('built in')"},
+                                    {"assets/index-1a2b.css", "body{}"},
+                                    {"assets/font.woff2", "wOF2"}};
+  ui_dir_.clear();
+  ui_files_ = kBuiltIn;
+  start_with_games();
+
+  auto refused = client_->Get("/");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  auto page = client_->Get("/?token=" + api_->token());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, "<title>built in</title>");
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+
+  const std::pair<const char*, const char*> assets[] = {
+      {"/assets/index-1a2b.js", "text/javascript; charset=utf-8"},
+      {"/assets/index-1a2b.css", "text/css; charset=utf-8"},
+      {"/assets/font.woff2", "font/woff2"}};
+  for (const auto& [path, type] : assets) {
+    auto asset = client_->Get(path);
+    ASSERT_TRUE(asset) << path;
+    EXPECT_EQ(asset->status, 200) << path;
+    EXPECT_EQ(asset->get_header_value("Content-Type"), type) << path;
+    EXPECT_EQ(asset->get_header_value("X-Content-Type-Options"), "nosniff") << path;
+  }
+  EXPECT_EQ(client_->Get("/assets/index-1a2b.js")->body, "console.log('built in')");
+  for (const char* missing : {"/assets/other.js", "/assets/../index.html", "/index.html.js"}) {
+    auto answer = client_->Get(missing);
+    ASSERT_TRUE(answer) << missing;
+    EXPECT_NE(answer->status, 200) << missing;
+  }
+}
+
+TEST_F(HttpApiTest, AProgramBuiltWithoutItsUiSaysHowToBuildIt) {
+  ui_dir_.clear();
+  start_with_games();
+  auto page = client_->Get("/?token=" + api_->token());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 503);
+  EXPECT_NE(page->body.find("scripts/build-ui.sh"), std::string::npos) << page->body;
+  // The API works all the same.
+  EXPECT_EQ(state()["game_dir"], (dir_ / "games").string());
 }
 
 TEST_F(HttpApiTest, SnapshotAndStreamShowTheLocalLibrary) {

@@ -73,6 +73,14 @@ TEST_F(CliTest, BadUsageExitsWithTwo) {
   EXPECT_NE(help.out.find("serve"), std::string::npos);
 }
 
+TEST_F(CliTest, VersionNamesTheProgramItsCommitAndItsLibraries) {
+  const auto version = test::run({kProgram, "--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_TRUE(version.out.starts_with("lanspread " LANSPREAD_VERSION " (commit ")) << version.out;
+  for (const char* library : {"ngtcp2 1.", "GnuTLS 3.", "libarchive 3."})
+    EXPECT_NE(version.out.find(library), std::string::npos) << library << " in " << version.out;
+}
+
 TEST_F(CliTest, EverySubcommandHasHelp) {
   for (const char* command : {"app", "serve", "status", "list", "peers", "download", "install",
                               "uninstall", "remove", "verify"}) {

@@ -331,4 +331,8 @@ Result LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_
   }
 }
 
+std::string libarchive_version() {
+  return archive_version_string();
+}
+
 }  // namespace lanspread::peer::install

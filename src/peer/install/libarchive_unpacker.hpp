@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "peer/install/unpacker.hpp"
 
 namespace lanspread::peer::install {
@@ -18,5 +20,9 @@ class LibarchiveUnpacker final : public Unpacker {
                 const UnpackProgressFn& progress, std::stop_token stop) override;
   Result list(const ArchiveSet& set, const ArchiveEntryFn& on_entry, std::stop_token stop) override;
 };
+
+// The libarchive this program runs with, as it reports itself at run time:
+// "libarchive 3.6.2".
+std::string libarchive_version();
 
 }  // namespace lanspread::peer::install
