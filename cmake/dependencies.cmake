@@ -20,6 +20,9 @@ target_include_directories(asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
 target_compile_definitions(asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
                                           ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(asio INTERFACE Threads::Threads)
+if(WIN32)
+  target_link_libraries(asio INTERFACE ws2_32 mswsock)
+endif()
 
 if(LANSPREAD_TESTS)
   find_package(GTest REQUIRED)
