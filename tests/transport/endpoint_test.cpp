@@ -1,9 +1,11 @@
 #include "transport/endpoint.hpp"
 
 #include <gtest/gtest.h>
+#ifndef _WIN32
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include <array>
 #include <asio/co_spawn.hpp>
@@ -367,6 +369,10 @@ TEST_F(EndpointTest, AbandoningAStreamWakesItsOwnReaderAtOnce) {
 }
 
 TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
+#ifdef _WIN32
+  GTEST_SKIP() << "not ported: the server runs in a forked child (Windows needs a CreateProcessW "
+                  "harness, docs/windows.md)";
+#else
   int port_pipe[2];
   ASSERT_EQ(pipe(port_pipe), 0);
   const pid_t child = fork();
@@ -409,6 +415,7 @@ TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
   waitpid(child, nullptr, 0);
   EXPECT_EQ(error, std::error_code(TransportError::IdleTimeout));
   EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 5s);
+#endif
 }
 
 }  // namespace
