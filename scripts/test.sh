@@ -4,8 +4,11 @@
 #   2. the whole suite (GoogleTest via CTest), optimised build
 #   3. the web UI: build it and run its browser tests (headless Chromium
 #      against the real app binary)
-#   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   5. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
+#   4. the Windows flavour: cross-built with mingw-w64 (its libraries built
+#      from Debian sources once, then cached), its tests run under wine, and
+#      the count of tests it leaves out (Linux-only, not ported yet)
+#   5. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   6. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
 # `scripts/test.sh --quick` runs only steps 1 to 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +29,11 @@ scripts/build-ui.sh
 (cd ui && npx playwright test)
 
 $quick && exit 0
+
+echo "== Windows flavour: cross-build, tests under wine"
+scripts/build.sh windows
+WINEDEBUG=-all ctest --test-dir build/windows --output-on-failure -j "$jobs"
+scripts/windows-left-out.sh build/windows
 
 echo "== tests under ASan+UBSan"
 scripts/build.sh asan
