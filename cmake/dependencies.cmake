@@ -1,4 +1,6 @@
-# All dependencies come from Debian's -dev packages (scripts/install-deps.sh).
+# All dependencies come from Debian's -dev packages (scripts/install-deps.sh);
+# for Windows, from the prefix scripts/build-windows-deps.sh builds out of
+# Debian's source packages (cmake/mingw-w64.cmake points the searches there).
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)

@@ -138,9 +138,10 @@ cache_key() {
 fetch_source() {
   local package=$1 into=$2 candidate dsc orig
   for candidate in $(candidate_versions "$package"); do
-    dsc="${package}_$(echo "${candidate#*:}").dsc"
-    if (cd "$source_dir" && [ -f "$dsc" ] ||
-      apt-get source -qq --download-only "$package=$candidate" > /dev/null 2>&1); then
+    dsc="${package}_${candidate#*:}.dsc"
+    # apt checks what is already there and fetches the rest; it fails when
+    # a file of the source package is missing on the mirror.
+    if (cd "$source_dir" && apt-get source -qq --download-only "$package=$candidate" > /dev/null 2>&1); then
       mkdir -p "$(dirname "$into")"
       dpkg-source --no-check --no-copy -x "$source_dir/$dsc" "$into" > /dev/null
       echo "$package $candidate" >> "$prefix/versions.txt"
@@ -336,6 +337,10 @@ done
 # Progress goes to stderr; stdout carries the prefix only.
 exec 3>&1 1>&2
 started=$SECONDS
+mkdir -p "$cache"
+# One run at a time per cache (two worktrees building at once).
+exec 9> "$cache/.lock"
+flock 9
 setup_apt
 resolve_versions
 key=$(cache_key)
