@@ -1,4 +1,6 @@
-# All dependencies come from Debian's -dev packages (scripts/install-deps.sh).
+# All dependencies come from Debian's -dev packages (scripts/install-deps.sh);
+# for Windows, from the prefix scripts/build-windows-deps.sh builds out of
+# Debian's source packages (cmake/mingw-w64.cmake points the searches there).
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
@@ -30,6 +32,9 @@ target_include_directories(asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
 target_compile_definitions(asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
                                           ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(asio INTERFACE Threads::Threads)
+if(WIN32)
+  target_link_libraries(asio INTERFACE ws2_32 mswsock)
+endif()
 
 if(LANSPREAD_TESTS)
   find_package(GTest REQUIRED)

@@ -6,6 +6,7 @@
 # the mirror this machine is already configured with, and pinned for the
 # ngtcp2 packages only: nothing else on the machine moves to backports.
 set -euo pipefail
+source "$(dirname "$0")/lib/debian-sources.sh"
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
@@ -24,6 +25,11 @@ packages=(
   nodejs chromium
   # the packages (scripts/package.sh) and their tests (scripts/package-test.sh)
   help2man patchelf lintian desktop-file-utils man-db systemd curl debootstrap systemd-container
+  # the Windows flavour (docs/windows.md): the mingw-w64 cross compiler (posix
+  # threads), Debian's zlib for it, wine to run its tests, and what
+  # scripts/build-windows-deps.sh needs to unpack and build Debian's sources
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev wine wine64
+  dpkg-dev m4 autoconf automake libtool autopoint gettext
 )
 
 # Packages that must be at least this version (from bookworm-backports).
@@ -41,43 +47,6 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 installed_version() {
   dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |
     awk '$1 == "install" && $3 == "installed" { print $4 }'
-}
-
-# Prints "URI<TAB>Signed-By" of the machine's configured Debian bookworm
-# (main suite) source, from deb822 .sources files first, then one-line lists.
-configured_debian_mirror() {
-  local files=()
-  for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && files+=("$f"); done
-  if [ ${#files[@]} -gt 0 ]; then
-    awk '
-      function flush() {
-        if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ / bookworm / && uris != "") {
-          split(uris, u, " "); print u[1] "\t" signed; found = 1; exit
-        }
-        types = suites = uris = signed = ""
-      }
-      /^[ \t]*$/ { flush(); next }
-      /^[ \t]*#/ { next }
-      tolower($1) == "types:"     { sub(/^[^:]*:[ \t]*/, ""); types = $0 }
-      tolower($1) == "suites:"    { sub(/^[^:]*:[ \t]*/, ""); suites = $0 }
-      tolower($1) == "uris:"      { sub(/^[^:]*:[ \t]*/, ""); uris = $0 }
-      tolower($1) == "signed-by:" { sub(/^[^:]*:[ \t]*/, ""); if ($0 ~ /^\//) signed = $0 }
-      END { if (!found) flush() }
-    ' "${files[@]}" | head -n 1 && return
-  fi
-  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    awk '
-      $1 == "deb" {
-        i = 2; signed = ""
-        if ($i ~ /^\[/) {
-          while (i <= NF) {
-            if ($i ~ /signed-by=/) { signed = $i; sub(/.*signed-by=/, "", signed); sub(/\]$/, "", signed) }
-            if ($i ~ /\]$/) { i++; break }
-            i++
-          }
-        }
-        if ($(i + 1) == "bookworm") { print $i "\t" signed; exit }
-      }'
 }
 
 enable_backports() {

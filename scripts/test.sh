@@ -6,8 +6,11 @@
 #      against the real app binary)
 #   4. the packages: build the .deb and the portable archive, then test them
 #      as a user gets them (root only: dpkg -i, a minimal root)
-#   5. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   6. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
+#   5. the Windows flavour: cross-built with mingw-w64 (its libraries built
+#      from Debian sources once, then cached), its tests run under wine, and
+#      the count of tests it leaves out (Linux-only, not ported yet)
+#   6. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   7. each libFuzzer target for FUZZ_SECONDS (default 30) over its corpus
 # `scripts/test.sh --quick` runs only steps 1 to 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,10 @@ $quick && exit 0
 echo "== packages: build them, test them as a user gets them"
 scripts/package.sh
 scripts/package-test.sh
+echo "== Windows flavour: cross-build, tests under wine"
+scripts/build.sh windows
+WINEDEBUG=-all ctest --test-dir build/windows --output-on-failure -j "$jobs"
+scripts/windows-left-out.sh build/windows
 
 echo "== tests under ASan+UBSan"
 scripts/build.sh asan

@@ -8,6 +8,8 @@
 
 #ifdef _WIN32
 #include <winsock2.h>
+// After winsock2.h: socklen_t.
+#include <ws2tcpip.h>
 #else
 #include <sys/socket.h>
 #endif
@@ -37,7 +39,8 @@ enum class SendOutcome {
 // not own. On Linux: segmentation offload on send (UDP_SEGMENT: one sendmsg
 // carries up to 64 datagrams of one size) and on receive (UDP_GRO: the kernel
 // hands over runs of same-size datagrams as one buffer, split here again),
-// with sendmmsg/recvmmsg when offload is off or refused.
+// with sendmmsg/recvmmsg when offload is off or refused. On Windows: one
+// datagram per call, offload always off.
 class UdpBatch {
  public:
   // With `offload` false, or when the OS refuses it, every datagram travels

@@ -103,7 +103,7 @@ asio::awaitable<void> EndpointCore::receive_loop() {
     for (const auto& datagram : datagrams) {
       if (closed_)
         break;
-      if (datagram.from_length > from.capacity())
+      if (static_cast<std::size_t>(datagram.from_length) > from.capacity())
         continue;
       std::memcpy(from.data(), datagram.from, datagram.from_length);
       from.resize(datagram.from_length);

@@ -4,7 +4,6 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-#include <sys/stat.h>
 
 #include <array>
 #include <ctime>
@@ -14,6 +13,7 @@
 #include <stdexcept>
 
 #include "platform/atomic_file.hpp"
+#include "platform/owner_only.hpp"
 #include "proto/hex.hpp"
 
 namespace lanspread::transport {
@@ -158,7 +158,8 @@ Identity parse(const fs::path& dir) {
 }
 
 void write_file(const fs::path& file, const std::string& contents) {
-  // Atomic files are created with mode 0600.
+  // Atomic files are created with mode 0600 (on Windows they inherit the
+  // folder's owner-only access list).
   if (const auto error = platform::write_file_atomically(file, contents)) {
     throw std::runtime_error(*error);
   }
@@ -179,7 +180,9 @@ Identity load_or_create_identity(const fs::path& state_dir) {
   fs::create_directories(staging, ec);
   if (ec)
     throw std::runtime_error("cannot create " + staging.string() + ": " + ec.message());
-  ::chmod(staging.c_str(), 0700);
+  // Best effort, as ever: a file system without permissions (FAT) cannot
+  // keep the key private, and refusing to start would not help.
+  platform::restrict_to_owner(staging);
   auto identity = generate();
   write_file(staging / kPrivateKeyFile, identity.private_key_pem);
   write_file(staging / kCertificateFile, identity.certificate_pem);

@@ -1,7 +1,9 @@
 #include "support/temp_dir.hpp"
 
+#ifndef _WIN32
 #include <stdlib.h>
 #include <sys/stat.h>
+#endif
 
 #include <chrono>
 #include <cstring>
@@ -14,6 +16,24 @@
 namespace lanspread::test {
 namespace fs = std::filesystem;
 
+#ifdef _WIN32
+// No mkdtemp on Windows: a random name, created only if nobody has it
+// (create_directory says whether it made the folder). Permissions are left
+// to the parent's access list.
+TempDir::TempDir() {
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::ostringstream name;
+    name << "lanspread-test-" << std::hex << random() << random();
+    const auto candidate = fs::temp_directory_path() / name.str();
+    if (fs::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+#else
 TempDir::TempDir() {
   std::string pattern = (fs::temp_directory_path() / "lanspread-test-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr)
@@ -21,6 +41,7 @@ TempDir::TempDir() {
   path_ = pattern;
   chmod(path_.c_str(), 0755);
 }
+#endif
 
 TempDir::~TempDir() {
   std::error_code ec;

@@ -1,9 +1,11 @@
 #include "transport/endpoint.hpp"
 
 #include <gtest/gtest.h>
+#ifndef _WIN32
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include <array>
 #include <asio/co_spawn.hpp>
@@ -14,6 +16,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "async/wakeup.hpp"
@@ -179,49 +182,71 @@ TEST_F(EndpointTest, LargeTransferIsByteIdentical) {
 // Datagrams from anyone else (other tests run in parallel on loopback) are
 // dropped: the server side is a connected socket, the client is the first
 // sender heard.
+//
+// The receives still pending when the relay goes complete later, and not
+// always with operation_aborted (under wine, with another error), so they
+// own the sockets and buffers rather than point into the relay: the next
+// relay may be built at the same address, and a late handler must not
+// receive into it.
 class Relay {
  public:
-  Relay(asio::io_context& io, udp::endpoint server) : front_(io, kLoopback), back_(io, kLoopback) {
-    back_.connect(server);
-    from_client();
-    from_server();
+  Relay(asio::io_context& io, udp::endpoint server) : state_(std::make_shared<State>(io)) {
+    state_->back.connect(server);
+    from_client(state_);
+    from_server(state_);
   }
-  udp::endpoint address() const { return front_.local_endpoint(); }
-  std::size_t largest_from_server() const { return largest_from_server_; }
+  ~Relay() {
+    std::error_code ignored;
+    state_->front.close(ignored);
+    state_->back.close(ignored);
+  }
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  udp::endpoint address() const { return state_->front.local_endpoint(); }
+  std::size_t largest_from_server() const { return state_->largest_from_server; }
 
  private:
-  void from_client() {
-    front_.async_receive_from(asio::buffer(up_), sender_, [this](std::error_code e, std::size_t n) {
-      if (e)
-        return;
-      if (!client_)
-        client_ = sender_;
-      std::error_code ignored;
-      if (sender_ == *client_)
-        back_.send(asio::buffer(up_.data(), n), 0, ignored);
-      from_client();
-    });
+  struct State {
+    explicit State(asio::io_context& io) : front(io, kLoopback), back(io, kLoopback) {}
+    udp::socket front;
+    udp::socket back;
+    udp::endpoint sender;
+    std::optional<udp::endpoint> client;
+    std::array<std::byte, 65536> up{};
+    std::array<std::byte, 65536> down{};
+    std::size_t largest_from_server = 0;
+  };
+
+  static void from_client(std::shared_ptr<State> state) {
+    auto& s = *state;
+    s.front.async_receive_from(asio::buffer(s.up), s.sender,
+                               [state](std::error_code e, std::size_t n) {
+                                 if (e)
+                                   return;
+                                 if (!state->client)
+                                   state->client = state->sender;
+                                 std::error_code ignored;
+                                 if (state->sender == *state->client)
+                                   state->back.send(asio::buffer(state->up.data(), n), 0, ignored);
+                                 from_client(state);
+                               });
   }
-  void from_server() {
-    back_.async_receive(asio::buffer(down_), [this](std::error_code e, std::size_t n) {
-      if (e == asio::error::operation_aborted)
+  static void from_server(std::shared_ptr<State> state) {
+    auto& s = *state;
+    s.back.async_receive(asio::buffer(s.down), [state](std::error_code e, std::size_t n) {
+      if (e == asio::error::operation_aborted || !state->back.is_open())
         return;
-      if (!e && client_) {
-        largest_from_server_ = std::max(largest_from_server_, n);
+      if (!e && state->client) {
+        state->largest_from_server = std::max(state->largest_from_server, n);
         std::error_code ignored;
-        front_.send_to(asio::buffer(down_.data(), n), *client_, 0, ignored);
+        state->front.send_to(asio::buffer(state->down.data(), n), *state->client, 0, ignored);
       }
-      from_server();
+      from_server(state);
     });
   }
 
-  udp::socket front_;
-  udp::socket back_;
-  udp::endpoint sender_;
-  std::optional<udp::endpoint> client_;
-  std::array<std::byte, 65536> up_{};
-  std::array<std::byte, 65536> down_{};
-  std::size_t largest_from_server_ = 0;
+  std::shared_ptr<State> state_;
 };
 
 std::size_t largest_datagram_of_a_transfer(asio::io_context& io, const Identity& server_identity,
@@ -367,6 +392,10 @@ TEST_F(EndpointTest, AbandoningAStreamWakesItsOwnReaderAtOnce) {
 }
 
 TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
+#ifdef _WIN32
+  GTEST_SKIP() << "not ported: the server runs in a forked child (Windows needs a CreateProcessW "
+                  "harness, docs/windows.md)";
+#else
   int port_pipe[2];
   ASSERT_EQ(pipe(port_pipe), 0);
   const pid_t child = fork();
@@ -409,6 +438,7 @@ TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
   waitpid(child, nullptr, 0);
   EXPECT_EQ(error, std::error_code(TransportError::IdleTimeout));
   EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 5s);
+#endif
 }
 
 }  // namespace

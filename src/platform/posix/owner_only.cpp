@@ -1,0 +1,16 @@
+#include "platform/owner_only.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace lanspread::platform {
+
+std::optional<std::string> restrict_to_owner(const std::filesystem::path& dir) {
+  if (::chmod(dir.c_str(), 0700) != 0)
+    return "cannot restrict " + dir.string() + " to its owner: " + std::strerror(errno);
+  return std::nullopt;
+}
+
+}  // namespace lanspread::platform
