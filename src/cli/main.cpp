@@ -16,7 +16,6 @@
 #include "cli/serve_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/transaction_commands.hpp"
-#include "peer/catalog/catalog.hpp"
 #include "peer/services/peer_address.hpp"
 #include "transport/congestion_control.hpp"
 
@@ -158,10 +157,8 @@ int main(int argc, char** argv) {
       if (command->parsed())
         return lanspread::cli::run_transaction(options, transaction, game_id);
     }
-  } catch (const lanspread::peer::CatalogError& e) {
-    std::cerr << "lanspread: bad catalog: " << e.what() << '\n';
-    return kExitFailure;
   } catch (const std::exception& e) {
+    // What constructors (the runtime, the UI's server) and libraries throw.
     std::cerr << "lanspread: " << e.what() << '\n';
     return kExitFailure;
   }

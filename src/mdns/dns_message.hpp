@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "proto/decode_result.hpp"
+#include "base/result.hpp"
 
 // DNS messages as multicast DNS uses them (RFC 1035, RFC 6762): the parse and
 // serialize functions are pure, so that the bytes from the network can be
@@ -127,7 +127,7 @@ inline constexpr std::size_t kMaxEntriesPerMessage = 512;
 // Rejects (with the reason) truncated data, bad label types, compression
 // loops and forward pointers, over-long labels and names, wrong rdata
 // lengths, and entry counts above kMaxEntriesPerMessage.
-proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes);
+Result<Message> parse_message(std::span<const std::uint8_t> bytes);
 
 // Record data as it goes on the wire, without compression: what RFC 6762
 // §8.2 compares when two hosts probe for the same name.

@@ -334,7 +334,7 @@ void Engine::receive(const IncomingPacket& packet, TimePoint now) {
   auto parsed = parse_message(packet.bytes);
   if (!parsed) {
     spdlog::debug("mdns: dropped malformed packet from {}: {}", packet.source.address().to_string(),
-                  parsed.error());
+                  parsed.error().message);
     return;
   }
   const bool legacy_query = packet.source.port() != kMdnsPort;

@@ -93,7 +93,7 @@ struct DownloadJob::State {
   bool halted = false;
   bool ended = false;
   // A local problem (disk full, unwritable file) that ends the download.
-  std::optional<std::string> local_failure;
+  std::optional<Error> local_failure;
   // Since when no source could be asked for a block.
   std::optional<Clock::time_point> sourceless_since;
   // The latest thing a source did wrong, for the reason when none is left.
@@ -148,7 +148,7 @@ struct DownloadJob::State {
       transfer->abandon();
   }
 
-  void end(const JobOutcome& outcome) {
+  void end(const Result<void>& outcome) {
     if (halted)
       return;  // the peer is shutting down: nobody waits for the outcome
     ended = true;
@@ -273,8 +273,9 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
   auto verify_and_write = [&]() {
     if (sha256(data) != expected)
       return Stored::Corrupt;
-    if (auto error = state->transaction->files().write(block.file_index, block.offset, data)) {
-      write_error = std::move(*error);
+    if (auto written = state->transaction->files().write(block.file_index, block.offset, data);
+        !written) {
+      write_error = written.error().message;
       return Stored::WriteFailed;
     }
     return Stored::Ok;
@@ -289,7 +290,7 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
     scheduler.corrupt(me->block, me->peer, Clock::now());
   } else if (stored == Stored::WriteFailed) {
     if (!state->local_failure)
-      state->local_failure = "cannot write " + file.relative_path + ": " + write_error;
+      state->local_failure = Error{"cannot write " + file.relative_path + ": " + write_error};
   } else if (!me->abandoned) {
     if (state->setup.partial != nullptr)
       state->setup.partial->mark_verified(state->setup.game_id, me->block.value());
@@ -304,14 +305,12 @@ asio::awaitable<void> transfer(std::shared_ptr<State> state, std::uint64_t id) {
 }
 
 // version.ini's bytes from the first source whose copy matches the manifest.
-asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State> state,
-                                                           std::string& failure) {
+asio::awaitable<Result<std::string>> fetch_sentinel(std::shared_ptr<State> state) {
   const auto& manifest = state->setup.manifest;
   const auto entry = std::ranges::find_if(manifest, is_sentinel);
-  if (entry == manifest.end() || entry->size > kMaxSentinelBytes) {
-    failure = "the manifest has no usable version.ini";
-    co_return std::nullopt;
-  }
+  if (entry == manifest.end() || entry->size > kMaxSentinelBytes)
+    co_return Error{"the manifest has no usable version.ini"};
+  std::string failure;  // the latest source's problem
   // As for blocks, a seeder restarting or a link dropping for a moment may
   // come back within the grace.
   const auto give_up_at = Clock::now() + state->setup.source_grace;
@@ -356,10 +355,10 @@ asio::awaitable<std::optional<std::string>> fetch_sentinel(std::shared_ptr<State
   }
   if (failure.empty())
     failure = "no source peer is connected";
-  co_return std::nullopt;
+  co_return Error{std::move(failure)};
 }
 
-asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
+asio::awaitable<void> settle(std::shared_ptr<State> state, Result<void> outcome) {
   // Transfers still running would write into what is being settled, and
   // peers must not be served what is being swept.
   state->withdraw();
@@ -367,13 +366,13 @@ asio::awaitable<void> settle(std::shared_ptr<State> state, JobOutcome outcome) {
   while (!state->transfers.empty())
     co_await state->wakeup.wait();
   auto transaction = state->transaction;
-  if (outcome.kind == JobOutcome::Kind::Cancelled) {
+  if (outcome.was_cancelled()) {
     auto discard = [transaction] {
       transaction->cancel();
       return true;
     };
     co_await async::on_pool(state->disk, discard);
-  } else if (outcome.kind == JobOutcome::Kind::Failed) {
+  } else if (!outcome) {
     auto sweep = [transaction] {
       transaction->fail();
       return true;
@@ -461,31 +460,29 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   struct Prepared {
     BlockPlan plan;
     std::vector<bool> verified;
-    SentinelTransaction::Begun begun;
+    std::shared_ptr<SentinelTransaction> transaction;
   };
-  auto prepare = [state] {
-    Prepared prepared{.plan = plan_blocks(state->setup.manifest)};
-    if (prepared.plan.error)
-      return prepared;
-    prepared.verified = resume_scan(state->setup.game_root, state->setup.manifest, prepared.plan);
-    prepared.begun = SentinelTransaction::begin(state->setup.game_root, state->setup.manifest);
-    return prepared;
+  auto prepare = [state]() -> Result<Prepared> {
+    auto plan = plan_blocks(state->setup.manifest);
+    if (!plan)
+      return Error{"the peers' manifest is unusable: " + plan.error().message};
+    auto verified = resume_scan(state->setup.game_root, state->setup.manifest, *plan);
+    auto begun = SentinelTransaction::begin(state->setup.game_root, state->setup.manifest);
+    if (!begun)
+      return begun.error();
+    return Prepared{.plan = std::move(*plan),
+                    .verified = std::move(verified),
+                    .transaction = std::make_shared<SentinelTransaction>(std::move(*begun))};
   };
   auto prepared = co_await async::on_pool(state->disk, prepare);
   if (state->halted)
     co_return;
-  if (prepared.plan.error) {
-    state->end(
-        {JobOutcome::Kind::Failed, "the peers' manifest is unusable: " + *prepared.plan.error});
+  if (!prepared) {
+    state->end(prepared.error());
     co_return;
   }
-  if (!prepared.begun.transaction) {
-    state->end({JobOutcome::Kind::Failed, prepared.begun.error});
-    co_return;
-  }
-  state->plan = std::move(prepared.plan);
-  state->transaction =
-      std::make_shared<SentinelTransaction>(std::move(*prepared.begun.transaction));
+  state->plan = std::move(prepared->plan);
+  state->transaction = std::move(prepared->transaction);
   // Downloaders of one seeder start at different blocks, so they have
   // different blocks to trade early on.
   Scheduler::Limits limits;
@@ -496,8 +493,9 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   }
   state->scheduler.emplace(state->plan.blocks, limits);
   std::size_t resumed = 0;
-  for (std::size_t i = 0; i < prepared.verified.size(); ++i) {
-    if (prepared.verified[i]) {
+  const auto& verified = prepared->verified;
+  for (std::size_t i = 0; i < verified.size(); ++i) {
+    if (verified[i]) {
       state->scheduler->mark_done(Scheduler::BlockIndex(i));
       ++resumed;
     }
@@ -509,7 +507,7 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   state->digest = manifest_digest(state->setup.manifest);
   if (state->setup.partial != nullptr) {
     state->setup.partial->publish(state->setup.game_id, state->digest, shared_files(*state),
-                                  prepared.verified);
+                                  verified);
   }
   spdlog::info("{}: downloading {} blocks from {} peer(s); {} already on disk",
                state->setup.game_id, state->plan.blocks.size() - resumed,
@@ -527,18 +525,20 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
 #endif
     if (state->halted)
       co_return;
+    // Each outcome is named before the co_await (docs/transport.md,
+    // Coroutine style).
     if (state->cancelled) {
-      JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
+      Result<void> outcome = Error::cancelled();
       co_await settle(state, std::move(outcome));
       co_return;
     }
     if (state->local_failure) {
-      JobOutcome outcome{JobOutcome::Kind::Failed, *state->local_failure};
+      Result<void> outcome = *state->local_failure;
       co_await settle(state, std::move(outcome));
       co_return;
     }
     if (scheduler.failure()) {
-      JobOutcome outcome{JobOutcome::Kind::Failed, *scheduler.failure()};
+      Result<void> outcome = Error{*scheduler.failure()};
       co_await settle(state, std::move(outcome));
       co_return;
     }
@@ -560,7 +560,7 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
         std::string reason = "every peer that had the game is gone or failing";
         if (!state->last_source_problem.empty())
           reason += " (last problem: " + state->last_source_problem + ")";
-        JobOutcome outcome{JobOutcome::Kind::Failed, std::move(reason)};
+        Result<void> outcome = Error{std::move(reason)};
         co_await settle(state, std::move(outcome));
         co_return;
       }
@@ -572,29 +572,28 @@ asio::awaitable<void> run(std::shared_ptr<State> state) {
   }
 
   state->report_progress(true);
-  std::string failure;
-  const auto sentinel = co_await fetch_sentinel(state, failure);
+  const auto sentinel = co_await fetch_sentinel(state);
   if (state->halted)
     co_return;
   if (state->cancelled) {
-    JobOutcome outcome{JobOutcome::Kind::Cancelled, {}};
+    Result<void> outcome = Error::cancelled();
     co_await settle(state, std::move(outcome));
     co_return;
   }
   if (!sentinel) {
-    JobOutcome outcome{JobOutcome::Kind::Failed, "cannot get version.ini: " + failure};
+    Result<void> outcome = Error{"cannot get version.ini: " + sentinel.error().message};
     co_await settle(state, std::move(outcome));
     co_return;
   }
   auto transaction = state->transaction;
   auto commit = [transaction, bytes = *sentinel] { return transaction->commit(bytes); };
-  const auto commit_error = co_await async::on_pool(state->disk, commit);
-  if (commit_error) {
-    JobOutcome outcome{JobOutcome::Kind::Failed, *commit_error};
+  const auto committed = co_await async::on_pool(state->disk, commit);
+  if (!committed) {
+    Result<void> outcome = committed.error();
     co_await settle(state, std::move(outcome));
     co_return;
   }
-  state->end({JobOutcome::Kind::Finished, {}});
+  state->end({});
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "proto/file_description.hpp"
 #include "transport/connection.hpp"
 
@@ -26,12 +27,6 @@ struct JobProgress {
   std::uint64_t bytes_total = 0;
   std::uint64_t bytes_per_second = 0;
   std::size_t peers_streaming = 0;
-};
-
-struct JobOutcome {
-  enum class Kind { Finished, Failed, Cancelled };
-  Kind kind = Kind::Failed;
-  std::string reason;  // why it failed
 };
 
 // One game's download, from the version-sentinel transaction's begin to its
@@ -54,7 +49,8 @@ class DownloadJob {
   struct Reports {
     std::function<void()> begun;
     std::function<void(const JobProgress&)> progress;  // a few times per second
-    std::function<void(const JobOutcome&)> ended;      // exactly once
+    // Exactly once: finished, failed, or cancelled (Error::cancelled()).
+    std::function<void(const Result<void>&)> ended;
   };
   struct Setup {
     std::filesystem::path game_root;
