@@ -49,7 +49,7 @@ Catalog synthetic_catalog(int games) {
         R"(","name":"Game","description":"","genre":"","max_players":8,"release_year":2000,"size_bytes":1})"
         "\n";
   }
-  return Catalog::parse(text, "bench");
+  return Catalog::parse(text, "bench").value();
 }
 
 // Files get sizes through ftruncate (sparse), so generation is quick and the

@@ -331,8 +331,8 @@ int main(int argc, char** argv) {
   const auto file = games / kGame / kFile;
   std::printf("writing a %llu MiB file ...\n", static_cast<unsigned long long>(size_mib));
   make_file(file, size);
-  const auto server_identity = transport::load_or_create_identity(dir / "server");
-  const auto client_identity = transport::load_or_create_identity(dir / "client");
+  const auto server_identity = transport::load_or_create_identity(dir / "server").value();
+  const auto client_identity = transport::load_or_create_identity(dir / "client").value();
   QuicRig rig(games, server_identity);
   std::printf("load average before: %s\n", load_average().c_str());
 

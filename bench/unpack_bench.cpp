@@ -227,8 +227,8 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     for (const auto& set : sets) {
       const auto result = unpacker.unpack(set, out, {}, {});
-      if (!result.ok()) {
-        std::fprintf(stderr, "unpack failed: %s\n", result.reason().c_str());
+      if (!result.has_value()) {
+        std::fprintf(stderr, "unpack failed: %s\n", result.error().message.c_str());
         std::exit(1);
       }
     }

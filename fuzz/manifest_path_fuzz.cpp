@@ -13,15 +13,15 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view path(reinterpret_cast<const char*>(data), size);
   const auto checked = lanspread::peer::download::check_manifest_path(path);
-  if (checked.error) {
-    if (checked.error->empty())
+  if (!checked) {
+    if (checked.error().message.empty())
       std::abort();  // every refusal says why
     return 0;
   }
-  if (checked.components.empty())
+  if (checked->empty())
     std::abort();
   std::string rebuilt;
-  for (const auto& component : checked.components) {
+  for (const auto& component : *checked) {
     if (component.empty() || component == "." || component == ".." ||
         component.find('/') != std::string::npos || component.find('\0') != std::string::npos)
       std::abort();

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto second = parse_message(bytes);
   if (!second) {
-    std::fprintf(stderr, "serialized message does not parse: %s\n", second.error().c_str());
+    std::fprintf(stderr, "serialized message does not parse: %s\n", second.error().message.c_str());
     std::abort();
   }
   if (!(second.value() == first.value()) || serialize_message(second.value()) != bytes) {

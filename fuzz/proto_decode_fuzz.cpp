@@ -25,8 +25,8 @@ void check_round_trip(std::string_view input, Decode decode) {
   const std::string encoded = encode(first.value());
   const auto second = decode(encoded);
   if (!second) {
-    std::fprintf(stderr, "re-encoded message does not decode: %s\n%s\n", second.error().c_str(),
-                 encoded.c_str());
+    std::fprintf(stderr, "re-encoded message does not decode: %s\n%s\n",
+                 second.error().message.c_str(), encoded.c_str());
     std::abort();
   }
   if (!(second.value() == first.value()) || encode(second.value()) != encoded) {

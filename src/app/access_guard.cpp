@@ -40,18 +40,18 @@ bool AccessGuard::token_matches(std::string_view candidate) const {
   return difference == 0;
 }
 
-std::optional<std::string> AccessGuard::refusal(const Request& request) const {
+Result<void> AccessGuard::admit(const Request& request) const {
   if (!host_allowed(request.host))
-    return fmt::format("Host '{}' is not this app's address", request.host);
+    return Error{fmt::format("Host '{}' is not this app's address", request.host)};
   if (request.origin && !origin_allowed(*request.origin))
-    return fmt::format("Origin '{}' is not this app's page", *request.origin);
+    return Error{fmt::format("Origin '{}' is not this app's page", *request.origin)};
   // Browsers that send Sec-Fetch-Site say where a request comes from even when
   // they omit Origin; API calls must come from the app's own page.
   if (request.fetch_site && *request.fetch_site != "same-origin" && *request.fetch_site != "none")
-    return fmt::format("a '{}' request is not from this app's page", *request.fetch_site);
+    return Error{fmt::format("a '{}' request is not from this app's page", *request.fetch_site)};
   if (request.needs_token && (!request.token || !token_matches(*request.token)))
-    return std::string(request.token ? "wrong access token" : "missing access token");
-  return std::nullopt;
+    return Error{request.token ? "wrong access token" : "missing access token"};
+  return {};
 }
 
 }  // namespace lanspread::app

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
+
 namespace lanspread::app {
 
 // Decides whether an HTTP request may reach the app. The API listens on
@@ -40,8 +42,9 @@ class AccessGuard {
     std::optional<std::string_view> token;  // header or query parameter
     bool needs_token = true;                // false for the UI's static files
   };
-  // Why the request is refused (for the 403 body and the log), or nullopt.
-  std::optional<std::string> refusal(const Request& request) const;
+  // Whether the request may reach the app; the error says why not (for the
+  // 403 body and the log).
+  Result<void> admit(const Request& request) const;
 
  private:
   std::string token_;

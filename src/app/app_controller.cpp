@@ -58,28 +58,27 @@ AppController::~AppController() {
 
 void AppController::start(const fs::path& game_dir) {
   const std::scoped_lock lock(runtime_mutex_);
-  if (const auto problem = start_runtime(game_dir, false)) {
+  if (const auto started = start_runtime(game_dir, false); !started) {
     spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", game_dir.string(),
-                 *problem);
-    state_.set_game_dir(game_dir, *problem);
+                 started.error().message);
+    state_.set_game_dir(game_dir, started.error().message);
   }
 }
 
-std::optional<std::string> AppController::start_runtime(const fs::path& game_dir,
-                                                        bool remember_game_dir) {
-  if (auto problem = peer::game_dir_problem(game_dir))
-    return problem;
+Result<void> AppController::start_runtime(const fs::path& game_dir, bool remember_game_dir) {
+  if (auto usable = peer::check_game_dir(game_dir); !usable)
+    return usable;
   auto options = options_;
   options.remember_game_dir = remember_game_dir;
   try {
     runtime_.emplace(peer::start_peer(game_dir, events_.sink(), peer::PeerGameDB{}, unpacker_,
                                       catalog_, std::move(options)));
-  } catch (const std::exception& e) {
-    return std::string(e.what());
+  } catch (const std::exception& e) {  // start_peer constructs the runtime
+    return Error{e.what()};
   }
   state_.set_game_dir(fs::absolute(game_dir).lexically_normal(), std::nullopt);
   state_.set_runtime_running(true);
-  return std::nullopt;
+  return {};
 }
 
 void AppController::stop() {
@@ -253,8 +252,8 @@ CommandResult AppController::set_game_dir(const std::string& text) {
   const auto path = user_path(text);
   if (!path)
     return refused(400, "Give the folder's full path, e.g. /home/you/Games or ~/Games");
-  if (auto problem = peer::game_dir_problem(*path))
-    return refused(400, *problem);
+  if (auto usable = peer::check_game_dir(*path); !usable)
+    return refused(400, usable.error().message);
   const auto folder = fs::absolute(*path).lexically_normal();
   std::unique_lock lock(runtime_mutex_);
   if (runtime_) {
@@ -267,8 +266,8 @@ CommandResult AppController::set_game_dir(const std::string& text) {
   // a folder it could not start on is not offered again at the next start.
   // When remembering fails, command-failed says why; the folder is still
   // used for this run.
-  if (auto problem = start_runtime(folder, true))
-    return refused(400, *problem);
+  if (auto started = start_runtime(folder, true); !started)
+    return refused(400, started.error().message);
   lock.unlock();
   publish({{"event", "game-dir-changed"}, {"path", folder.string()}});
   return CommandResult{.status = 200};
@@ -297,8 +296,14 @@ CommandResult AppController::set_passphrase(const std::optional<std::string>& pa
   }
   // No runtime yet: the one the app starts uses this key and remembers it
   // (it alone writes settings.json).
-  options_.party_key =
-      passphrase ? std::optional(peer::PartyKey::derive(*passphrase)) : std::nullopt;
+  std::optional<peer::PartyKey> key;
+  if (passphrase) {
+    auto derived = peer::PartyKey::derive(*passphrase);
+    if (!derived)
+      return refused(500, derived.error().message);
+    key = *derived;
+  }
+  options_.party_key = key;
   options_.remember_party_key = true;
   lock.unlock();
   passphrase_set_ = passphrase.has_value();

@@ -14,6 +14,7 @@
 
 #include "app/app_state.hpp"
 #include "app/event_hub.hpp"
+#include "base/result.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/options.hpp"
@@ -83,11 +84,10 @@ class AppController {
  private:
   CommandResult check_game(const std::string& game_id, bool must_be_idle) const;
   CommandResult send(peer::PeerCommand command);
-  // Returns why the runtime cannot run on `game_dir`; with
+  // Fails when the runtime cannot run on `game_dir`; with
   // `remember_game_dir` the runtime stores it in settings.json as it starts.
   // Call with runtime_mutex_ held.
-  std::optional<std::string> start_runtime(const std::filesystem::path& game_dir,
-                                           bool remember_game_dir);
+  Result<void> start_runtime(const std::filesystem::path& game_dir, bool remember_game_dir);
   void dispatch_events();
   void forward_files(const peer::event::GotGameFiles& files);
 

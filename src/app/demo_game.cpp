@@ -5,7 +5,6 @@
 
 #include <fstream>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -19,12 +18,13 @@ constexpr std::string_view kReadme =
     "to see how Lanspread works, or remove it. Real games come from the\n"
     "other peers on your network.\n";
 
-void write_zip(const fs::path& zip, std::string_view entry_name, std::string_view contents) {
+Result<void> write_zip(const fs::path& zip, std::string_view entry_name,
+                       std::string_view contents) {
   const std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(),
                                                                        archive_write_free);
   if (!writer || archive_write_set_format_zip(writer.get()) != ARCHIVE_OK ||
       archive_write_open_filename(writer.get(), zip.c_str()) != ARCHIVE_OK) {
-    throw std::runtime_error("cannot create " + zip.string());
+    return Error{"cannot create " + zip.string()};
   }
   const std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
                                                                             archive_entry_free);
@@ -36,21 +36,28 @@ void write_zip(const fs::path& zip, std::string_view entry_name, std::string_vie
       archive_write_data(writer.get(), contents.data(), contents.size()) !=
           static_cast<la_ssize_t>(contents.size()) ||
       archive_write_close(writer.get()) != ARCHIVE_OK) {
-    throw std::runtime_error("cannot write " + zip.string() + ": " +
-                             archive_error_string(writer.get()));
+    return Error{"cannot write " + zip.string() + ": " + archive_error_string(writer.get())};
   }
+  return {};
 }
 
 }  // namespace
 
-void create_game_dir_with_demo(const fs::path& game_dir) {
-  if (fs::exists(game_dir))
-    return;
+Result<void> create_game_dir_with_demo(const fs::path& game_dir) {
+  std::error_code ec;
+  if (fs::exists(game_dir, ec))
+    return {};
   const auto root = game_dir / kDemoGameId;
-  fs::create_directories(root);
-  write_zip(root / "openttd-lanspread-demo.zip", "README-lanspread-demo.txt", kReadme);
+  fs::create_directories(root, ec);
+  if (ec)
+    return Error{"cannot create " + root.string() + ": " + ec.message()};
+  if (auto written =
+          write_zip(root / "openttd-lanspread-demo.zip", "README-lanspread-demo.txt", kReadme);
+      !written)
+    return written;
   // The sentinel last: a game counts as downloaded once version.ini exists.
   std::ofstream(root / "version.ini") << "demo-1\n";
+  return {};
 }
 
 }  // namespace lanspread::app

@@ -189,17 +189,18 @@ void HttpApi::add_routes() {
                           : std::nullopt,
         .token = token.empty() ? std::nullopt : std::optional<std::string_view>(token),
         .needs_token = !req.path.starts_with("/assets/")};
-    const auto refusal = guard_.refusal(check);
-    if (!refusal)
+    const auto admitted = guard_.admit(check);
+    if (admitted)
       return httplib::Server::HandlerResponse::Unhandled;
-    spdlog::warn("refused {} {}: {}", req.method, req.path, *refusal);
+    const auto& refusal = admitted.error().message;
+    spdlog::warn("refused {} {}: {}", req.method, req.path, refusal);
     if (page) {
       res.status = 403;
-      res.set_content("Lanspread refused this page (" + *refusal +
+      res.set_content("Lanspread refused this page (" + refusal +
                           "). Open the address the app printed when it started.",
                       "text/plain; charset=utf-8");
     } else {
-      reply(res, 403, {{"error", *refusal}});
+      reply(res, 403, {{"error", refusal}});
     }
     return httplib::Server::HandlerResponse::Handled;
   });

@@ -28,15 +28,22 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
   // not become an empty library.
   const bool first_run = options.games.empty() && peer::load_settings(state_dir).game_dir.empty();
   const auto game_dir = resolve_game_dir(options, state_dir);
-  if (first_run)
-    app::create_game_dir_with_demo(game_dir);
+  if (first_run) {
+    if (auto created = app::create_game_dir_with_demo(game_dir); !created)
+      return fail(created.error());
+  }
 
   // Blocked before any thread starts, so every thread inherits the mask and
   // sigwait below is the only receiver; the UI's quit button raises SIGTERM.
   const sigset_t stop_signals = block_stop_signals();
 
-  auto catalog = peer::Catalog::load(state_dir);
-  app::AppController controller(peer_options(options, state_dir), std::move(catalog),
+  auto catalog = load_catalog(state_dir);
+  if (!catalog)
+    return fail(catalog.error());
+  auto runtime_options = peer_options(options, state_dir);
+  if (!runtime_options)
+    return fail(runtime_options.error());
+  app::AppController controller(std::move(*runtime_options), std::move(*catalog),
                                 std::make_shared<peer::install::LibarchiveUnpacker>());
   app::HttpApi api(controller, {.ui_dir = app_options.ui_dir,
                                 .ui_files = app::embedded_ui(),

@@ -47,8 +47,10 @@ bool stop_requested(const sigset_t& signals) {
 int run_download(const GlobalOptions& options, const DownloadOptions& download) {
   const auto state_dir = resolve_state_dir(options);
   const auto game_dir = resolve_game_dir(options, state_dir);
-  auto catalog = peer::Catalog::load(state_dir);
-  if (!catalog.contains(download.game_id)) {
+  auto catalog = load_catalog(state_dir);
+  if (!catalog)
+    return fail(catalog.error());
+  if (!catalog->contains(download.game_id)) {
     std::cerr << "lanspread: " << download.game_id << " is not a catalog game\n";
     return 1;
   }
@@ -58,10 +60,13 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
 
   const sigset_t stop_signals = block_stop_signals();
 
+  auto runtime_options = peer_options(options, state_dir);
+  if (!runtime_options)
+    return fail(runtime_options.error());
   peer::EventQueue events;
   auto runtime = peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
                                   std::make_shared<peer::install::LibarchiveUnpacker>(),
-                                  std::move(catalog), peer_options(options, state_dir));
+                                  std::move(*catalog), std::move(*runtime_options));
   const bool bar = !options.json && isatty(STDERR_FILENO) != 0;
   const auto& id = download.game_id;
   const auto looking_until = std::chrono::steady_clock::now() + download.wait;

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
-#include <stdexcept>
 
 #include "peer/runtime/settings.hpp"
 
@@ -18,23 +18,22 @@ fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
   return fs::path(home != nullptr ? home : ".") / fallback_under_home;
 }
 
-std::optional<std::string> passphrase(const GlobalOptions& options) {
+// The passphrase the user gave this run, if any.
+Result<std::optional<std::string>> passphrase(const GlobalOptions& options) {
   if (!options.passphrase_file.empty()) {
     std::ifstream in(options.passphrase_file, std::ios::binary);
     if (!in)
-      throw std::runtime_error("cannot read the passphrase file " +
-                               options.passphrase_file.string());
+      return Error{"cannot read the passphrase file " + options.passphrase_file.string()};
     std::ostringstream text;
     text << in.rdbuf();
     auto first_line = peer::passphrase_from_file_text(text.str());
     if (first_line.empty())
-      throw std::runtime_error("the passphrase file " + options.passphrase_file.string() +
-                               " is empty");
-    return first_line;
+      return Error{"the passphrase file " + options.passphrase_file.string() + " is empty"};
+    return std::optional(std::move(first_line));
   }
   if (const char* value = std::getenv("LANSPREAD_PASSPHRASE"); value != nullptr && *value != '\0')
-    return std::string(value);
-  return std::nullopt;
+    return std::optional<std::string>(value);
+  return std::optional<std::string>();
 }
 
 }  // namespace
@@ -60,7 +59,7 @@ fs::path resolve_game_dir(const GlobalOptions& options, const fs::path& state_di
   return default_game_dir();
 }
 
-peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& state_dir) {
+Result<peer::PeerOptions> peer_options(const GlobalOptions& options, const fs::path& state_dir) {
   peer::PeerOptions result{.state_dir = state_dir,
                            .listen = {asio::ip::address_v4::any(), options.port},
                            .peers = options.peers,
@@ -73,9 +72,28 @@ peer::PeerOptions peer_options(const GlobalOptions& options, const fs::path& sta
         .upload_mbit = options.upload_limit_mbit.value_or(remembered.upload_mbit),
         .download_mbit = options.download_limit_mbit.value_or(remembered.download_mbit)};
   }
-  if (const auto secret = passphrase(options))
-    result.party_key = peer::PartyKey::derive(*secret);
+  const auto secret = passphrase(options);
+  if (!secret)
+    return secret.error();
+  if (*secret) {
+    auto key = peer::PartyKey::derive(**secret);
+    if (!key)
+      return key.error();
+    result.party_key = *key;
+  }
   return result;
+}
+
+Result<peer::Catalog> load_catalog(const fs::path& state_dir) {
+  auto catalog = peer::Catalog::load(state_dir);
+  if (!catalog)
+    return Error{"bad catalog: " + catalog.error().message};
+  return catalog;
+}
+
+int fail(const Error& error) {
+  std::cerr << "lanspread: " << error << '\n';
+  return 1;
 }
 
 }  // namespace lanspread::cli

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
+#include "peer/catalog/catalog.hpp"
 #include "peer/runtime/options.hpp"
 
 namespace lanspread::cli {
@@ -41,9 +43,17 @@ std::filesystem::path resolve_state_dir(const GlobalOptions& options);
 // The runtime options the global options ask for: state, port, peers by
 // address, mDNS on or off, and the party passphrase's key from
 // --passphrase-file, else $LANSPREAD_PASSPHRASE (unset: the runtime uses the
-// one in settings.json). Throws std::runtime_error when the passphrase file
-// cannot be read or is empty.
-peer::PeerOptions peer_options(const GlobalOptions& options,
-                               const std::filesystem::path& state_dir);
+// one in settings.json). Refused when the passphrase file cannot be read or
+// is empty.
+Result<peer::PeerOptions> peer_options(const GlobalOptions& options,
+                                       const std::filesystem::path& state_dir);
+
+// The bundled catalog and the user's (docs/decisions.md, Catalog); a bad
+// user catalog is refused with "bad catalog: FILE:LINE: why".
+Result<peer::Catalog> load_catalog(const std::filesystem::path& state_dir);
+
+// How a command ends when it cannot go on: "lanspread: <why>" on stderr,
+// and the exit code 1.
+int fail(const Error& error);
 
 }  // namespace lanspread::cli

@@ -17,7 +17,6 @@
 #include "cli/status_command.hpp"
 #include "cli/transaction_commands.hpp"
 #include "cli/version.hpp"
-#include "peer/catalog/catalog.hpp"
 #include "peer/services/peer_address.hpp"
 #include "transport/congestion_control.hpp"
 
@@ -164,10 +163,8 @@ int main(int argc, char** argv) {
       if (command->parsed())
         return lanspread::cli::run_transaction(options, transaction, game_id);
     }
-  } catch (const lanspread::peer::CatalogError& e) {
-    std::cerr << "lanspread: bad catalog: " << e.what() << '\n';
-    return kExitFailure;
   } catch (const std::exception& e) {
+    // What constructors (the runtime, the UI's server) and libraries throw.
     std::cerr << "lanspread: " << e.what() << '\n';
     return kExitFailure;
   }

@@ -53,23 +53,29 @@ struct NetworkView {
   std::vector<std::string> refusals;      // failed passphrase checks
 };
 
-NetworkView listen_to_network(const GlobalOptions& options, std::chrono::milliseconds wait) {
+Result<NetworkView> listen_to_network(const GlobalOptions& options,
+                                      std::chrono::milliseconds wait) {
   const auto state_dir = resolve_state_dir(options);
   const ScratchDirectory scratch;
   auto runtime_options = peer_options(options, scratch.path() / "state");
+  if (!runtime_options)
+    return runtime_options.error();
   // The scratch state has no settings: the user's remembered peers count too.
   const auto remembered = peer::load_settings(state_dir).peers;
-  runtime_options.peers.insert(runtime_options.peers.end(), remembered.begin(), remembered.end());
+  runtime_options->peers.insert(runtime_options->peers.end(), remembered.begin(), remembered.end());
   // The user's passphrase and known names count too.
-  if (!runtime_options.party_key)
-    runtime_options.party_key = peer::load_settings(state_dir).party_key;
-  runtime_options.known_peers_file = state_dir / "known_peers.json";
+  if (!runtime_options->party_key)
+    runtime_options->party_key = peer::load_settings(state_dir).party_key;
+  runtime_options->known_peers_file = state_dir / "known_peers.json";
 
   std::filesystem::create_directories(scratch.path() / "games");
+  auto catalog = load_catalog(state_dir);
+  if (!catalog)
+    return catalog.error();
   peer::EventQueue events;
   auto runtime = peer::start_peer(scratch.path() / "games", events.sink(), peer::PeerGameDB{},
                                   std::make_shared<peer::install::LibarchiveUnpacker>(),
-                                  peer::Catalog::load(state_dir), std::move(runtime_options));
+                                  std::move(*catalog), std::move(*runtime_options));
 
   NetworkView view;
   std::vector<std::pair<std::string, std::string>> changes;  // new id, old id
@@ -117,7 +123,10 @@ std::string short_peer_id(const std::string& id) {
 }  // namespace
 
 int run_list(const GlobalOptions& options, std::chrono::milliseconds wait) {
-  const auto view = listen_to_network(options, wait);
+  const auto listened = listen_to_network(options, wait);
+  if (!listened)
+    return fail(listened.error());
+  const auto& view = *listened;
   if (options.json) {
     for (const auto& game : view.games) {
       std::cout << nlohmann::json{{"id", game.game.id},
@@ -148,7 +157,10 @@ int run_list(const GlobalOptions& options, std::chrono::milliseconds wait) {
 }
 
 int run_peers(const GlobalOptions& options, std::chrono::milliseconds wait) {
-  const auto view = listen_to_network(options, wait);
+  const auto listened = listen_to_network(options, wait);
+  if (!listened)
+    return fail(listened.error());
+  const auto& view = *listened;
   if (options.json) {
     for (const auto& [id, seen] : view.peers) {
       std::cout << nlohmann::json{{"peer_id", id},

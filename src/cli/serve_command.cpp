@@ -49,8 +49,13 @@ int run_serve(const GlobalOptions& options) {
   // mask and sigwait below is the only receiver.
   const sigset_t stop_signals = block_stop_signals();
 
-  auto catalog = peer::Catalog::load(state_dir);
-  spdlog::info("catalog: {} titles; state in {}", catalog.size(), state_dir.string());
+  auto catalog = load_catalog(state_dir);
+  if (!catalog)
+    return fail(catalog.error());
+  auto runtime_options = peer_options(options, state_dir);
+  if (!runtime_options)
+    return fail(runtime_options.error());
+  spdlog::info("catalog: {} titles; state in {}", catalog->size(), state_dir.string());
   auto sink = [json = options.json](const peer::PeerEvent& event) {
     if (json) {
       std::cout << peer::to_json(event).dump() << std::endl;
@@ -60,7 +65,7 @@ int run_serve(const GlobalOptions& options) {
   };
   auto peer = peer::start_peer(game_dir, sink, peer::PeerGameDB{},
                                std::make_shared<peer::install::LibarchiveUnpacker>(),
-                               std::move(catalog), peer_options(options, state_dir));
+                               std::move(*catalog), std::move(*runtime_options));
   spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
 
   int signal_number = 0;

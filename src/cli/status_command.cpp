@@ -17,7 +17,10 @@ namespace lanspread::cli {
 int run_status(const GlobalOptions& options) {
   const auto state_dir = resolve_state_dir(options);
   const auto game_dir = resolve_game_dir(options, state_dir);
-  const auto catalog = peer::Catalog::load(state_dir);
+  const auto loaded = load_catalog(state_dir);
+  if (!loaded)
+    return fail(loaded.error());
+  const auto& catalog = *loaded;
   std::error_code ec;
   if (!std::filesystem::is_directory(game_dir, ec)) {
     std::cerr << "lanspread: game folder " << game_dir.string() << " does not exist\n";

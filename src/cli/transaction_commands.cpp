@@ -23,23 +23,22 @@
 namespace lanspread::cli {
 namespace {
 
-using peer::install::Result;
-
 int report(const GlobalOptions& options, const std::string& game_id, const char* action,
-           const Result& result) {
+           const Result<void>& result) {
+  const std::string reason = result ? "" : result.error().message;
   if (options.json) {
     std::cout << nlohmann::json{{"game_id", game_id},
                                 {"action", action},
-                                {"ok", result.ok()},
-                                {"reason", result.reason()}}
+                                {"ok", result.has_value()},
+                                {"reason", reason}}
                      .dump()
               << '\n';
-  } else if (result.ok()) {
+  } else if (result) {
     std::cout << game_id << ": " << action << " done\n";
   }
-  if (!result.ok())
-    std::cerr << "lanspread: " << game_id << ": " << result.reason() << '\n';
-  return result.ok() ? 0 : 1;
+  if (!result)
+    std::cerr << "lanspread: " << game_id << ": " << reason << '\n';
+  return result ? 0 : 1;
 }
 
 int report_verify(const GlobalOptions& options, const peer::install::VerifyReport& verified) {
@@ -67,7 +66,10 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
                     const std::string& game_id) {
   const auto state_dir = resolve_state_dir(options);
   const auto game_dir = resolve_game_dir(options, state_dir);
-  const auto catalog = peer::Catalog::load(state_dir);
+  const auto loaded = load_catalog(state_dir);
+  if (!loaded)
+    return fail(loaded.error());
+  const auto& catalog = *loaded;
   if (!catalog.contains(game_id)) {
     std::cerr << "lanspread: " << game_id << " is not a catalog game\n";
     return 1;

@@ -18,9 +18,12 @@
 namespace lanspread::mdns {
 namespace {
 
-std::vector<LinkInterface> suitable_interfaces(const Options& options) {
+Result<std::vector<LinkInterface>> suitable_interfaces(const Options& options) {
+  const auto interfaces = platform::list_network_interfaces();
+  if (!interfaces)
+    return interfaces.error();
   std::vector<LinkInterface> links;
-  for (const auto& interface : platform::list_network_interfaces()) {
+  for (const auto& interface : *interfaces) {
     if (!interface.up || interface.index == 0)
       continue;
     if (interface.loopback ? !options.include_loopback : !interface.multicast)
@@ -111,11 +114,10 @@ class Discovery::Worker {
 
   void poll_interfaces() {
     std::vector<LinkInterface> wanted;
-    try {
-      wanted = suitable_interfaces(options_);
-    } catch (const std::exception& error) {
-      spdlog::warn("mdns: cannot list interfaces: {}", error.what());
-    }
+    if (auto found = suitable_interfaces(options_))
+      wanted = std::move(*found);
+    else
+      spdlog::warn("mdns: cannot list interfaces: {}", found.error().message);
     const auto now = Clock::now();
     for (auto it = links_.begin(); it != links_.end();) {
       const auto still = std::find(wanted.begin(), wanted.end(), it->second);

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "proto/decode_result.hpp"
+#include "base/result.hpp"
 
 // DNS messages as multicast DNS uses them (RFC 1035, RFC 6762): the parse and
 // serialize functions are pure, so that the bytes from the network can be
@@ -39,6 +39,9 @@ struct DnsName {
 
   // Dotted form for logs and tests; dots inside labels are escaped.
   std::string to_string() const;
+  // Dotted form in ASCII lower case: names compare without regard to case
+  // (RFC 6762 §16), so maps of names are keyed on this.
+  std::string lower_case_key() const;
   // Bytes on the wire without compression, including the root label.
   std::size_t wire_length() const;
   bool ends_with(const DnsName& suffix) const;
@@ -127,7 +130,7 @@ inline constexpr std::size_t kMaxEntriesPerMessage = 512;
 // Rejects (with the reason) truncated data, bad label types, compression
 // loops and forward pointers, over-long labels and names, wrong rdata
 // lengths, and entry counts above kMaxEntriesPerMessage.
-proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes);
+Result<Message> parse_message(std::span<const std::uint8_t> bytes);
 
 // Record data as it goes on the wire, without compression: what RFC 6762
 // §8.2 compares when two hosts probe for the same name.

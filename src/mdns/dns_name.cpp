@@ -30,6 +30,12 @@ std::string DnsName::to_string() const {
   return text.empty() ? "." : text;
 }
 
+std::string DnsName::lower_case_key() const {
+  auto key = to_string();
+  std::transform(key.begin(), key.end(), key.begin(), ascii_lower);
+  return key;
+}
+
 std::size_t DnsName::wire_length() const {
   std::size_t length = 1;
   for (const auto& label : labels)

@@ -5,8 +5,6 @@
 namespace lanspread::mdns {
 namespace {
 
-using Result = proto::DecodeResult<Message>;
-
 // Reads big-endian fields; every read is bounds-checked and a failure is
 // sticky, so callers check `error` once per entry.
 class Reader {
@@ -256,7 +254,7 @@ bool parse_record(Reader& reader, std::vector<ResourceRecord>& records) {
 
 }  // namespace
 
-proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes) {
+Result<Message> parse_message(std::span<const std::uint8_t> bytes) {
   Reader reader(bytes);
   Message message;
   message.id = reader.u16();
@@ -266,9 +264,9 @@ proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes) 
   const std::size_t authority_count = reader.u16();
   const std::size_t additional_count = reader.u16();
   if (reader.failed())
-    return Result::failure("truncated header");
+    return Error{"truncated header"};
   if (question_count + answer_count + authority_count + additional_count > kMaxEntriesPerMessage)
-    return Result::failure("more entries than a message can hold");
+    return Error{"more entries than a message can hold"};
 
   for (std::size_t i = 0; i < question_count; ++i) {
     Question question;
@@ -278,7 +276,7 @@ proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes) 
     question.unicast_response = (raw_class & 0x8000) != 0;
     question.question_class = raw_class & 0x7FFF;
     if (reader.failed())
-      return Result::failure("question " + std::to_string(i) + ": " + reader.error());
+      return Error{"question " + std::to_string(i) + ": " + reader.error()};
     message.questions.push_back(std::move(question));
   }
   const std::pair<std::size_t, std::vector<ResourceRecord>*> sections[] = {
@@ -288,10 +286,10 @@ proto::DecodeResult<Message> parse_message(std::span<const std::uint8_t> bytes) 
   for (const auto& [count, records] : sections) {
     for (std::size_t i = 0; i < count; ++i) {
       if (!parse_record(reader, *records))
-        return Result::failure("record: " + reader.error());
+        return Error{"record: " + reader.error()};
     }
   }
-  return Result::ok(std::move(message));
+  return message;
 }
 
 }  // namespace lanspread::mdns

@@ -2,11 +2,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
+#include "base/result.hpp"
 #include "platform/unique_fd.hpp"
 
 namespace lanspread::platform {
@@ -18,12 +19,14 @@ struct DirectoryEntry {
   EntryType type = EntryType::Other;
   std::uint64_t size = 0;  // files only
   std::int64_t mtime_ns = 0;
-  int error = 0;  // errno when the entry could not be examined
+  std::error_code error;  // set when the entry could not be examined
 };
 
-// Examines `path` itself without following a final symlink; nullopt (and
-// `error`) when it cannot.
-std::optional<DirectoryEntry> examine(const std::filesystem::path& path, int& error);
+// Failures here are the OS's error codes, not sentences: callers branch on
+// them (a missing file is not a refused one) and word them for their users.
+
+// Examines `path` itself without following a final symlink.
+Result<DirectoryEntry, std::error_code> examine(const std::filesystem::path& path);
 
 // An open directory. Children are opened relative to it and never through a
 // symlink, so a walk that starts inside a folder cannot be redirected out of
@@ -31,14 +34,15 @@ std::optional<DirectoryEntry> examine(const std::filesystem::path& path, int& er
 class DirectoryHandle {
  public:
   // Opens `path` itself without following a final symlink.
-  static std::optional<DirectoryHandle> open(const std::filesystem::path& path, int& error);
+  static Result<DirectoryHandle, std::error_code> open(const std::filesystem::path& path);
 
   // Opens the child directory `name`; fails (ELOOP/ENOTDIR) on a symlink.
-  std::optional<DirectoryHandle> open_child(std::string_view name, int& error) const;
+  Result<DirectoryHandle, std::error_code> open_child(std::string_view name) const;
 
-  // Every entry but "." and "..", examined without following symlinks. On
-  // failure to read the directory, returns what was read and sets `error`.
-  std::vector<DirectoryEntry> entries(int& error) const;
+  // Every entry but "." and "..", examined without following symlinks. When
+  // the directory cannot be read to its end, sets `error` and returns what
+  // was read: a partial listing, which a Result cannot carry.
+  std::vector<DirectoryEntry> entries(std::error_code& error) const;
 
   std::int64_t mtime_ns() const;
 
@@ -55,8 +59,8 @@ class ReadOnlyFile {
  public:
   // Opens `name` in `dir`; fails with ELOOP on a symlink, EINVAL when the
   // entry is not a regular file.
-  static std::optional<ReadOnlyFile> open_in(const DirectoryHandle& dir, std::string_view name,
-                                             int& error);
+  static Result<ReadOnlyFile, std::error_code> open_in(const DirectoryHandle& dir,
+                                                       std::string_view name);
 
   std::uint64_t size() const { return size_; }
   // Reads up to `length` bytes at `offset` into `out`; returns the count (0

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 #include <optional>
-#include <string>
 
+#include "base/result.hpp"
 #include "platform/unique_fd.hpp"
 
 namespace lanspread::platform {
@@ -14,19 +14,13 @@ namespace lanspread::platform {
 // the file locked.
 class FileLock {
  public:
-  struct Attempt;
-  // Creates the file (and its folders) if needed; never waits.
-  static Attempt try_acquire(const std::filesystem::path& file);
+  // Creates the file (and its folders) if needed; never waits. The lock, or
+  // nothing when another holder has it; an error when the attempt failed.
+  static Result<std::optional<FileLock>> try_acquire(const std::filesystem::path& file);
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;
-};
-
-struct FileLock::Attempt {
-  std::optional<FileLock> lock;
-  bool busy = false;  // another holder has it; otherwise `error` says what failed
-  std::string error;
 };
 
 }  // namespace lanspread::platform

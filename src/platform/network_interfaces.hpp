@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
+
 namespace lanspread::platform {
 
 struct InterfaceAddress {
@@ -22,8 +24,8 @@ struct NetworkInterface {
   friend bool operator==(const NetworkInterface&, const NetworkInterface&) = default;
 };
 
-// A snapshot of the host's interfaces (getifaddrs on POSIX). Throws
-// std::system_error when the OS refuses.
-std::vector<NetworkInterface> list_network_interfaces();
+// A snapshot of the host's interfaces (getifaddrs on POSIX); an error when
+// the OS refuses.
+Result<std::vector<NetworkInterface>> list_network_interfaces();
 
 }  // namespace lanspread::platform

@@ -327,13 +327,13 @@ void parse(std::string_view bytes, std::size_t max_bytes, const Location& at,
 }
 
 template <class T, class Decode>
-DecodeResult<T> guarded(Decode decode) noexcept {
+Result<T> guarded(Decode decode) noexcept {
   try {
-    return DecodeResult<T>::ok(decode());
+    return decode();
   } catch (DecodeError& error) {
-    return DecodeResult<T>::failure(std::move(error.message));
+    return Error{std::move(error.message)};
   } catch (const std::bad_alloc&) {
-    return DecodeResult<T>::failure("out of memory");
+    return Error{"out of memory"};
   }
 }
 
@@ -384,7 +384,7 @@ std::string encode(const Response& response) {
   return dump(message);
 }
 
-DecodeResult<Request> decode_request(std::string_view bytes) noexcept {
+Result<Request> decode_request(std::string_view bytes) noexcept {
   return guarded<Request>([bytes] {
     const Location at("request");
     MessageBuilder message(at, kRequestTopLevel);
@@ -393,7 +393,7 @@ DecodeResult<Request> decode_request(std::string_view bytes) noexcept {
   });
 }
 
-DecodeResult<Response> decode_response(std::string_view bytes) noexcept {
+Result<Response> decode_response(std::string_view bytes) noexcept {
   return guarded<Response>([bytes] {
     const Location at("response");
     MessageBuilder message(at, kResponseTopLevel);

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "proto/decode_result.hpp"
+#include "base/result.hpp"
 #include "proto/request.hpp"
 #include "proto/response.hpp"
 
@@ -37,7 +37,7 @@ std::string encode(const Response& response);
 // decodes, provided its body has the current shape, so that the server can
 // answer ErrorCode::UnsupportedVersion; a missing version is an error.
 // Semantic checks such as rejecting ".." in paths are left to the server.
-DecodeResult<Request> decode_request(std::string_view bytes) noexcept;
-DecodeResult<Response> decode_response(std::string_view bytes) noexcept;
+Result<Request> decode_request(std::string_view bytes) noexcept;
+Result<Response> decode_response(std::string_view bytes) noexcept;
 
 }  // namespace lanspread::proto

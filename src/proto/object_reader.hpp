@@ -20,8 +20,10 @@ using nlohmann::json;
 inline constexpr std::size_t kMaxQuotedBytes = 40;
 
 // Decoding reports problems by throwing these; they are turned into a
-// DecodeResult (or, for from_json, a nlohmann type_error) before leaving the
-// codec, which keeps every validation step a one-liner.
+// Result's Error (or, for from_json, the nlohmann type_error its caller
+// expects) before leaving the codec, which keeps every validation step of the
+// SAX parse a one-liner. They never leave the codec (docs/decisions.md,
+// Errors).
 struct DecodeError {
   std::string message;
 };

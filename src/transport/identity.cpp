@@ -4,13 +4,13 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <ctime>
 #include <fstream>
 #include <span>
 #include <sstream>
-#include <stdexcept>
 
 #include "platform/atomic_file.hpp"
 #include "platform/owner_only.hpp"
@@ -23,9 +23,17 @@ namespace {
 constexpr std::string_view kCertificateFile = "certificate.pem";
 constexpr std::string_view kPrivateKeyFile = "private_key.pem";
 
+// Loading or making an identity is a long run of GnuTLS calls, any of which
+// ends it: they throw this, and the functions below the anonymous namespace
+// catch it (load_or_create_identity turns it into its Error). It never
+// leaves this file.
+struct IdentityFailure {
+  std::string message;
+};
+
 void check(int rv, const char* what) {
   if (rv < 0)
-    throw std::runtime_error(std::string(what) + ": " + gnutls_strerror(rv));
+    throw IdentityFailure{std::string(what) + ": " + gnutls_strerror(rv)};
 }
 
 std::string export_pem(gnutls_datum_t datum) {
@@ -116,7 +124,7 @@ Identity generate() {
 std::string read_whole(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
-    throw std::runtime_error("cannot read " + file.string());
+    throw IdentityFailure{"cannot read " + file.string()};
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -150,46 +158,55 @@ Identity parse(const fs::path& dir) {
       gnutls_x509_privkey_get_key_id(key.get(), GNUTLS_KEYID_USE_SHA256, key_id.data(), &key_size),
       "hashing the private key");
   if (cert_size != key_size || cert_id != key_id) {
-    throw std::runtime_error("the private key in " + dir.string() +
-                             " does not belong to its certificate");
+    throw IdentityFailure{"the private key in " + dir.string() +
+                          " does not belong to its certificate"};
   }
   identity.fingerprint = fingerprint_of(certificate.get());
   return identity;
 }
 
-void write_file(const fs::path& file, const std::string& contents) {
+// Both files appear at once through a directory rename, so a crash can
+// never leave half an identity; a leftover staging folder was never used.
+Result<Identity> create(const fs::path& state_dir, const fs::path& dir) {
+  const auto staging = state_dir / "identity.new";
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec)
+    return Error{"cannot create " + staging.string() + ": " + ec.message()};
+  // Best effort, as ever: a file system without permissions (FAT) cannot
+  // keep the key private, and refusing to start would not help.
+  if (auto restricted = platform::restrict_to_owner(staging); !restricted)
+    spdlog::warn("{}; the private key may be readable by other users", restricted.error().message);
+  auto identity = generate();
   // Atomic files are created with mode 0600 (on Windows they inherit the
   // folder's owner-only access list).
-  if (const auto error = platform::write_file_atomically(file, contents)) {
-    throw std::runtime_error(*error);
-  }
+  if (auto written =
+          platform::write_file_atomically(staging / kPrivateKeyFile, identity.private_key_pem);
+      !written)
+    return written.error();
+  if (auto written =
+          platform::write_file_atomically(staging / kCertificateFile, identity.certificate_pem);
+      !written)
+    return written.error();
+  fs::rename(staging, dir, ec);
+  if (ec)
+    return Error{"cannot create " + dir.string() + ": " + ec.message()};
+  return identity;
 }
 
 }  // namespace
 
-Identity load_or_create_identity(const fs::path& state_dir) {
+Result<Identity> load_or_create_identity(const fs::path& state_dir) {
   const auto dir = state_dir / "identity";
   std::error_code ec;
-  if (fs::exists(dir, ec))
-    return parse(dir);
-
-  // Both files appear at once through a directory rename, so a crash can
-  // never leave half an identity; a leftover staging folder was never used.
-  const auto staging = state_dir / "identity.new";
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  if (ec)
-    throw std::runtime_error("cannot create " + staging.string() + ": " + ec.message());
-  // Best effort, as ever: a file system without permissions (FAT) cannot
-  // keep the key private, and refusing to start would not help.
-  platform::restrict_to_owner(staging);
-  auto identity = generate();
-  write_file(staging / kPrivateKeyFile, identity.private_key_pem);
-  write_file(staging / kCertificateFile, identity.certificate_pem);
-  fs::rename(staging, dir, ec);
-  if (ec)
-    throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
-  return identity;
+  try {
+    if (fs::exists(dir, ec))
+      return parse(dir);
+    return create(state_dir, dir);
+  } catch (const IdentityFailure& failure) {
+    return Error{failure.message};
+  }
 }
 
 std::string certificate_fingerprint(std::string_view der) {
@@ -202,7 +219,7 @@ std::string certificate_fingerprint(std::string_view der) {
     return {};
   try {
     return fingerprint_of(certificate.get());
-  } catch (const std::runtime_error&) {
+  } catch (const IdentityFailure&) {
     return {};
   }
 }

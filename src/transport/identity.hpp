@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
+
 namespace lanspread::transport {
 
 // This install's TLS identity: a private key and a self-signed certificate,
@@ -17,9 +19,9 @@ struct Identity {
 };
 
 // Loads `<state_dir>/identity/{certificate,private_key}.pem`, creating them
-// when absent. Throws std::runtime_error with the reason when the files exist
-// but are unusable (they are never overwritten: that would change the peer id).
-Identity load_or_create_identity(const std::filesystem::path& state_dir);
+// when absent. An error when the files exist but are unusable (they are
+// never overwritten: that would change the peer id) or cannot be created.
+Result<Identity> load_or_create_identity(const std::filesystem::path& state_dir);
 
 // The fingerprint of a DER-encoded certificate, as in Identity::fingerprint;
 // empty when the certificate cannot be parsed.

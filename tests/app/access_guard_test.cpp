@@ -37,32 +37,37 @@ TEST(AccessGuard, TokenMustMatchExactly) {
 TEST(AccessGuard, RefusalNamesTheFirstProblem) {
   const AccessGuard guard(kToken, 8080);
   AccessGuard::Request request{.host = "127.0.0.1:8080", .token = kToken};
-  EXPECT_EQ(guard.refusal(request), std::nullopt);
+  // The reason of a refusal; "" when the request is admitted.
+  const auto refusal = [&guard](const AccessGuard::Request& checked) {
+    const auto admitted = guard.admit(checked);
+    return admitted ? std::string() : admitted.error().message;
+  };
+  EXPECT_TRUE(guard.admit(request));
 
   auto evil_host = request;
   evil_host.host = "rebind.example:8080";
-  EXPECT_NE(guard.refusal(evil_host).value_or("").find("Host"), std::string::npos);
+  EXPECT_NE(refusal(evil_host).find("Host"), std::string::npos);
 
   auto evil_origin = request;
   evil_origin.origin = "http://evil.example";
-  EXPECT_NE(guard.refusal(evil_origin).value_or("").find("Origin"), std::string::npos);
+  EXPECT_NE(refusal(evil_origin).find("Origin"), std::string::npos);
 
   auto cross_site = request;
   cross_site.fetch_site = "cross-site";
-  EXPECT_TRUE(guard.refusal(cross_site).has_value());
+  EXPECT_FALSE(guard.admit(cross_site));
   cross_site.fetch_site = "same-origin";
-  EXPECT_FALSE(guard.refusal(cross_site).has_value());
+  EXPECT_TRUE(guard.admit(cross_site));
 
   auto no_token = request;
   no_token.token.reset();
-  EXPECT_EQ(guard.refusal(no_token), "missing access token");
+  EXPECT_EQ(refusal(no_token), "missing access token");
   no_token.needs_token = false;
-  EXPECT_EQ(guard.refusal(no_token), std::nullopt);
+  EXPECT_TRUE(guard.admit(no_token));
 
   auto wrong_token = request;
   const std::string other_token(64, 'b');
   wrong_token.token = other_token;
-  EXPECT_EQ(guard.refusal(wrong_token), "wrong access token");
+  EXPECT_EQ(refusal(wrong_token), "wrong access token");
 }
 
 TEST(AccessGuard, GeneratedTokensAreLongAndFresh) {

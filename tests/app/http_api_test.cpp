@@ -50,7 +50,7 @@ class HttpApiTest : public ::testing::Test {
   }
 
   void start_with_games() {
-    create_game_dir_with_demo(dir_ / "games");  // openttd: downloaded, installable
+    ASSERT_TRUE(create_game_dir_with_demo(dir_ / "games"));  // openttd: downloaded, installable
     test::write_file(dir_ / "games/quake3/version.ini", "1.32");
     test::write_file(dir_ / "games/quake3/local/quake3.exe", "x");
     start(dir_ / "games");
@@ -437,7 +437,7 @@ TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
   ASSERT_TRUE(install);
   EXPECT_EQ(install->status, 503);
 
-  create_game_dir_with_demo(dir_ / "chosen");
+  ASSERT_TRUE(create_game_dir_with_demo(dir_ / "chosen"));
   ASSERT_NO_FATAL_FAILURE(choose_first_folder(dir_ / "chosen"));
   snapshot = state();
   EXPECT_EQ(snapshot["runtime"]["running"], true);
@@ -452,7 +452,7 @@ TEST_F(HttpApiTest, AFolderTheRuntimeCannotStartOnIsNotRemembered) {
   asio::ip::udp::socket port_taken(io, {asio::ip::address_v4::any(), 0});
   runtime_options_.listen = {asio::ip::address_v4::any(), port_taken.local_endpoint().port()};
   start(dir_ / "missing");
-  create_game_dir_with_demo(dir_ / "chosen");
+  ASSERT_TRUE(create_game_dir_with_demo(dir_ / "chosen"));
 
   auto refused = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
   ASSERT_TRUE(refused);
@@ -475,12 +475,12 @@ TEST_F(HttpApiTest, APassphraseSetBeforeAnyRuntimeIsUsedAndRememberedByTheFirst)
   EXPECT_EQ(set->status, 200) << set->body;
   EXPECT_EQ(state()["passphrase"], "set");
 
-  create_game_dir_with_demo(dir_ / "chosen");
+  ASSERT_TRUE(create_game_dir_with_demo(dir_ / "chosen"));
   ASSERT_NO_FATAL_FAILURE(choose_first_folder(dir_ / "chosen"));
   const auto settings = peer::load_settings(dir_ / "state");
   EXPECT_EQ(settings.game_dir, dir_ / "chosen");
   ASSERT_TRUE(settings.party_key);
-  EXPECT_EQ(settings.party_key->hex(), peer::PartyKey::derive(secret).hex());
+  EXPECT_EQ(settings.party_key->hex(), peer::PartyKey::derive(secret).value().hex());
   EXPECT_EQ(test::read_file(dir_ / "state/settings.json").find(secret), std::string::npos);
   EXPECT_EQ(state()["passphrase"], "set");
 }

@@ -19,7 +19,7 @@ Bytes read_file(const std::filesystem::path& path) {
 
 std::string parse_error(const Bytes& bytes) {
   const auto parsed = parse_message(bytes);
-  return parsed ? std::string() : parsed.error();
+  return parsed ? std::string() : parsed.error().message;
 }
 
 Message sample_response() {

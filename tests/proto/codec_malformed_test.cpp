@@ -22,15 +22,15 @@ bool is_printable_ascii(std::string_view text) {
 void expect_request_error(std::string_view bytes, const std::string& fragment) {
   const auto result = decode_request(bytes);
   ASSERT_FALSE(result) << "decoded: " << bytes.substr(0, 200);
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, fragment, result.error());
-  EXPECT_TRUE(is_printable_ascii(result.error())) << result.error();
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, fragment, result.error().message);
+  EXPECT_TRUE(is_printable_ascii(result.error().message)) << result.error();
 }
 
 void expect_response_error(std::string_view bytes, const std::string& fragment) {
   const auto result = decode_response(bytes);
   ASSERT_FALSE(result) << "decoded: " << bytes.substr(0, 200);
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, fragment, result.error());
-  EXPECT_TRUE(is_printable_ascii(result.error())) << result.error();
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, fragment, result.error().message);
+  EXPECT_TRUE(is_printable_ascii(result.error().message)) << result.error();
 }
 
 std::string chunk_request(std::string_view offset, std::string_view length) {

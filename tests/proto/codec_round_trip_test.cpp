@@ -109,7 +109,7 @@ TEST(ResponseDecoding, ABlockMapThatDoesNotFitItsCountIsRefused) {
        }) {
     const auto decoded = decode_response(bad);
     ASSERT_FALSE(decoded) << bad;
-    EXPECT_NE(decoded.error().find("blocks"), std::string::npos) << decoded.error();
+    EXPECT_NE(decoded.error().message.find("blocks"), std::string::npos) << decoded.error();
   }
 }
 
@@ -117,7 +117,7 @@ TEST(RequestDecoding, AMalformedProofIsRefusedByName) {
   const auto decoded =
       decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a","proof":"abc"})");
   ASSERT_FALSE(decoded);
-  EXPECT_NE(decoded.error().find("proof"), std::string::npos) << decoded.error();
+  EXPECT_NE(decoded.error().message.find("proof"), std::string::npos) << decoded.error();
   EXPECT_FALSE(decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a"})"));
   EXPECT_FALSE(decode_request(R"({"protocol":1,"type":"authenticate","peer_name":"a","proof":7})"));
 }

@@ -45,8 +45,10 @@ class LoopbackServerTest : public ::testing::Test {
   peer::Catalog catalog_ = peer::Catalog::bundled();
   std::filesystem::path game_dir_;
   std::shared_ptr<const std::vector<proto::Game>> announced_;
-  transport::Identity server_identity_ = transport::load_or_create_identity(server_state_.path());
-  transport::Identity client_identity_ = transport::load_or_create_identity(client_state_.path());
+  transport::Identity server_identity_ =
+      transport::load_or_create_identity(server_state_.path()).value();
+  transport::Identity client_identity_ =
+      transport::load_or_create_identity(client_state_.path()).value();
   asio::io_context io_;
   asio::thread_pool disk_{1};
   std::optional<peer::GameServer> server_;

@@ -90,8 +90,8 @@ class EndpointTest : public ::testing::Test {
  protected:
   test::TempDir server_state_;
   test::TempDir client_state_;
-  Identity server_identity_ = load_or_create_identity(server_state_.path());
-  Identity client_identity_ = load_or_create_identity(client_state_.path());
+  Identity server_identity_ = load_or_create_identity(server_state_.path()).value();
+  Identity client_identity_ = load_or_create_identity(client_state_.path()).value();
   asio::io_context io_;
 };
 

@@ -80,12 +80,14 @@ mode_t mode_of(const fs::path& path) {
 TEST(Identity, IsCreatedOnceAndKeptPrivate) {
   test::TempDir state;
   const auto first = load_or_create_identity(state.path());
-  EXPECT_EQ(first.fingerprint.size(), 64u);
-  EXPECT_NE(first.private_key_pem.find("PRIVATE KEY"), std::string::npos);
+  ASSERT_TRUE(first) << first.error();
+  EXPECT_EQ(first->fingerprint.size(), 64u);
+  EXPECT_NE(first->private_key_pem.find("PRIVATE KEY"), std::string::npos);
 
   const auto again = load_or_create_identity(state.path());
-  EXPECT_EQ(again.fingerprint, first.fingerprint);
-  EXPECT_EQ(again.private_key_pem, first.private_key_pem);
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_EQ(again->fingerprint, first->fingerprint);
+  EXPECT_EQ(again->private_key_pem, first->private_key_pem);
 
 #ifdef _WIN32
   if (test::running_under_wine())
@@ -103,38 +105,37 @@ TEST(Identity, IsCreatedOnceAndKeptPrivate) {
 TEST(Identity, EveryInstallGetsItsOwnKey) {
   test::TempDir a;
   test::TempDir b;
-  EXPECT_NE(load_or_create_identity(a.path()).fingerprint,
-            load_or_create_identity(b.path()).fingerprint);
+  EXPECT_NE(load_or_create_identity(a.path()).value().fingerprint,
+            load_or_create_identity(b.path()).value().fingerprint);
 }
 
 TEST(Identity, DamagedFilesAreReportedNotReplaced) {
   test::TempDir state;
-  load_or_create_identity(state.path());
+  ASSERT_TRUE(load_or_create_identity(state.path()));
   test::write_file(state / "identity/certificate.pem", "garbage");
-  EXPECT_THROW(load_or_create_identity(state.path()), std::runtime_error);
+  EXPECT_FALSE(load_or_create_identity(state.path()));
   EXPECT_EQ(test::read_file(state / "identity/certificate.pem"), "garbage");
 }
 
 TEST(Identity, KeyOfAnotherCertificateIsRefused) {
   test::TempDir a;
   test::TempDir b;
-  load_or_create_identity(a.path());
+  ASSERT_TRUE(load_or_create_identity(a.path()));
   const auto other = load_or_create_identity(b.path());
-  test::write_file(a / "identity/private_key.pem", other.private_key_pem);
-  try {
-    load_or_create_identity(a.path());
-    FAIL() << "expected a refusal";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("does not belong"), std::string::npos) << e.what();
-  }
+  ASSERT_TRUE(other) << other.error();
+  test::write_file(a / "identity/private_key.pem", other->private_key_pem);
+  const auto refused = load_or_create_identity(a.path());
+  ASSERT_FALSE(refused) << "expected a refusal";
+  EXPECT_NE(refused.error().message.find("does not belong"), std::string::npos) << refused.error();
 }
 
 TEST(Identity, LeftoverStagingFolderIsDiscarded) {
   test::TempDir state;
   test::write_file(state / "identity.new/private_key.pem", "half written");
   const auto identity = load_or_create_identity(state.path());
+  ASSERT_TRUE(identity) << identity.error();
   EXPECT_FALSE(fs::exists(state / "identity.new"));
-  EXPECT_EQ(load_or_create_identity(state.path()).fingerprint, identity.fingerprint);
+  EXPECT_EQ(load_or_create_identity(state.path()).value().fingerprint, identity->fingerprint);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "peer/catalog/bundled_catalog.hpp"
 #include "peer/catalog/game_id.hpp"
@@ -15,6 +16,9 @@ namespace {
 
 using nlohmann::json;
 
+// What is wrong with one line. The checks of a line throw it, and parse()
+// turns it into its Error with the source and line number; it never leaves
+// this file.
 class LineError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -80,7 +84,7 @@ bool is_skipped_line(std::string_view line) {
 
 }  // namespace
 
-Catalog Catalog::parse(std::string_view text, std::string_view source) {
+Result<Catalog> Catalog::parse(std::string_view text, std::string_view source) {
   Catalog catalog;
   std::size_t line_number = 0;
   while (!text.empty()) {
@@ -98,30 +102,37 @@ Catalog Catalog::parse(std::string_view text, std::string_view source) {
       auto id = entry.id;
       catalog.entries_.emplace(std::move(id), std::move(entry));
     } catch (const LineError& e) {
-      throw CatalogError(fmt::format("{}:{}: {}", source, line_number, e.what()));
+      return Error{fmt::format("{}:{}: {}", source, line_number, e.what())};
     }
   }
   return catalog;
 }
 
 Catalog Catalog::bundled() {
-  return parse(bundled_catalog_text(), "bundled catalog");
+  auto parsed = parse(bundled_catalog_text(), "bundled catalog");
+  // data/catalog.jsonl is compiled in: a bad line is a bug of the build,
+  // which the catalog's tests catch, not something a user can fix.
+  if (!parsed)
+    throw std::logic_error(parsed.error().message);
+  return std::move(*parsed);
 }
 
-Catalog Catalog::load(const std::filesystem::path& state_dir) {
+Result<Catalog> Catalog::load(const std::filesystem::path& state_dir) {
   Catalog catalog = bundled();
   const auto user_file = state_dir / kUserCatalogFile;
   std::ifstream in(user_file, std::ios::binary);
   if (!in) {
     std::error_code ec;
-    if (std::filesystem::exists(user_file, ec)) {
-      throw CatalogError(fmt::format("{}: cannot be read", user_file.string()));
-    }
+    if (std::filesystem::exists(user_file, ec))
+      return Error{fmt::format("{}: cannot be read", user_file.string())};
     return catalog;
   }
   std::ostringstream text;
   text << in.rdbuf();
-  catalog.merge(parse(text.str(), user_file.string()));
+  const auto user = parse(text.str(), user_file.string());
+  if (!user)
+    return user.error();
+  catalog.merge(*user);
   return catalog;
 }
 

@@ -3,10 +3,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "base/result.hpp"
 
 namespace lanspread::peer {
 
@@ -22,28 +23,23 @@ struct CatalogEntry {
   bool operator==(const CatalogEntry&) const = default;
 };
 
-// A catalog file that cannot be used. The message names the file and line.
-class CatalogError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // The titles Lanspread knows. Only folders named after a catalog id are
 // scanned, announced or served. The format is JSON Lines: one title per line,
 // so every error can name its line; blank lines and lines starting with '#'
 // are ignored.
 class Catalog {
  public:
-  // Parses catalog text; `source` names it in error messages. Throws
-  // CatalogError on the first bad line.
-  static Catalog parse(std::string_view text, std::string_view source);
+  // Parses catalog text; `source` names it in error messages. Refused at
+  // the first bad line, with an error that names the source and the line.
+  static Result<Catalog> parse(std::string_view text, std::string_view source);
 
   // The catalog compiled into the program.
   static Catalog bundled();
 
   // The bundled catalog extended (and overridden by id) by the user's
-  // `<state_dir>/catalog.jsonl` when that file exists.
-  static Catalog load(const std::filesystem::path& state_dir);
+  // `<state_dir>/catalog.jsonl` when that file exists; refused when that
+  // file cannot be read or has a bad line.
+  static Result<Catalog> load(const std::filesystem::path& state_dir);
 
   // Adds the titles of `other`; an id already present is replaced.
   void merge(const Catalog& other);

@@ -17,13 +17,10 @@ bool is_sentinel(const proto::GameFileDescription& file) {
   return !file.is_dir && file.relative_path == layout::kVersionFile;
 }
 
-BlockPlan plan_blocks(const std::vector<proto::GameFileDescription>& files) {
+Result<BlockPlan> plan_blocks(const std::vector<proto::GameFileDescription>& files) {
   BlockPlan plan;
-  const auto refuse = [&plan](const proto::GameFileDescription& file, const std::string& why) {
-    plan.blocks.clear();
-    plan.total_bytes = 0;
-    plan.error = "manifest entry " + file.relative_path + ": " + why;
-    return plan;
+  const auto refuse = [](const proto::GameFileDescription& file, const std::string& why) {
+    return Error{"manifest entry " + file.relative_path + ": " + why};
   };
   for (std::uint32_t index = 0; index < files.size(); ++index) {
     const auto& file = files[index];

@@ -1,10 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "peer/download/block.hpp"
 #include "proto/file_description.hpp"
 
@@ -24,12 +23,11 @@ void append_file_blocks(std::uint32_t file_index, std::uint64_t size, std::uint3
 struct BlockPlan {
   std::vector<Block> blocks;
   std::uint64_t total_bytes = 0;
-  // Set when the manifest's integrity data does not fit its sizes (a block
-  // size out of bounds, or not one hash per block); then `blocks` is empty.
-  std::optional<std::string> error;
 };
 
-BlockPlan plan_blocks(const std::vector<proto::GameFileDescription>& files);
+// Refused when the manifest's integrity data does not fit its sizes (a block
+// size out of bounds, or not one hash per block).
+Result<BlockPlan> plan_blocks(const std::vector<proto::GameFileDescription>& files);
 
 // The hash `block` must have, per the manifest it was planned from.
 const proto::Sha256Digest& expected_hash(const std::vector<proto::GameFileDescription>& files,

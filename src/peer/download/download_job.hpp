@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "proto/file_description.hpp"
 #include "transport/connection.hpp"
 
@@ -25,13 +26,8 @@ struct JobProgress {
   std::uint64_t bytes_done = 0;  // verified and written, including resumed blocks
   std::uint64_t bytes_total = 0;
   std::uint64_t bytes_per_second = 0;
+  // Sources sending a block now or that delivered one since the last report.
   std::size_t peers_streaming = 0;
-};
-
-struct JobOutcome {
-  enum class Kind { Finished, Failed, Cancelled };
-  Kind kind = Kind::Failed;
-  std::string reason;  // why it failed
 };
 
 // One game's download, from the version-sentinel transaction's begin to its
@@ -54,7 +50,8 @@ class DownloadJob {
   struct Reports {
     std::function<void()> begun;
     std::function<void(const JobProgress&)> progress;  // a few times per second
-    std::function<void(const JobOutcome&)> ended;      // exactly once
+    // Exactly once: finished, failed, or cancelled (Error::cancelled()).
+    std::function<void(const Result<void>&)> ended;
   };
   struct Setup {
     std::filesystem::path game_root;

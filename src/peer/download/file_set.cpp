@@ -31,23 +31,23 @@ void FileSet::close_all() const {
   cache_.clear();
 }
 
-std::optional<std::string> FileSet::check_range(std::uint32_t file_index, std::uint64_t offset,
-                                                std::size_t length) const {
+Result<void> FileSet::check_range(std::uint32_t file_index, std::uint64_t offset,
+                                  std::size_t length) const {
   if (file_index >= entries_.size())
-    return "no file " + std::to_string(file_index) + " in the manifest";
+    return Error{"no file " + std::to_string(file_index) + " in the manifest"};
   const auto& entry = entries_[file_index];
   if (entry.components.empty())
-    return "manifest entry " + std::to_string(file_index) + " is not a payload file";
+    return Error{"manifest entry " + std::to_string(file_index) + " is not a payload file"};
   if (offset > entry.size || length > entry.size - offset) {
-    return "bytes " + std::to_string(offset) + "+" + std::to_string(length) +
-           " are past the end of " + path_of(file_index) + " (" + std::to_string(entry.size) +
-           " bytes)";
+    return Error{"bytes " + std::to_string(offset) + "+" + std::to_string(length) +
+                 " are past the end of " + path_of(file_index) + " (" + std::to_string(entry.size) +
+                 " bytes)"};
   }
-  return std::nullopt;
+  return {};
 }
 
-std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index, bool for_write,
-                                                 std::string& error) const {
+Result<std::shared_ptr<FileSet::OpenFile>> FileSet::open(std::uint32_t file_index,
+                                                         bool for_write) const {
   {
     const std::lock_guard lock(mutex_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
@@ -69,17 +69,13 @@ std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index, bool 
                            : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     const int dir = opened ? opened.get() : root_fd_.get();
     platform::UniqueFd next(::openat(dir, parts[i].c_str(), flags, 0644));
-    if (!next) {
-      error = "cannot open " + path_of(file_index) + ": " + std::strerror(errno);
-      return nullptr;
-    }
+    if (!next)
+      return Error{"cannot open " + path_of(file_index) + ": " + std::strerror(errno)};
     opened = std::move(next);
   }
   struct stat info {};
-  if (::fstat(opened.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    error = path_of(file_index) + " is no longer a regular file";
-    return nullptr;
-  }
+  if (::fstat(opened.get(), &info) != 0 || !S_ISREG(info.st_mode))
+    return Error{path_of(file_index) + " is no longer a regular file"};
   auto file = std::make_shared<OpenFile>(std::move(opened));
   const std::lock_guard lock(mutex_);
   cache_.emplace_back(file_index, file);
@@ -88,14 +84,14 @@ std::shared_ptr<FileSet::OpenFile> FileSet::open(std::uint32_t file_index, bool 
   return file;
 }
 
-std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_t offset,
-                                          std::span<const std::byte> bytes) const {
-  if (auto refused = check_range(file_index, offset, bytes.size()))
-    return refused;
-  std::string error;
-  const auto file = open(file_index, true, error);
-  if (!file)
-    return error;
+Result<void> FileSet::write(std::uint32_t file_index, std::uint64_t offset,
+                            std::span<const std::byte> bytes) const {
+  if (auto in_range = check_range(file_index, offset, bytes.size()); !in_range)
+    return in_range;
+  const auto opened = open(file_index, true);
+  if (!opened)
+    return opened.error();
+  const auto& file = *opened;
   const auto start = static_cast<off_t>(offset);
   const auto length = static_cast<off_t>(bytes.size());
   while (!bytes.empty()) {
@@ -104,8 +100,8 @@ std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_
     if (written < 0) {
       if (errno == EINTR)
         continue;
-      return "cannot write " + path_of(file_index) + " at byte " + std::to_string(offset) + ": " +
-             std::strerror(errno);
+      return Error{"cannot write " + path_of(file_index) + " at byte " + std::to_string(offset) +
+                   ": " + std::strerror(errno)};
     }
     bytes = bytes.subspan(static_cast<std::size_t>(written));
     offset += static_cast<std::uint64_t>(written);
@@ -115,29 +111,29 @@ std::optional<std::string> FileSet::write(std::uint32_t file_index, std::uint64_
   // the download that flush finds little left to do. A hint only; its
   // failure changes nothing.
   ::sync_file_range(file->fd.get(), start, length, SYNC_FILE_RANGE_WRITE);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> FileSet::read(std::uint32_t file_index, std::uint64_t offset,
-                                         std::span<std::byte> out) const {
-  if (auto refused = check_range(file_index, offset, out.size()))
-    return refused;
-  std::string error;
-  const auto file = open(file_index, false, error);
-  if (!file)
-    return error;
+Result<void> FileSet::read(std::uint32_t file_index, std::uint64_t offset,
+                           std::span<std::byte> out) const {
+  if (auto in_range = check_range(file_index, offset, out.size()); !in_range)
+    return in_range;
+  const auto opened = open(file_index, false);
+  if (!opened)
+    return opened.error();
+  const auto& file = *opened;
   while (!out.empty()) {
     const auto got = ::pread(file->fd.get(), out.data(), out.size(), static_cast<off_t>(offset));
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0) {
-      return "cannot read " + path_of(file_index) + " at byte " + std::to_string(offset) + ": " +
-             (got == 0 ? std::string("end of file") : std::strerror(errno));
+      return Error{"cannot read " + path_of(file_index) + " at byte " + std::to_string(offset) +
+                   ": " + (got == 0 ? std::string("end of file") : std::strerror(errno))};
     }
     out = out.subspan(static_cast<std::size_t>(got));
     offset += static_cast<std::uint64_t>(got);
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace lanspread::peer::download

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "platform/unique_fd.hpp"
 
 namespace lanspread::peer::download {
@@ -36,13 +36,12 @@ class FileSet {
   FileSet(const FileSet&) = delete;
   FileSet& operator=(const FileSet&) = delete;
 
-  // Writes all of `bytes` at `offset` of file `file_index`; the reason on
-  // failure (out of range, not a payload file, disk full, I/O error).
-  std::optional<std::string> write(std::uint32_t file_index, std::uint64_t offset,
-                                   std::span<const std::byte> bytes) const;
-  // Reads exactly `out.size()` bytes at `offset`; the reason on failure.
-  std::optional<std::string> read(std::uint32_t file_index, std::uint64_t offset,
-                                  std::span<std::byte> out) const;
+  // Writes all of `bytes` at `offset` of file `file_index`. Fails when out
+  // of range, not a payload file, on a full disk or an I/O error.
+  Result<void> write(std::uint32_t file_index, std::uint64_t offset,
+                     std::span<const std::byte> bytes) const;
+  // Reads exactly `out.size()` bytes at `offset`.
+  Result<void> read(std::uint32_t file_index, std::uint64_t offset, std::span<std::byte> out) const;
 
   std::size_t size() const { return entries_.size(); }
   const Entry& entry(std::uint32_t file_index) const { return entries_.at(file_index); }
@@ -52,10 +51,9 @@ class FileSet {
 
  private:
   struct OpenFile;
-  std::shared_ptr<OpenFile> open(std::uint32_t file_index, bool for_write,
-                                 std::string& error) const;
-  std::optional<std::string> check_range(std::uint32_t file_index, std::uint64_t offset,
-                                         std::size_t length) const;
+  Result<std::shared_ptr<OpenFile>> open(std::uint32_t file_index, bool for_write) const;
+  Result<void> check_range(std::uint32_t file_index, std::uint64_t offset,
+                           std::size_t length) const;
 
   platform::UniqueFd root_fd_;
   std::vector<Entry> entries_;

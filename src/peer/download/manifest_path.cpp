@@ -5,12 +5,10 @@
 
 namespace lanspread::peer::download {
 
-ManifestPath check_manifest_path(std::string_view path) {
-  ManifestPath checked;
+Result<std::vector<std::string>> check_manifest_path(std::string_view path) {
+  std::vector<std::string> components;
   const auto refuse = [&](std::string why) {
-    checked.components.clear();
-    checked.error = "path '" + std::string(path) + "' " + std::move(why);
-    return checked;
+    return Error{"path '" + std::string(path) + "' " + std::move(why)};
   };
   if (path.empty())
     return refuse("is empty");
@@ -24,14 +22,14 @@ ManifestPath check_manifest_path(std::string_view path) {
       return refuse("has an empty component");
     if (!is_servable_name(part))
       return refuse("has a component that cannot be written: '" + std::string(part) + "'");
-    checked.components.emplace_back(part);
+    components.emplace_back(part);
     if (slash == std::string_view::npos)
       break;
     rest.remove_prefix(slash + 1);
   }
-  if (layout::is_unserved_root_entry(checked.components.front()))
-    return refuse("is under a reserved root entry (" + checked.components.front() + ")");
-  return checked;
+  if (layout::is_unserved_root_entry(components.front()))
+    return refuse("is under a reserved root entry (" + components.front() + ")");
+  return components;
 }
 
 }  // namespace lanspread::peer::download

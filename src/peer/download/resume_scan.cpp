@@ -12,16 +12,18 @@ namespace {
 
 std::optional<platform::ReadOnlyFile> open_no_follow(const std::filesystem::path& root,
                                                      const std::string& relative_path) {
-  const auto path = check_manifest_path(relative_path);
-  if (path.error)
+  const auto components = check_manifest_path(relative_path);
+  if (!components)
     return std::nullopt;
-  int error = 0;
-  auto dir = platform::DirectoryHandle::open(root, error);
-  for (std::size_t i = 0; dir && i + 1 < path.components.size(); ++i)
-    dir = dir->open_child(path.components[i], error);
+  auto dir = platform::DirectoryHandle::open(root);
+  for (std::size_t i = 0; dir && i + 1 < components->size(); ++i)
+    dir = dir->open_child((*components)[i]);
   if (!dir)
     return std::nullopt;
-  return platform::ReadOnlyFile::open_in(*dir, path.components.back(), error);
+  auto file = platform::ReadOnlyFile::open_in(*dir, components->back());
+  if (!file)
+    return std::nullopt;
+  return std::move(*file);
 }
 
 }  // namespace
@@ -41,8 +43,7 @@ std::vector<bool> resume_scan(const std::filesystem::path& game_root,
     }
     if (!file || file->size() < block.offset + block.length)
       continue;
-    std::string error;
-    const auto digest = hash_range(*file, block.offset, block.length, buffer, error);
+    const auto digest = hash_range(*file, block.offset, block.length, buffer);
     verified[i] = digest && *digest == expected_hash(files, block);
   }
   return verified;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "peer/download/manifest_path.hpp"
@@ -44,17 +45,16 @@ struct Item {
 
 // Opens the directory made of the first `count` components under `root`,
 // without following symlinks; creates missing ones when `created` is given
-// (recording them). The reason on failure; `missing` tells a component that
-// does not exist from one that must not be used.
-std::optional<std::string> open_parent(int root, const std::vector<std::string>& parts,
-                                       std::size_t count, std::vector<std::string>* created,
-                                       UniqueFd& out, bool* missing = nullptr) {
+// (recording them). On failure `missing` tells a component that does not
+// exist from one that must not be used.
+Result<UniqueFd> open_parent(int root, const std::vector<std::string>& parts, std::size_t count,
+                             std::vector<std::string>* created, bool* missing = nullptr) {
   UniqueFd dir(::fcntl(root, F_DUPFD_CLOEXEC, 0));
   for (std::size_t i = 0; i < count; ++i) {
     int fd = ::openat(dir.get(), parts[i].c_str(), kDirFlags);
     if (fd < 0 && errno == ENOENT && created != nullptr) {
       if (::mkdirat(dir.get(), parts[i].c_str(), 0755) != 0 && errno != EEXIST)
-        return "cannot create folder " + join(parts, i + 1) + ": " + errno_text(errno);
+        return Error{"cannot create folder " + join(parts, i + 1) + ": " + errno_text(errno)};
       created->push_back(join(parts, i + 1));
       fd = ::openat(dir.get(), parts[i].c_str(), kDirFlags);
     }
@@ -63,62 +63,61 @@ std::optional<std::string> open_parent(int root, const std::vector<std::string>&
       if (missing != nullptr)
         *missing = error == ENOENT;
       if (error == ELOOP || error == ENOTDIR)
-        return join(parts, i + 1) + " is a symlink or not a folder";
-      return "cannot open folder " + join(parts, i + 1) + ": " + errno_text(error);
+        return Error{join(parts, i + 1) + " is a symlink or not a folder"};
+      return Error{"cannot open folder " + join(parts, i + 1) + ": " + errno_text(error)};
     }
     dir.reset(fd);
   }
-  out = std::move(dir);
-  return std::nullopt;
+  return dir;
 }
 
 // The manifest checked as a whole: paths, duplicates, a file where another
 // entry needs a folder.
-std::optional<std::string> check_manifest(const std::vector<proto::GameFileDescription>& files,
-                                          std::vector<Item>& items,
-                                          std::optional<std::uint32_t>& sentinel) {
+Result<void> check_manifest(const std::vector<proto::GameFileDescription>& files,
+                            std::vector<Item>& items, std::optional<std::uint32_t>& sentinel) {
   std::set<std::string> file_paths;
   std::set<std::string> dir_paths;
   std::uint64_t total = 0;
   for (std::uint32_t index = 0; index < files.size(); ++index) {
     const auto& file = files[index];
-    auto checked = check_manifest_path(file.relative_path);
-    if (checked.error)
-      return "manifest entry " + std::to_string(index) + ": " + *checked.error;
-    if (checked.components.size() == 1 && checked.components[0] == layout::kVersionFile) {
+    auto components = check_manifest_path(file.relative_path);
+    if (!components)
+      return Error{"manifest entry " + std::to_string(index) + ": " + components.error().message};
+    if (components->size() == 1 && components->front() == layout::kVersionFile) {
       if (file.is_dir)
-        return "manifest entry " + std::to_string(index) + ": version.ini cannot be a folder";
+        return Error{"manifest entry " + std::to_string(index) +
+                     ": version.ini cannot be a folder"};
       if (sentinel)
-        return "the manifest lists version.ini twice";
+        return Error{"the manifest lists version.ini twice"};
       sentinel = index;
       continue;
     }
-    for (std::size_t depth = 1; depth < checked.components.size(); ++depth)
-      dir_paths.insert(join(checked.components, depth));
-    const auto path = join(checked.components, checked.components.size());
+    for (std::size_t depth = 1; depth < components->size(); ++depth)
+      dir_paths.insert(join(*components, depth));
+    const auto path = join(*components, components->size());
     if (file.is_dir) {
       dir_paths.insert(path);
     } else {
       if (!file_paths.insert(path).second)
-        return "the manifest lists " + path + " twice";
+        return Error{"the manifest lists " + path + " twice"};
       if (file.size > UINT64_MAX - total)
-        return "the manifest's sizes add up past 2^64 bytes";
+        return Error{"the manifest's sizes add up past 2^64 bytes"};
       total += file.size;
     }
-    items.push_back({index, std::move(checked.components), file.is_dir, file.size});
+    items.push_back({index, std::move(*components), file.is_dir, file.size});
   }
   for (const auto& path : file_paths) {
     if (dir_paths.contains(path))
-      return "the manifest lists " + path + " both as a file and as a folder";
+      return Error{"the manifest lists " + path + " both as a file and as a folder"};
   }
-  return std::nullopt;
+  return {};
 }
 
 // Looks at what is on disk before anything changes: a symlink, or an entry
-// of the wrong kind, on any manifest path is refused; returns the bytes the
-// download still has to allocate.
-std::optional<std::string> inspect(int root, const std::vector<Item>& items,
-                                   std::uint64_t& to_allocate) {
+// of the wrong kind, on any manifest path is refused. The bytes the download
+// still has to allocate.
+Result<std::uint64_t> inspect(int root, const std::vector<Item>& items) {
+  std::uint64_t to_allocate = 0;
   // As in begin: a folder's files come together, so its descriptor is kept.
   UniqueFd dir;
   std::optional<std::string> dir_path;
@@ -128,11 +127,11 @@ std::optional<std::string> inspect(int root, const std::vector<Item>& items,
     auto parent = join(parts, parts.size() - 1);
     if (parent != dir_path) {
       missing = false;
-      if (auto error = open_parent(root, parts, parts.size() - 1, nullptr, dir, &missing)) {
-        // A missing folder is created later; anything else is refused.
-        if (!missing)
-          return error;
-      }
+      auto opened = open_parent(root, parts, parts.size() - 1, nullptr, &missing);
+      if (opened)
+        dir = std::move(*opened);
+      else if (!missing)  // a missing folder is created later; anything else is refused
+        return opened.error();
       dir_path = std::move(parent);
     }
     if (missing) {
@@ -142,23 +141,23 @@ std::optional<std::string> inspect(int root, const std::vector<Item>& items,
     struct stat info {};
     if (::fstatat(dir.get(), parts.back().c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT)
-        return "cannot examine " + join(parts, parts.size()) + ": " + errno_text(errno);
+        return Error{"cannot examine " + join(parts, parts.size()) + ": " + errno_text(errno)};
       to_allocate += item.size;
       continue;
     }
     const auto path = join(parts, parts.size());
     if (item.is_dir) {
       if (!S_ISDIR(info.st_mode))
-        return path + " exists and is not a folder";
+        return Error{path + " exists and is not a folder"};
       continue;
     }
     if (!S_ISREG(info.st_mode))
-      return path + " exists and is not a regular file (a folder, a symlink or a device)";
+      return Error{path + " exists and is not a regular file (a folder, a symlink or a device)"};
     const auto allocated = static_cast<std::uint64_t>(info.st_blocks) * 512;
     if (item.size > allocated)
       to_allocate += item.size - allocated;
   }
-  return std::nullopt;
+  return to_allocate;
 }
 
 void unlink_quietly(int dir, std::string_view name) {
@@ -188,12 +187,14 @@ struct SentinelTransaction::State {
 
   void remove_created_dirs() const {
     for (auto it = created_dirs.rbegin(); it != created_dirs.rend(); ++it) {
-      const auto parts = check_manifest_path(*it).components;
-      UniqueFd dir;
-      if (parts.empty() || open_parent(root_fd.get(), parts, parts.size() - 1, nullptr, dir))
+      const auto parts = check_manifest_path(*it);
+      if (!parts)
+        continue;
+      const auto dir = open_parent(root_fd.get(), *parts, parts->size() - 1, nullptr);
+      if (!dir)
         continue;
       // Only empty ones go: a folder someone filled meanwhile stays.
-      ::unlinkat(dir.get(), parts.back().c_str(), AT_REMOVEDIR);
+      ::unlinkat(dir->get(), parts->back().c_str(), AT_REMOVEDIR);
     }
   }
 
@@ -202,14 +203,15 @@ struct SentinelTransaction::State {
       const auto& item = items[i];
       if (item.is_dir || (only != nullptr && !(*only)[i]))
         continue;
-      UniqueFd dir;
-      if (open_parent(root_fd.get(), item.components, item.components.size() - 1, nullptr, dir))
+      const auto dir =
+          open_parent(root_fd.get(), item.components, item.components.size() - 1, nullptr);
+      if (!dir)
         continue;
       struct stat info {};
       const auto& name = item.components.back();
-      if (::fstatat(dir.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+      if (::fstatat(dir->get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
           S_ISREG(info.st_mode)) {
-        unlink_quietly(dir.get(), name);
+        unlink_quietly(dir->get(), name);
       }
     }
   }
@@ -228,43 +230,36 @@ const FileSet& SentinelTransaction::files() const {
   return *state_->files;
 }
 
-SentinelTransaction::Begun SentinelTransaction::begin(
+Result<SentinelTransaction> SentinelTransaction::begin(
     const fs::path& game_root, std::vector<proto::GameFileDescription> files) {
-  Begun begun;
   auto state = std::make_unique<State>();
   state->root = game_root;
-  if (auto error = check_manifest(files, state->items, state->sentinel)) {
-    begun.error = *error;
-    return begun;
-  }
+  if (auto checked = check_manifest(files, state->items, state->sentinel); !checked)
+    return checked.error();
   state->manifest = std::move(files);
 
   int fd = ::open(game_root.c_str(), kDirFlags);
   if (fd < 0 && errno == ENOENT) {
-    if (::mkdir(game_root.c_str(), 0755) != 0) {
-      begun.error =
-          "cannot create the game folder " + game_root.string() + ": " + errno_text(errno);
-      return begun;
-    }
+    if (::mkdir(game_root.c_str(), 0755) != 0)
+      return Error{"cannot create the game folder " + game_root.string() + ": " +
+                   errno_text(errno)};
     state->created_root = true;
     fd = ::open(game_root.c_str(), kDirFlags);
   }
-  if (fd < 0) {
-    begun.error = "cannot open the game folder " + game_root.string() + ": " + errno_text(errno);
-    return begun;
-  }
+  if (fd < 0)
+    return Error{"cannot open the game folder " + game_root.string() + ": " + errno_text(errno)};
   state->root_fd.reset(fd);
   const auto give_up = [&](std::string reason) {
     if (state->created_root)
       ::rmdir(game_root.c_str());
-    begun.error = std::move(reason);
-    return std::move(begun);
+    return Error{std::move(reason)};
   };
 
   // Everything that can be refused is refused before anything changes.
-  std::uint64_t to_allocate = 0;
-  if (auto error = inspect(fd, state->items, to_allocate))
-    return give_up(*error);
+  const auto inspected = inspect(fd, state->items);
+  if (!inspected)
+    return give_up(inspected.error().message);
+  const auto to_allocate = *inspected;
   struct stat sentinel_info {};
   const bool has_sentinel = ::fstatat(fd, std::string(layout::kVersionFile).c_str(), &sentinel_info,
                                       AT_SYMLINK_NOFOLLOW) == 0;
@@ -311,8 +306,10 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     const auto depth = item.is_dir ? parts.size() : parts.size() - 1;
     auto parent = join(parts, depth);
     if (parent != dir_path) {
-      if (auto error = open_parent(fd, parts, depth, &state->created_dirs, dir))
-        return undo(*error);
+      auto opened = open_parent(fd, parts, depth, &state->created_dirs);
+      if (!opened)
+        return undo(opened.error().message);
+      dir = std::move(*opened);
       dir_path = std::move(parent);
     }
     if (item.is_dir)
@@ -344,38 +341,37 @@ SentinelTransaction::Begun SentinelTransaction::begin(
     entries[item.index] = {parts, item.size};
   }
   state->files = std::make_unique<FileSet>(fd, std::move(entries));
-  begun.transaction = SentinelTransaction(std::move(state));
-  return begun;
+  return SentinelTransaction(std::move(state));
 }
 
-std::optional<std::string> SentinelTransaction::commit(std::string_view version_ini) {
+Result<void> SentinelTransaction::commit(std::string_view version_ini) {
   auto& state = *state_;
   if (state.settled)
-    return "the download transaction is already over";
+    return Error{"the download transaction is already over"};
   if (state.sentinel) {
     const auto& entry = state.manifest[*state.sentinel];
     if (version_ini.size() != entry.size) {
-      return "version.ini has " + std::to_string(version_ini.size()) +
-             " bytes, the manifest says " + std::to_string(entry.size);
+      return Error{"version.ini has " + std::to_string(version_ini.size()) +
+                   " bytes, the manifest says " + std::to_string(entry.size)};
     }
     if (!entry.block_hashes.empty()) {
       const auto* bytes = reinterpret_cast<const std::byte*>(version_ini.data());
       if (entry.block_hashes.size() != 1 ||
           sha256(std::span(bytes, version_ini.size())) != entry.block_hashes.front())
-        return "version.ini does not match the manifest's hash";
+        return Error{"version.ini does not match the manifest's hash"};
     }
   }
   const int root = state.root_fd.get();
   state.files->close_all();
   // One call makes every payload byte durable before the sentinel can say so.
   if (::syncfs(root) != 0)
-    return "cannot flush the downloaded files to disk: " + errno_text(errno);
+    return Error{"cannot flush the downloaded files to disk: " + errno_text(errno)};
 
   const std::string tmp(layout::kVersionTmp);
   const auto write_error = [&](const std::string& what) {
-    auto reason = what + " " + std::string(layout::kVersionTmp) + ": " + errno_text(errno);
+    Error error{what + " " + std::string(layout::kVersionTmp) + ": " + errno_text(errno)};
     unlink_quietly(root, layout::kVersionTmp);
-    return reason;
+    return error;
   };
   UniqueFd file(
       ::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
@@ -399,7 +395,7 @@ std::optional<std::string> SentinelTransaction::commit(std::string_view version_
   unlink_quietly(root, layout::kVersionDiscarded);
   ::fsync(root);
   state.settled = true;
-  return std::nullopt;
+  return {};
 }
 
 void SentinelTransaction::fail() {

@@ -2,11 +2,10 @@
 
 #include <filesystem>
 #include <memory>
-#include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/result.hpp"
 #include "peer/download/file_set.hpp"
 #include "proto/file_description.hpp"
 
@@ -36,11 +35,10 @@ namespace lanspread::peer::download {
 // by component from the root, never following a symlink.
 class SentinelTransaction {
  public:
-  struct Begun;
   // `files` is the manifest (dirs and the sentinel included); file indices of
   // writes are indices into it.
-  static Begun begin(const std::filesystem::path& game_root,
-                     std::vector<proto::GameFileDescription> files);
+  static Result<SentinelTransaction> begin(const std::filesystem::path& game_root,
+                                           std::vector<proto::GameFileDescription> files);
 
   SentinelTransaction(SentinelTransaction&&) noexcept;
   SentinelTransaction& operator=(SentinelTransaction&&) noexcept;
@@ -50,9 +48,9 @@ class SentinelTransaction {
   const FileSet& files() const;
 
   // `version_ini` must match the manifest's sentinel entry (size, and hash
-  // when given). On failure the reason, and the transaction stays open: the
-  // caller then fails or cancels it.
-  std::optional<std::string> commit(std::string_view version_ini);
+  // when given). On failure the transaction stays open: the caller then
+  // fails or cancels it.
+  Result<void> commit(std::string_view version_ini);
   void fail();
   void cancel();
 
@@ -60,11 +58,6 @@ class SentinelTransaction {
   struct State;
   explicit SentinelTransaction(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
-};
-
-struct SentinelTransaction::Begun {
-  std::optional<SentinelTransaction> transaction;
-  std::string error;  // when no transaction
 };
 
 // What startup recovery does for a download a crash interrupted: removes

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "peer/library/game_root_layout.hpp"
@@ -73,12 +74,13 @@ std::uint64_t tree_size(const fs::path& dir) {
 
 using Volumes = std::map<unsigned, fs::path>;
 
-// Volumes numbered first, first+1, ... without gaps; the reason otherwise.
-std::string check_contiguous(const Volumes& volumes, unsigned first, std::string_view set) {
+// Volumes numbered first, first+1, ... without gaps.
+Result<void> check_contiguous(const Volumes& volumes, unsigned first, std::string_view set) {
   unsigned expected = first;
   for (const auto& [number, path] : volumes) {
     if (number != expected)
-      return "archive set " + std::string(set) + " is missing volume " + std::to_string(expected);
+      return Error{"archive set " + std::string(set) + " is missing volume " +
+                   std::to_string(expected)};
     ++expected;
   }
   return {};
@@ -103,7 +105,7 @@ bool is_archive_name(const std::string& file_name) {
   });
 }
 
-PlanOutcome plan_install(const fs::path& game_root) {
+Result<InstallPlan> plan_install(const fs::path& game_root) {
   std::map<std::string, Volumes> part_sets;  // lowercase base -> volumes
   std::map<std::string, Volumes> old_sets;   // lowercase base -> .rNN volumes
   std::map<std::string, fs::path> singles;   // lowercase name -> file
@@ -117,7 +119,7 @@ PlanOutcome plan_install(const fs::path& game_root) {
       continue;
     const auto status = it->symlink_status(ec);
     if (ec)
-      return {.error = "cannot read " + it->path().string() + ": " + ec.message()};
+      return Error{"cannot read " + it->path().string() + ": " + ec.message()};
     if (fs::is_directory(status)) {
       plan.loose_entries.push_back(it->path());
       plan.loose_size += tree_size(it->path());
@@ -140,7 +142,7 @@ PlanOutcome plan_install(const fs::path& game_root) {
     }
   }
   if (ec)
-    return {.error = "cannot list " + game_root.string() + ": " + ec.message()};
+    return Error{"cannot list " + game_root.string() + ": " + ec.message()};
 
   auto add_set = [&plan](std::vector<fs::path> volumes) {
     auto name = volumes.front().filename().string();
@@ -151,8 +153,8 @@ PlanOutcome plan_install(const fs::path& game_root) {
   };
 
   for (const auto& [base, volumes] : part_sets) {
-    if (auto error = check_contiguous(volumes, 1, base + ".partN.rar"); !error.empty())
-      return {.error = error};
+    if (auto contiguous = check_contiguous(volumes, 1, base + ".partN.rar"); !contiguous)
+      return contiguous.error();
     std::vector<fs::path> ordered;
     for (const auto& [number, path] : volumes)
       ordered.push_back(path);
@@ -161,10 +163,9 @@ PlanOutcome plan_install(const fs::path& game_root) {
   for (const auto& [base, volumes] : old_sets) {
     const auto first = singles.find(base + ".rar");
     if (first == singles.end())
-      return {.error =
-                  fmt::format("archive set {0}.rar is missing its first volume {0}.rar", base)};
-    if (auto error = check_contiguous(volumes, 0, base + ".rar"); !error.empty())
-      return {.error = error};
+      return Error{fmt::format("archive set {0}.rar is missing its first volume {0}.rar", base)};
+    if (auto contiguous = check_contiguous(volumes, 0, base + ".rar"); !contiguous)
+      return contiguous.error();
     std::vector<fs::path> ordered{first->second};
     for (const auto& [number, path] : volumes)
       ordered.push_back(path);
@@ -177,7 +178,7 @@ PlanOutcome plan_install(const fs::path& game_root) {
   std::sort(plan.archives.begin(), plan.archives.end(),
             [](const ArchiveSet& a, const ArchiveSet& b) { return a.name < b.name; });
   std::sort(plan.loose_entries.begin(), plan.loose_entries.end());
-  return {.plan = std::move(plan)};
+  return plan;
 }
 
 }  // namespace lanspread::peer::install

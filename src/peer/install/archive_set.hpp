@@ -2,9 +2,10 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "base/result.hpp"
 
 namespace lanspread::peer::install {
 
@@ -42,12 +43,7 @@ struct InstallPlan {
   std::uint64_t total_size() const;
 };
 
-struct PlanOutcome {
-  std::optional<InstallPlan> plan;
-  std::string error;  // set when plan is empty
-};
-
-PlanOutcome plan_install(const std::filesystem::path& game_root);
+Result<InstallPlan> plan_install(const std::filesystem::path& game_root);
 
 // Whether `file_name` (no directory) names an archive by the rule above.
 bool is_archive_name(const std::string& file_name);

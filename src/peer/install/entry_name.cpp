@@ -28,11 +28,11 @@ bool has_windows_drive(std::string_view name) {
 
 }  // namespace
 
-EntryName check_entry_name(std::string_view name) {
+Result<std::string> check_entry_name(std::string_view name) {
   if (name.empty())
-    return {.error = "an entry has an empty name"};
+    return Error{"an entry has an empty name"};
   if (name.front() == '/' || name.front() == '\\' || has_windows_drive(name))
-    return {.error = "entry '" + std::string(name) + "' has an absolute path"};
+    return Error{"entry '" + std::string(name) + "' has an absolute path"};
   // A backslash is an ordinary character here but a separator on Windows, so
   // ".." between backslashes is refused too.
   std::string normalised;
@@ -43,7 +43,7 @@ EntryName check_entry_name(std::string_view name) {
       const auto piece =
           part.substr(start, end == std::string_view::npos ? part.npos : end - start);
       if (piece == "..")
-        return {.error = "entry '" + std::string(name) + "' contains '..'"};
+        return Error{"entry '" + std::string(name) + "' contains '..'"};
       if (end == std::string_view::npos)
         break;
       start = end + 1;
@@ -52,7 +52,7 @@ EntryName check_entry_name(std::string_view name) {
       normalised += '/';
     normalised += part;
   }
-  return {.relative = normalised};
+  return normalised;
 }
 
 bool link_target_stays_inside(std::string_view link_relative, std::string_view target) {

@@ -3,17 +3,16 @@
 #include <string>
 #include <string_view>
 
-namespace lanspread::peer::install {
+#include "base/result.hpp"
 
-struct EntryName {
-  std::string relative;  // '/'-separated, no "." or empty components; empty for the root itself
-  std::string error;     // why the name is refused; empty when accepted
-};
+namespace lanspread::peer::install {
 
 // Checks an archive entry name before anything is written: refuses absolute
 // paths (also "C:..." and "\\..." for archives made on Windows), ".."
-// components (with either separator) and empty names.
-EntryName check_entry_name(std::string_view name);
+// components (with either separator) and empty names. The name relative to
+// the target: '/'-separated, no "." or empty components; empty for the root
+// itself.
+Result<std::string> check_entry_name(std::string_view name);
 
 // Whether a relative link target, seen from the directory of the link at
 // `link_relative`, stays inside the unpack target when resolved by name.

@@ -1,10 +1,9 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-#include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "platform/file_lock.hpp"
 
 namespace lanspread::peer::install {
@@ -22,13 +21,9 @@ using GameLock = platform::FileLock;
 std::filesystem::path operation_lock_path(const std::filesystem::path& state_dir,
                                           std::string_view game_id);
 
-struct LockedGame {
-  std::optional<GameLock> lock;
-  std::string error;  // why not, when `lock` is empty
-};
 // Takes the game's lock for as long as the result lives; refused with a
 // sentence while another holder has it. `game_id` must be a valid id: it
 // names a folder of the state directory.
-LockedGame lock_game(const std::filesystem::path& state_dir, std::string_view game_id);
+Result<GameLock> lock_game(const std::filesystem::path& state_dir, std::string_view game_id);
 
 }  // namespace lanspread::peer::install

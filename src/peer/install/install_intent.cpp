@@ -53,21 +53,22 @@ std::string encode_intent(const InstallIntent& intent) {
   return json.dump(2) + "\n";
 }
 
-IntentRead read_intent(const fs::path& file, const fs::path& game_root_if_missing) {
+Result<std::optional<InstallIntent>> read_intent(const fs::path& file,
+                                                 const fs::path& game_root_if_missing) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
-    return {};
+    return std::optional<InstallIntent>();
   std::stringstream text;
   text << in.rdbuf();
   const auto json = nlohmann::json::parse(text.str(), nullptr, false);
   if (json.is_discarded() || !json.is_object())
-    return {.error = file.string() + " is not valid JSON"};
+    return Error{file.string() + " is not valid JSON"};
   const auto operation = json.find("operation");
   if (operation == json.end() || !operation->is_string())
-    return {.error = file.string() + " has no operation"};
+    return Error{file.string() + " has no operation"};
   const auto parsed = parse_operation(operation->get<std::string>());
   if (!parsed)
-    return {.error = file.string() + " has an unknown operation"};
+    return Error{file.string() + " has an unknown operation"};
   InstallIntent intent{.operation = *parsed, .game_root = game_root_if_missing};
   intent.game_id = file.parent_path().filename().string();
   if (const auto root = json.find("game_root"); root != json.end() && root->is_string())
@@ -75,22 +76,22 @@ IntentRead read_intent(const fs::path& file, const fs::path& game_root_if_missin
   if (const auto in_place = json.find("new_local_in_place");
       in_place != json.end() && in_place->is_boolean())
     intent.new_local_in_place = in_place->get<bool>();
-  return {.intent = std::move(intent)};
+  return std::optional(std::move(intent));
 }
 
-std::optional<std::string> record_intent(const fs::path& state_dir, const InstallIntent& intent) {
+Result<void> record_intent(const fs::path& state_dir, const InstallIntent& intent) {
   return platform::write_file_atomically(intent_path(state_dir, intent.game_id),
                                          encode_intent(intent));
 }
 
-std::optional<std::string> clear_intent(const fs::path& state_dir, std::string_view game_id) {
+Result<void> clear_intent(const fs::path& state_dir, std::string_view game_id) {
   const auto file = intent_path(state_dir, game_id);
   std::error_code ec;
   fs::remove(file, ec);
   if (ec)
-    return "cannot remove " + file.string() + ": " + ec.message();
+    return Error{"cannot remove " + file.string() + ": " + ec.message()};
   platform::sync_directory(file.parent_path());
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace lanspread::peer::install

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
+
 namespace lanspread::peer::install {
 
 enum class Operation { Install, Update, Uninstall };
@@ -33,21 +35,15 @@ std::filesystem::path game_state_dir(const std::filesystem::path& state_dir,
 std::filesystem::path intent_path(const std::filesystem::path& state_dir, std::string_view game_id);
 std::string encode_intent(const InstallIntent& intent);
 
-struct IntentRead {
-  std::optional<InstallIntent> intent;  // empty: no file, or `error` says why not
-  std::string error;
-};
-
+// The intent in `file`; nothing when there is no file.
 // `game_root_if_missing` fills in the root for intents written without one
 // (the legacy format migrated from game roots).
-IntentRead read_intent(const std::filesystem::path& file,
-                       const std::filesystem::path& game_root_if_missing);
+Result<std::optional<InstallIntent>> read_intent(const std::filesystem::path& file,
+                                                 const std::filesystem::path& game_root_if_missing);
 
 // Written atomically (temp file, fsync, rename, fsync of the folder).
-std::optional<std::string> record_intent(const std::filesystem::path& state_dir,
-                                         const InstallIntent& intent);
+Result<void> record_intent(const std::filesystem::path& state_dir, const InstallIntent& intent);
 // Removes the file and syncs its folder; no file is not an error.
-std::optional<std::string> clear_intent(const std::filesystem::path& state_dir,
-                                        std::string_view game_id);
+Result<void> clear_intent(const std::filesystem::path& state_dir, std::string_view game_id);
 
 }  // namespace lanspread::peer::install

@@ -25,14 +25,14 @@ fs::path pending_path(const fs::path& state_dir, std::string_view game_id) {
   return game_state_dir(state_dir, game_id) / std::string(kPendingInstalledFilesFile);
 }
 
-std::optional<std::string> remove_durably(const fs::path& file) {
+Result<void> remove_durably(const fs::path& file) {
   std::error_code ec;
   if (!fs::remove(file, ec) && !ec)
-    return std::nullopt;
+    return {};
   if (ec)
-    return "cannot remove " + file.string() + ": " + ec.message();
+    return Error{"cannot remove " + file.string() + ": " + ec.message()};
   platform::sync_directory(file.parent_path());
-  return std::nullopt;
+  return {};
 }
 
 // Creates the folders leading to `relative` inside `target`; false when one of
@@ -89,41 +89,38 @@ std::optional<FileList> read_installed_files(const fs::path& state_dir, std::str
   return files;
 }
 
-std::optional<std::string> record_pending_installed_files(const fs::path& state_dir,
-                                                          std::string_view game_id,
-                                                          const FileList& files) {
+Result<void> record_pending_installed_files(const fs::path& state_dir, std::string_view game_id,
+                                            const FileList& files) {
   const nlohmann::json json = {{"format", kFormat}, {"files", files}};
   return platform::write_file_atomically(pending_path(state_dir, game_id), json.dump() + "\n");
 }
 
-std::optional<std::string> commit_pending_installed_files(const fs::path& state_dir,
-                                                          std::string_view game_id) {
+Result<void> commit_pending_installed_files(const fs::path& state_dir, std::string_view game_id) {
   const auto pending = pending_path(state_dir, game_id);
   if (!exists_no_follow(pending))
-    return std::nullopt;
+    return {};
   return rename_durably(pending, installed_path(state_dir, game_id));
 }
 
-std::optional<std::string> drop_pending_installed_files(const fs::path& state_dir,
-                                                        std::string_view game_id) {
+Result<void> drop_pending_installed_files(const fs::path& state_dir, std::string_view game_id) {
   return remove_durably(pending_path(state_dir, game_id));
 }
 
-std::optional<std::string> forget_installed_files(const fs::path& state_dir,
-                                                  std::string_view game_id) {
-  if (auto error = remove_durably(pending_path(state_dir, game_id)))
-    return error;
+Result<void> forget_installed_files(const fs::path& state_dir, std::string_view game_id) {
+  if (auto removed = remove_durably(pending_path(state_dir, game_id)); !removed)
+    return removed;
   return remove_durably(installed_path(state_dir, game_id));
 }
 
-Result carry_over_user_files(const fs::path& previous, const fs::path& target,
-                             const FileList& produced, std::stop_token stop, CarriedOver& carried) {
+Result<void> carry_over_user_files(const fs::path& previous, const fs::path& target,
+                                   const FileList& produced, std::stop_token stop,
+                                   CarriedOver& carried) {
   std::error_code ec;
   // Not following directory symlinks, so the walk never leaves `previous`.
   for (auto it = fs::recursive_directory_iterator(previous, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (stop.stop_requested())
-      return Result::cancelled();
+      return Error::cancelled();
     const auto status = it->symlink_status(ec);
     const fs::path relative = it->path().lexically_relative(previous);
     const auto name = relative.generic_string();
@@ -140,15 +137,13 @@ Result carry_over_user_files(const fs::path& previous, const fs::path& target,
     if (!ec)
       fs::last_write_time(destination, fs::last_write_time(it->path(), ec), ec);
     if (ec)
-      return Result::failure("cannot keep your file " + name +
-                             " in the new local/: " + ec.message());
+      return Error{"cannot keep your file " + name + " in the new local/: " + ec.message()};
     ++carried.files;
     carried.bytes += fs::file_size(destination, ec);
   }
   if (ec)
-    return Result::failure("cannot read the previous local/ " + previous.string() + ": " +
-                           ec.message());
-  return Result::success();
+    return Error{"cannot read the previous local/ " + previous.string() + ": " + ec.message()};
+  return {};
 }
 
 }  // namespace lanspread::peer::install

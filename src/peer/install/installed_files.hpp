@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "peer/install/result.hpp"
+#include "base/result.hpp"
 
 namespace lanspread::peer::install {
 
@@ -33,17 +33,16 @@ std::optional<FileList> read_installed_files(const std::filesystem::path& state_
                                              std::string_view game_id);
 
 // Each is durable when it returns (atomic write or rename, then a sync).
-std::optional<std::string> record_pending_installed_files(const std::filesystem::path& state_dir,
-                                                          std::string_view game_id,
-                                                          const FileList& files);
+Result<void> record_pending_installed_files(const std::filesystem::path& state_dir,
+                                            std::string_view game_id, const FileList& files);
 // The pending list becomes the installed one; nothing to do without one.
-std::optional<std::string> commit_pending_installed_files(const std::filesystem::path& state_dir,
-                                                          std::string_view game_id);
-std::optional<std::string> drop_pending_installed_files(const std::filesystem::path& state_dir,
-                                                        std::string_view game_id);
+Result<void> commit_pending_installed_files(const std::filesystem::path& state_dir,
+                                            std::string_view game_id);
+Result<void> drop_pending_installed_files(const std::filesystem::path& state_dir,
+                                          std::string_view game_id);
 // local/ is gone: neither list describes anything any more.
-std::optional<std::string> forget_installed_files(const std::filesystem::path& state_dir,
-                                                  std::string_view game_id);
+Result<void> forget_installed_files(const std::filesystem::path& state_dir,
+                                    std::string_view game_id);
 
 struct CarriedOver {
   std::size_t files = 0;
@@ -54,8 +53,8 @@ struct CarriedOver {
 // `produced` (what the old install unpacked) does not name and that `target`
 // (the new local/, already filled) does not hold. Never follows a symlink, in
 // `previous` or on the way into `target`.
-Result carry_over_user_files(const std::filesystem::path& previous,
-                             const std::filesystem::path& target, const FileList& produced,
-                             std::stop_token stop, CarriedOver& carried);
+Result<void> carry_over_user_files(const std::filesystem::path& previous,
+                                   const std::filesystem::path& target, const FileList& produced,
+                                   std::stop_token stop, CarriedOver& carried);
 
 }  // namespace lanspread::peer::install

@@ -80,14 +80,9 @@ std::string write_failure(archive* w, const ArchiveSet& set, std::string_view en
          libarchive_message(w);
 }
 
-struct Opened {
-  ReadArchive reader;
-  std::string error;
-};
-
-Opened open_set(const ArchiveSet& set) {
+Result<ReadArchive> open_set(const ArchiveSet& set) {
   if (set.volumes.empty())
-    return {.error = "archive set " + set.name + " has no volumes"};
+    return Error{"archive set " + set.name + " has no volumes"};
   ReadArchive reader(archive_read_new());
   archive_read_support_format_all(reader.get());
   archive_read_support_filter_all(reader.get());
@@ -101,8 +96,8 @@ Opened open_set(const ArchiveSet& set) {
     pointers.push_back(name.c_str());
   pointers.push_back(nullptr);
   if (archive_read_open_filenames(reader.get(), pointers.data(), kReadBlockSize) != ARCHIVE_OK)
-    return {.error = "cannot open archive " + set.name + ": " + libarchive_message(reader.get())};
-  return {.reader = std::move(reader)};
+    return Error{"cannot open archive " + set.name + ": " + libarchive_message(reader.get())};
+  return reader;
 }
 
 const char* entry_path(archive_entry* entry) {
@@ -125,17 +120,18 @@ bool is_inside(const fs::path& root, const fs::path& candidate) {
   return mismatch.first == root.end();
 }
 
-std::optional<std::string> refuse_special(archive_entry* entry, std::string_view name) {
+// Refuses the entry types no game needs and no unpack should create.
+Result<void> check_entry_type(archive_entry* entry, std::string_view name) {
   switch (archive_entry_filetype(entry)) {
     case AE_IFCHR:
     case AE_IFBLK:
-      return "entry '" + std::string(name) + "' is a device file";
+      return Error{"entry '" + std::string(name) + "' is a device file"};
     case AE_IFIFO:
-      return "entry '" + std::string(name) + "' is a FIFO";
+      return Error{"entry '" + std::string(name) + "' is a FIFO"};
     case AE_IFSOCK:
-      return "entry '" + std::string(name) + "' is a socket";
+      return Error{"entry '" + std::string(name) + "' is a socket"};
     default:
-      return std::nullopt;
+      return {};
   }
 }
 
@@ -145,72 +141,73 @@ class Extraction {
   Extraction(const ArchiveSet& set, fs::path root, archive* reader, archive* writer)
       : set_(set), root_(std::move(root)), reader_(reader), writer_(writer) {}
 
-  Result run(const UnpackProgressFn& progress, const std::stop_token& stop) {
+  Result<void> run(const UnpackProgressFn& progress, const std::stop_token& stop) {
     archive_entry* entry = nullptr;
     for (;;) {
       if (stop.stop_requested())
-        return Result::cancelled();
+        return Error::cancelled();
       const int status = archive_read_next_header(reader_, &entry);
       if (status == ARCHIVE_EOF)
         break;
       if (status == ARCHIVE_WARN)
         spdlog::warn("unpack {}: {}", set_.name, libarchive_message(reader_));
       else if (status != ARCHIVE_OK)
-        return Result::failure(read_failure(reader_, set_));
-      if (auto result = write_entry(entry, progress, stop); !result.ok())
-        return result;
+        return Error{read_failure(reader_, set_)};
+      if (auto written = write_entry(entry, progress, stop); !written)
+        return written;
     }
     if (archive_write_close(writer_) != ARCHIVE_OK)
-      return Result::failure(write_failure(writer_, set_, "(closing)"));
+      return Error{write_failure(writer_, set_, "(closing)")};
     return check_links();
   }
 
  private:
-  Result refuse(const std::string& reason) const {
-    return Result::failure("refusing archive " + set_.name + ": " + reason);
+  Error refuse(const std::string& reason) const {
+    return Error{"refusing archive " + set_.name + ": " + reason};
   }
 
-  Result write_entry(archive_entry* entry, const UnpackProgressFn& progress,
-                     const std::stop_token& stop) {
+  Result<void> write_entry(archive_entry* entry, const UnpackProgressFn& progress,
+                           const std::stop_token& stop) {
     const char* raw = entry_path(entry);
     if (archive_entry_is_encrypted(entry) != 0)
-      return Result::failure("encrypted archive " + set_.name + ": entry '" +
-                             std::string(raw != nullptr ? raw : "") + "' is password-protected");
+      return Error{"encrypted archive " + set_.name + ": entry '" +
+                   std::string(raw != nullptr ? raw : "") + "' is password-protected"};
     if (raw == nullptr)
       return refuse("an entry has no readable name");
-    const auto name = check_entry_name(raw);
-    if (!name.error.empty())
-      return refuse(name.error);
-    if (auto special = refuse_special(entry, raw))
-      return refuse(*special);
-    if (name.relative.empty())
-      return Result::success();  // the archive's own root directory
+    const auto checked = check_entry_name(raw);
+    if (!checked)
+      return refuse(checked.error().message);
+    if (auto type = check_entry_type(entry, raw); !type)
+      return refuse(type.error().message);
+    const auto& name = *checked;
+    if (name.empty())
+      return {};  // the archive's own root directory
 
     if (archive_entry_filetype(entry) == AE_IFLNK) {
       const char* target = entry_symlink(entry);
-      if (target == nullptr || !link_target_stays_inside(name.relative, target))
-        return refuse("entry '" + name.relative + "' is a link to '" + (target ? target : "") +
+      if (target == nullptr || !link_target_stays_inside(name, target))
+        return refuse("entry '" + name + "' is a link to '" + (target ? target : "") +
                       "', outside the target folder");
-      links_.push_back(name.relative);
+      links_.push_back(name);
     }
     if (const char* hardlink = entry_hardlink(entry)) {
       const auto link = check_entry_name(hardlink);
-      if (!link.error.empty())
-        return refuse("hard link " + name.relative + ": " + link.error);
+      if (!link)
+        return refuse("hard link " + name + ": " + link.error().message);
       std::error_code ec;
-      const auto resolved = fs::weakly_canonical(root_ / link.relative, ec);
+      const auto resolved = fs::weakly_canonical(root_ / *link, ec);
       if (ec || !is_inside(root_, resolved))
-        return refuse("entry '" + name.relative + "' is a hard link to '" + hardlink +
+        return refuse("entry '" + name + "' is a hard link to '" + hardlink +
                       "', outside the target folder");
-      archive_entry_set_hardlink_utf8(entry, (root_ / link.relative).c_str());
+      archive_entry_set_hardlink_utf8(entry, (root_ / *link).c_str());
     }
-    archive_entry_set_pathname_utf8(entry, (root_ / name.relative).c_str());
+    archive_entry_set_pathname_utf8(entry, (root_ / name).c_str());
 
     int status = archive_write_header(writer_, entry);
     if (status == ARCHIVE_WARN)
-      spdlog::warn("unpack {}: {}: {}", set_.name, name.relative, libarchive_message(writer_));
+      spdlog::warn("unpack {}: {}: {}", set_.name, name, libarchive_message(writer_));
     else if (status != ARCHIVE_OK)
-      return Result::failure(write_failure(writer_, set_, name.relative));
+      return Error{write_failure(writer_, set_, name)};
 
     // Directories and links carry no data (RAR 5 fails when asked for the
     // data of a directory link). Entries of unknown type are read like files
@@ -220,7 +217,7 @@ class Extraction {
     std::uint64_t entry_end = 0;
     while (has_data) {
       if (stop.stop_requested())
-        return Result::cancelled();
+        return Error::cancelled();
       const void* block = nullptr;
       std::size_t size = 0;
       la_int64_t offset = 0;
@@ -228,9 +225,9 @@ class Extraction {
       if (status == ARCHIVE_EOF)
         break;
       if (status != ARCHIVE_OK)
-        return Result::failure(read_failure(reader_, set_));
+        return Error{read_failure(reader_, set_)};
       if (archive_write_data_block(writer_, block, size, offset) != ARCHIVE_OK)
-        return Result::failure(write_failure(writer_, set_, name.relative));
+        return Error{write_failure(writer_, set_, name)};
       // Some readers (RAR 5 across volumes) hand out overlapping blocks, so
       // the entry's extent counts, not the sum of block sizes.
       entry_end = std::max(entry_end, static_cast<std::uint64_t>(offset) + size);
@@ -243,16 +240,16 @@ class Extraction {
     written_before_entry_ += entry_end;
     status = archive_write_finish_entry(writer_);
     if (status == ARCHIVE_WARN)
-      spdlog::warn("unpack {}: {}: {}", set_.name, name.relative, libarchive_message(writer_));
+      spdlog::warn("unpack {}: {}: {}", set_.name, name, libarchive_message(writer_));
     else if (status != ARCHIVE_OK)
-      return Result::failure(write_failure(writer_, set_, name.relative));
-    return Result::success();
+      return Error{write_failure(writer_, set_, name)};
+    return {};
   }
 
   // Link targets are checked by name as they arrive, but a link written
   // later can change where an earlier one leads ("a -> b/..", then
   // "b -> ."), so every link is resolved once more when all are in place.
-  Result check_links() const {
+  Result<void> check_links() const {
     for (const auto& link : links_) {
       std::error_code ec;
       const auto resolved = fs::weakly_canonical(root_ / link, ec);
@@ -261,7 +258,7 @@ class Extraction {
       if (!is_inside(root_, resolved))
         return refuse("link '" + link + "' leads outside the target folder");
     }
-    return Result::success();
+    return {};
   }
 
   const ArchiveSet& set_;
@@ -274,8 +271,8 @@ class Extraction {
 
 }  // namespace
 
-Result LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
-                                  const UnpackProgressFn& progress, std::stop_token stop) {
+Result<void> LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
+                                        const UnpackProgressFn& progress, std::stop_token stop) {
   const Utf8ThreadLocale locale;
   std::error_code ec;
   // Entries are written by absolute path (changing the working directory
@@ -283,10 +280,10 @@ Result LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
   // ARCHIVE_EXTRACT_SECURE_SYMLINKS to accept it.
   const auto root = fs::canonical(target, ec);
   if (ec)
-    return Result::failure("cannot use unpack target " + target.string() + ": " + ec.message());
+    return Error{"cannot use unpack target " + target.string() + ": " + ec.message()};
   auto opened = open_set(set);
-  if (!opened.reader)
-    return Result::failure(opened.error);
+  if (!opened)
+    return opened.error();
 
   WriteArchive writer(archive_write_disk_new());
   // NOABSOLUTEPATHS cannot be set: the rewritten names are absolute on
@@ -294,31 +291,31 @@ Result LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
   archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_TIME |
                                                    ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                                    ARCHIVE_EXTRACT_SECURE_NODOTDOT);
-  Extraction extraction(set, root, opened.reader.get(), writer.get());
-  auto result = extraction.run(progress, stop);
-  if (!result.ok())
-    spdlog::warn("unpack {} into {}: {}", set.name, root.string(), result.reason());
-  return result;
+  Extraction extraction(set, root, opened->get(), writer.get());
+  auto unpacked = extraction.run(progress, stop);
+  if (!unpacked)
+    spdlog::warn("unpack {} into {}: {}", set.name, root.string(), unpacked.error().message);
+  return unpacked;
 }
 
-Result LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
-                                std::stop_token stop) {
+Result<void> LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                                      std::stop_token stop) {
   const Utf8ThreadLocale locale;
   auto opened = open_set(set);
-  if (!opened.reader)
-    return Result::failure(opened.error);
-  archive* reader = opened.reader.get();
+  if (!opened)
+    return opened.error();
+  archive* reader = opened->get();
   archive_entry* entry = nullptr;
   for (;;) {
     if (stop.stop_requested())
-      return Result::cancelled();
+      return Error::cancelled();
     const int status = archive_read_next_header(reader, &entry);
     if (status == ARCHIVE_EOF)
-      return Result::success();
+      return {};
     if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
-      return Result::failure(read_failure(reader, set));
+      return Error{read_failure(reader, set)};
     if (archive_entry_is_encrypted(entry) != 0)
-      return Result::failure("encrypted archive " + set.name);
+      return Error{"encrypted archive " + set.name};
     const char* path = entry_path(entry);
     if (on_entry) {
       on_entry({.path = path != nullptr ? path : "",
@@ -327,7 +324,7 @@ Result LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_
                     archive_entry_filetype(entry) == AE_IFREG && entry_hardlink(entry) == nullptr});
     }
     if (archive_read_data_skip(reader) != ARCHIVE_OK)
-      return Result::failure(read_failure(reader, set));
+      return Error{read_failure(reader, set)};
   }
 }
 

@@ -16,9 +16,10 @@ namespace lanspread::peer::install {
 // and corrupt data.
 class LibarchiveUnpacker final : public Unpacker {
  public:
-  Result unpack(const ArchiveSet& set, const std::filesystem::path& target,
-                const UnpackProgressFn& progress, std::stop_token stop) override;
-  Result list(const ArchiveSet& set, const ArchiveEntryFn& on_entry, std::stop_token stop) override;
+  Result<void> unpack(const ArchiveSet& set, const std::filesystem::path& target,
+                      const UnpackProgressFn& progress, std::stop_token stop) override;
+  Result<void> list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                    std::stop_token stop) override;
 };
 
 // The libarchive this program runs with, as it reports itself at run time:

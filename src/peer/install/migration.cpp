@@ -26,24 +26,24 @@ std::optional<std::string> read_all(const fs::path& file) {
 
 // Copy-then-delete rather than rename: the state directory is often on
 // another file system than the games.
-std::optional<std::string> migrate_one(const fs::path& from, const fs::path& to) {
+Result<void> migrate_one(const fs::path& from, const fs::path& to) {
   const auto contents = read_all(from);
   if (!contents)
-    return "cannot read " + from.string();
+    return Error{"cannot read " + from.string()};
   auto destination = to;
   if (exists_no_follow(to)) {
     if (read_all(to) != contents)
       destination += ".legacy";
   }
   if (destination != to || !exists_no_follow(to)) {
-    if (auto error = platform::write_file_atomically(destination, *contents))
-      return error;
+    if (auto written = platform::write_file_atomically(destination, *contents); !written)
+      return written;
   }
   std::error_code ec;
   fs::remove(from, ec);
   if (ec)
-    return "cannot remove " + from.string() + ": " + ec.message();
-  return std::nullopt;
+    return Error{"cannot remove " + from.string() + ": " + ec.message()};
+  return {};
 }
 
 }  // namespace
@@ -62,9 +62,9 @@ MigrationReport migrate_legacy_files(const fs::path& game_dir, const fs::path& s
       if (!fs::is_regular_file(fs::symlink_status(from, status_ec)))
         continue;
       const auto to = game_state_dir(state_dir, id) / legacy.in_state;
-      if (auto error = migrate_one(from, to)) {
-        spdlog::warn("migration: {}: {}", id, *error);
-        report.problems.push_back(id + ": " + *error);
+      if (auto migrated = migrate_one(from, to); !migrated) {
+        spdlog::warn("migration: {}: {}", id, migrated.error().message);
+        report.problems.push_back(id + ": " + migrated.error().message);
       } else {
         spdlog::info("migration: moved {} to {}", from.string(), to.string());
         report.moved.push_back(id + ": " + from.string() + " -> " + to.string());

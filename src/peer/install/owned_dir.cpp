@@ -12,7 +12,7 @@
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
-std::optional<std::string> mark_owned(const fs::path& dir) {
+Result<void> mark_owned(const fs::path& dir) {
   return platform::write_file_atomically(dir / std::string(layout::kOwnedMarker),
                                          "Made by Lanspread; removed automatically.\n");
 }
@@ -22,17 +22,17 @@ bool is_marked_owned(const fs::path& dir) {
   return fs::is_regular_file(fs::symlink_status(dir / std::string(layout::kOwnedMarker), ec));
 }
 
-std::optional<std::string> unmark_owned(const fs::path& dir) {
+Result<void> unmark_owned(const fs::path& dir) {
   const auto marker = dir / std::string(layout::kOwnedMarker);
   std::error_code ec;
   fs::remove(marker, ec);
   if (ec)
-    return "cannot remove " + marker.string() + ": " + ec.message();
+    return Error{"cannot remove " + marker.string() + ": " + ec.message()};
   platform::sync_directory(dir);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> remove_owned_dir(const fs::path& dir, const StepHook& on_step) {
+Result<void> remove_owned_dir(const fs::path& dir, const StepHook& on_step) {
   std::error_code ec;
   bool first = true;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
@@ -40,37 +40,37 @@ std::optional<std::string> remove_owned_dir(const fs::path& dir, const StepHook&
       continue;
     fs::remove_all(it->path(), ec);
     if (ec)
-      return "cannot remove " + it->path().string() + ": " + ec.message();
+      return Error{"cannot remove " + it->path().string() + ": " + ec.message()};
     if (first && on_step)
       on_step(Step::OwnedDirPartlyRemoved);
     first = false;
   }
   if (ec)
-    return "cannot list " + dir.string() + ": " + ec.message();
+    return Error{"cannot list " + dir.string() + ": " + ec.message()};
   fs::remove(dir / std::string(layout::kOwnedMarker), ec);
   if (!ec)
     fs::remove(dir, ec);
   if (ec)
-    return "cannot remove " + dir.string() + ": " + ec.message();
+    return Error{"cannot remove " + dir.string() + ": " + ec.message()};
   platform::sync_directory(dir.parent_path());
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> rename_durably(const fs::path& from, const fs::path& to) {
+Result<void> rename_durably(const fs::path& from, const fs::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0)
-    return "cannot rename " + from.string() + " to " + to.filename().string() + ": " +
-           std::strerror(errno);
+    return Error{"cannot rename " + from.string() + " to " + to.filename().string() + ": " +
+                 std::strerror(errno)};
   platform::sync_directory(to.parent_path());
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> flush_file_system(const fs::path& dir) {
+Result<void> flush_file_system(const fs::path& dir) {
   const platform::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd)
-    return "cannot open " + dir.string() + ": " + std::strerror(errno);
+    return Error{"cannot open " + dir.string() + ": " + std::strerror(errno)};
   if (::syncfs(fd.get()) != 0)
-    return "cannot write " + dir.string() + " to the disk: " + std::strerror(errno);
-  return std::nullopt;
+    return Error{"cannot write " + dir.string() + " to the disk: " + std::strerror(errno)};
+  return {};
 }
 
 bool is_real_directory(const fs::path& path) {

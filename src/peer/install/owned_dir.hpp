@@ -1,10 +1,9 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-#include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "peer/install/steps.hpp"
 
 namespace lanspread::peer::install {
@@ -16,23 +15,21 @@ inline constexpr std::string_view kStagingTemp = ".lanspread.staging";
 inline constexpr std::string_view kRemovingDir = ".lanspread.removing";
 
 // Writes the .lanspread_owned marker that proves Lanspread made `dir`.
-std::optional<std::string> mark_owned(const std::filesystem::path& dir);
+Result<void> mark_owned(const std::filesystem::path& dir);
 bool is_marked_owned(const std::filesystem::path& dir);
-std::optional<std::string> unmark_owned(const std::filesystem::path& dir);
+Result<void> unmark_owned(const std::filesystem::path& dir);
 
 // Removes `dir` and everything in it, the marker last, so that a crash
 // halfway leaves a folder that still proves it is Lanspread's.
-std::optional<std::string> remove_owned_dir(const std::filesystem::path& dir,
-                                            const StepHook& on_step);
+Result<void> remove_owned_dir(const std::filesystem::path& dir, const StepHook& on_step);
 
 // rename(2) followed by an fsync of the folder, so the rename survives a
 // power cut before the next step builds on it.
-std::optional<std::string> rename_durably(const std::filesystem::path& from,
-                                          const std::filesystem::path& to);
+Result<void> rename_durably(const std::filesystem::path& from, const std::filesystem::path& to);
 
 // Writes every dirty page of the file system holding `dir` to the device
 // (syncfs), so that what a following rename publishes is really on disk.
-std::optional<std::string> flush_file_system(const std::filesystem::path& dir);
+Result<void> flush_file_system(const std::filesystem::path& dir);
 
 bool is_real_directory(const std::filesystem::path& path);  // not through a symlink
 bool exists_no_follow(const std::filesystem::path& path);

@@ -45,8 +45,8 @@ void remove_if_owned(const fs::path& dir, bool owned_by_name, const StepHook& on
     notes.add("left " + name + " alone (Lanspread did not make it)");
     return;
   }
-  if (auto error = remove_owned_dir(dir, on_step))
-    notes.failed(*error);
+  if (auto removed = remove_owned_dir(dir, on_step); !removed)
+    notes.failed(removed.error().message);
   else
     notes.add("removed the unfinished " + name);
 }
@@ -61,13 +61,12 @@ bool has_leftovers(const fs::path& root) {
 
 // The list of installed files follows local/: the one the transaction built
 // when its local/ is in place, none once local/ is gone.
-std::optional<std::string> settle_installed_files(const fs::path& state_dir,
-                                                  std::string_view game_id, Operation operation,
-                                                  RecoveryAction::Outcome outcome) {
+Result<void> settle_installed_files(const fs::path& state_dir, std::string_view game_id,
+                                    Operation operation, RecoveryAction::Outcome outcome) {
   if (operation == Operation::Uninstall)
     return outcome == RecoveryAction::Outcome::Completed
                ? forget_installed_files(state_dir, game_id)
-               : std::nullopt;
+               : Result<void>();
   return outcome == RecoveryAction::Outcome::Completed
              ? commit_pending_installed_files(state_dir, game_id)
              : drop_pending_installed_files(state_dir, game_id);
@@ -77,9 +76,11 @@ std::optional<std::string> settle_installed_files(const fs::path& state_dir,
 // interrupted, and it is left to that holder.
 std::optional<GameLock> lock_for_recovery(const fs::path& state_dir, const std::string& game_id) {
   auto locked = lock_game(state_dir, game_id);
-  if (!locked.lock)
-    spdlog::info("recovery: {} left alone: {}", game_id, locked.error);
-  return std::move(locked.lock);
+  if (!locked) {
+    spdlog::info("recovery: {} left alone: {}", game_id, locked.error().message);
+    return std::nullopt;
+  }
+  return std::move(*locked);
 }
 
 }  // namespace
@@ -127,8 +128,8 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
         notes.add("left .local.backup alone (not a folder)");
       } else if (exists_no_follow(local)) {
         if (marked) {
-          if (auto error = remove_owned_dir(backup, on_step)) {
-            notes.failed(*error);
+          if (auto removed = remove_owned_dir(backup, on_step); !removed) {
+            notes.failed(removed.error().message);
           } else {
             removed_previous = true;
             notes.add("removed the previous install kept in .local.backup");
@@ -137,8 +138,8 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
           notes.add("left .local.backup alone (Lanspread did not make it)");
         }
       } else if (ours_to_restore) {
-        if (auto error = rename_durably(backup, local)) {
-          notes.failed(*error);
+        if (auto renamed = rename_durably(backup, local); !renamed) {
+          notes.failed(renamed.error().message);
         } else {
           restored_backup = true;
           notes.add("restored the previous install from .local.backup");
@@ -148,8 +149,8 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
       }
     }
     if (!notes.failure() && is_real_directory(local) && is_marked_owned(local)) {
-      if (auto error = unmark_owned(local))
-        notes.failed(*error);
+      if (auto unmarked = unmark_owned(local); !unmarked)
+        notes.failed(unmarked.error().message);
     }
   } else if (operation) {
     notes.add("the game folder " + root.string() + " is gone");
@@ -182,14 +183,15 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
   }
 
   if (!notes.failure() && operation) {
-    if (auto error = settle_installed_files(state_dir, game_id, *operation, action.outcome)) {
-      notes.failed(*error);
+    if (auto settled = settle_installed_files(state_dir, game_id, *operation, action.outcome);
+        !settled) {
+      notes.failed(settled.error().message);
       action.outcome = RecoveryAction::Outcome::Failed;
     }
   }
   if (!notes.failure() && operation) {
-    if (auto error = clear_intent(state_dir, game_id)) {
-      notes.failed(*error);
+    if (auto cleared = clear_intent(state_dir, game_id); !cleared) {
+      notes.failed(cleared.error().message);
       action.outcome = RecoveryAction::Outcome::Failed;
     } else if (on_step) {
       on_step(Step::IntentCleared);
@@ -216,20 +218,22 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
       continue;
     }
     const auto read = read_intent(file, game_dir / id);
-    if (!read.intent) {
+    if (!read || !*read) {
       // Nothing says what ran; the disk alone is settled below, and a file
       // that cannot be read would block the game forever.
       actions.push_back({.game_id = id,
                          .outcome = RecoveryAction::Outcome::CleanedUp,
-                         .description = "removed an unreadable intent: " + read.error});
-      if (auto error = clear_intent(state_dir, id))
-        actions.back().description += "; " + *error;
+                         .description = "removed an unreadable intent: " +
+                                        (read ? std::string() : read.error().message)});
+      if (auto cleared = clear_intent(state_dir, id); !cleared)
+        actions.back().description += "; " + cleared.error().message;
       continue;
     }
-    auto action = recover_game_root(read.intent->game_root, id, state_dir, read.intent, {});
-    spdlog::info("recovery: {} {} {}: {}", id, to_string(read.intent->operation),
+    const auto& intent = *read;
+    auto action = recover_game_root(intent->game_root, id, state_dir, intent, {});
+    spdlog::info("recovery: {} {} {}: {}", id, to_string(intent->operation),
                  to_string(action.outcome), action.description);
-    if (read.intent->game_root == game_dir / id)
+    if (intent->game_root == game_dir / id)
       settled.insert(id);
     actions.push_back(std::move(action));
   }

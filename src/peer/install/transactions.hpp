@@ -6,7 +6,7 @@
 #include <stop_token>
 #include <string_view>
 
-#include "peer/install/result.hpp"
+#include "base/result.hpp"
 #include "peer/install/steps.hpp"
 #include "peer/install/unpacker.hpp"
 
@@ -37,17 +37,17 @@ using InstallProgressFn = std::function<void(const InstallProgress&)>;
 // run it off the I/O thread. Refused when the game is not downloaded, or when
 // a reserved folder is in the way (left by a user, or by an interrupted
 // transaction that startup recovery has not handled).
-Result install_game(const TransactionEnv& env, std::string_view game_id,
-                    const InstallProgressFn& progress, std::stop_token stop);
+Result<void> install_game(const TransactionEnv& env, std::string_view game_id,
+                          const InstallProgressFn& progress, std::stop_token stop);
 
 // Removes local/ and keeps the downloaded payload.
-Result uninstall_game(const TransactionEnv& env, std::string_view game_id);
+Result<void> uninstall_game(const TransactionEnv& env, std::string_view game_id);
 
 // Deletes the whole game root. Only for catalog ids (which are always direct
 // children of the game folder), refused while the game is installed, while
 // `operation_in_flight`, while an intent awaits recovery, and unless a regular
 // root-level version.ini proves this is a downloaded game root.
-Result remove_downloaded_game(const TransactionEnv& env, const Catalog& catalog,
-                              std::string_view game_id, bool operation_in_flight);
+Result<void> remove_downloaded_game(const TransactionEnv& env, const Catalog& catalog,
+                                    std::string_view game_id, bool operation_in_flight);
 
 }  // namespace lanspread::peer::install

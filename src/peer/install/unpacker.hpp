@@ -6,8 +6,8 @@
 #include <stop_token>
 #include <string>
 
+#include "base/result.hpp"
 #include "peer/install/archive_set.hpp"
-#include "peer/install/result.hpp"
 
 namespace lanspread::peer::install {
 
@@ -31,15 +31,15 @@ class Unpacker {
   virtual ~Unpacker() = default;
 
   // Writes every entry of `set` under `target`, an existing directory, and
-  // nothing outside it. Stops with Result::cancelled() soon after `stop` is
+  // nothing outside it. Stops with Error::cancelled() soon after `stop` is
   // requested. On failure `target` may hold part of the set: callers unpack
   // into a staging directory they throw away.
-  virtual Result unpack(const ArchiveSet& set, const std::filesystem::path& target,
-                        const UnpackProgressFn& progress, std::stop_token stop) = 0;
+  virtual Result<void> unpack(const ArchiveSet& set, const std::filesystem::path& target,
+                              const UnpackProgressFn& progress, std::stop_token stop) = 0;
 
   // Reads every header of `set` to the end without writing anything.
-  virtual Result list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
-                      std::stop_token stop) = 0;
+  virtual Result<void> list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                            std::stop_token stop) = 0;
 };
 
 }  // namespace lanspread::peer::install

@@ -87,28 +87,28 @@ VerifyReport verify_game(const TransactionEnv& env, std::string_view game_id,
   }
 
   const auto planned = plan_install(root);
-  if (!planned.plan) {
-    report.problems.push_back(planned.error);
+  if (!planned) {
+    report.problems.push_back(planned.error().message);
     return report;
   }
   Expected expected;
-  for (const auto& set : planned.plan->archives) {
-    auto result = env.unpacker.list(
+  for (const auto& set : planned->archives) {
+    auto listed = env.unpacker.list(
         set,
         [&](const ArchiveEntryInfo& entry) {
           const auto name = check_entry_name(entry.path);
-          if (entry.regular_file && name.error.empty())
-            expected[name.relative] = entry.size;
+          if (entry.regular_file && name)
+            expected[*name] = entry.size;
         },
         stop);
-    if (result.was_cancelled()) {
+    if (listed.was_cancelled()) {
       report.problems.push_back("verification was cancelled");
       return report;
     }
-    if (!result.ok())
-      report.problems.push_back(result.reason());
+    if (!listed)
+      report.problems.push_back(listed.error().message);
   }
-  for (const auto& entry : planned.plan->loose_entries)
+  for (const auto& entry : planned->loose_entries)
     expect_loose(entry, expected);
   if (report.installed)
     compare_local(local, expected, report.problems);

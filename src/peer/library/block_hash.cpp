@@ -41,9 +41,8 @@ proto::Sha256Digest Sha256::finish() {
   return digest;
 }
 
-std::optional<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file,
-                                              std::uint64_t offset, std::uint64_t length,
-                                              std::span<std::byte> buffer, std::string& error) {
+Result<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file, std::uint64_t offset,
+                                       std::uint64_t length, std::span<std::byte> buffer) {
   Sha256 hasher;
   while (length > 0) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length));
@@ -51,10 +50,9 @@ std::optional<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0) {
-      error = got == 0
-                  ? "the file ends at byte " + std::to_string(offset)
-                  : "read failed at byte " + std::to_string(offset) + ": " + std::strerror(errno);
-      return std::nullopt;
+      return Error{got == 0 ? "the file ends at byte " + std::to_string(offset)
+                            : "read failed at byte " + std::to_string(offset) + ": " +
+                                  std::strerror(errno)};
     }
     hasher.update(buffer.first(static_cast<std::size_t>(got)));
     offset += static_cast<std::uint64_t>(got);
@@ -63,18 +61,16 @@ std::optional<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file
   return hasher.finish();
 }
 
-std::optional<std::vector<proto::Sha256Digest>> hash_blocks(const platform::ReadOnlyFile& file,
-                                                            std::uint64_t size,
-                                                            std::uint32_t block_size,
-                                                            std::string& error) {
+Result<std::vector<proto::Sha256Digest>> hash_blocks(const platform::ReadOnlyFile& file,
+                                                     std::uint64_t size, std::uint32_t block_size) {
   std::vector<std::byte> buffer(std::min<std::size_t>(kHashReadSize, block_size));
   std::vector<proto::Sha256Digest> hashes;
   hashes.reserve(size / block_size + 1);
   for (std::uint64_t offset = 0; offset < size; offset += block_size) {
     const auto length = std::min<std::uint64_t>(block_size, size - offset);
-    auto digest = hash_range(file, offset, length, buffer, error);
+    auto digest = hash_range(file, offset, length, buffer);
     if (!digest)
-      return std::nullopt;
+      return digest.error();
     hashes.push_back(*digest);
   }
   return hashes;

@@ -2,11 +2,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
-#include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "platform/directory_handle.hpp"
 #include "proto/file_description.hpp"
 
@@ -41,15 +40,12 @@ class Sha256 {
 inline constexpr std::size_t kHashReadSize = 1024 * 1024;
 
 // SHA-256 of `length` bytes at `offset` of `file`, read through `buffer`.
-// nullopt with a reason when the file is shorter or cannot be read.
-std::optional<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file,
-                                              std::uint64_t offset, std::uint64_t length,
-                                              std::span<std::byte> buffer, std::string& error);
+// An error when the file is shorter or cannot be read.
+Result<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file, std::uint64_t offset,
+                                       std::uint64_t length, std::span<std::byte> buffer);
 
 // The hash of every `block_size` block of `file`'s first `size` bytes.
-std::optional<std::vector<proto::Sha256Digest>> hash_blocks(const platform::ReadOnlyFile& file,
-                                                            std::uint64_t size,
-                                                            std::uint32_t block_size,
-                                                            std::string& error);
+Result<std::vector<proto::Sha256Digest>> hash_blocks(const platform::ReadOnlyFile& file,
+                                                     std::uint64_t size, std::uint32_t block_size);
 
 }  // namespace lanspread::peer

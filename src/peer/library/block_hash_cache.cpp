@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -67,14 +66,15 @@ std::optional<std::vector<proto::Sha256Digest>> from_hex(std::string_view text) 
 // `root`, opened component by component without following symlinks.
 std::optional<platform::DirectoryHandle> open_folder(const platform::DirectoryHandle& root,
                                                      std::string_view folder) {
-  int error = 0;
-  auto dir = root.open_child(".", error);
+  auto dir = root.open_child(".");
   while (dir && !folder.empty()) {
     const auto slash = folder.find('/');
-    dir = dir->open_child(folder.substr(0, slash), error);
+    dir = dir->open_child(folder.substr(0, slash));
     folder.remove_prefix(slash == std::string_view::npos ? folder.size() : slash + 1);
   }
-  return dir;
+  if (!dir)
+    return std::nullopt;
+  return std::move(*dir);
 }
 
 std::optional<FileKey> key_of(const platform::DirectoryHandle& dir, const std::string& name) {
@@ -128,6 +128,10 @@ CachedFiles load_cache(const fs::path& file, std::uint32_t block_size) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return files;
+  const auto unreadable = [&file](std::string_view why) {
+    spdlog::warn("block hash cache {} is unreadable ({}); rebuilding it", file.string(), why);
+    return CachedFiles();
+  };
   try {
     const auto doc = json::parse(in);
     if (doc.at("format").get<int>() != kFormat ||
@@ -141,13 +145,12 @@ CachedFiles load_cache(const fs::path& file, std::uint32_t block_size) {
                     entry.at("ctime_ns").get<std::int64_t>()};
       auto hashes = from_hex(entry.at("hashes").get<std::string>());
       if (!hashes || hashes->size() != block_count(cached.key.size, block_size))
-        throw std::runtime_error("wrong number of hashes for " + path);
+        return unreadable("wrong number of hashes for " + path);
       cached.hashes = std::move(*hashes);
       files.emplace(path, std::move(cached));
     }
-  } catch (const std::exception& e) {
-    spdlog::warn("block hash cache {} is unreadable ({}); rebuilding it", file.string(), e.what());
-    files.clear();
+  } catch (const std::exception& e) {  // nlohmann's parse, at() and get()
+    return unreadable(e.what());
   }
   return files;
 }
@@ -162,8 +165,8 @@ void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFile
   const json doc = {{"format", kFormat}, {"block_size", block_size}, {"files", std::move(entries)}};
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (const auto error = platform::write_file_atomically(file, doc.dump()))
-    spdlog::warn("cannot save the block hash cache {}: {}", file.string(), *error);
+  if (const auto saved = platform::write_file_atomically(file, doc.dump()); !saved)
+    spdlog::warn("cannot save the block hash cache {}: {}", file.string(), saved.error().message);
 }
 
 }  // namespace
@@ -181,10 +184,9 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
     state->loaded = true;
   }
 
-  int error = 0;
-  const auto root = platform::DirectoryHandle::open(game_dir / game_id, error);
+  const auto root = platform::DirectoryHandle::open(game_dir / game_id);
   if (!root) {
-    spdlog::warn("{}: cannot hash: {}", game_id, std::strerror(error));
+    spdlog::warn("{}: cannot hash: {}", game_id, root.error().message());
     return;
   }
   CachedFiles seen;
@@ -220,7 +222,7 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
       seen.insert(state->files.extract(cached));
       continue;
     }
-    auto opened = platform::ReadOnlyFile::open_in(*dir, name, error);
+    auto opened = platform::ReadOnlyFile::open_in(*dir, name);
     std::vector<proto::Sha256Digest> hashes;
     std::string reason;
     bool complete = opened.has_value();
@@ -228,10 +230,12 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
       if (stop.stop_requested())
         return;
       const auto length = std::min<std::uint64_t>(block_size_, key->size - offset);
-      const auto digest = hash_range(*opened, offset, length, buffer, reason);
+      const auto digest = hash_range(*opened, offset, length, buffer);
       complete = digest.has_value();
       if (complete)
         hashes.push_back(*digest);
+      else
+        reason = digest.error().message;
       bytes_hashed_ += length;
     }
     if (!complete || key_of(*dir, name) != key) {

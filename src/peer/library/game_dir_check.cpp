@@ -11,22 +11,22 @@
 namespace lanspread::peer {
 namespace fs = std::filesystem;
 
-std::optional<std::string> game_dir_problem(const fs::path& game_dir) {
+Result<void> check_game_dir(const fs::path& game_dir) {
   if (game_dir.empty())
-    return "no game folder given";
+    return Error{"no game folder given"};
   std::error_code ec;
   const auto status = fs::status(game_dir, ec);
   if (!fs::exists(status))
-    return game_dir.string() + " does not exist";
+    return Error{game_dir.string() + " does not exist"};
   if (!fs::is_directory(status))
-    return game_dir.string() + " is not a directory";
+    return Error{game_dir.string() + " is not a directory"};
   // access(W_OK) says yes to root on a read-only mount; creating a file is the
   // only honest test.
   const auto probe = game_dir / ".lanspread_write_probe";
   if (!platform::UniqueFd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)))
-    return game_dir.string() + " is not writable: " + std::strerror(errno);
+    return Error{game_dir.string() + " is not writable: " + std::strerror(errno)};
   ::unlink(probe.c_str());
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace lanspread::peer

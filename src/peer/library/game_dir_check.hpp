@@ -1,13 +1,13 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-#include <string>
+
+#include "base/result.hpp"
 
 namespace lanspread::peer {
 
-// Why `game_dir` cannot be used as the game folder (missing, not a directory,
-// not writable), or nullopt when it can.
-std::optional<std::string> game_dir_problem(const std::filesystem::path& game_dir);
+// Whether `game_dir` can be used as the game folder; why not (missing, not a
+// directory, not writable) otherwise.
+Result<void> check_game_dir(const std::filesystem::path& game_dir);
 
 }  // namespace lanspread::peer

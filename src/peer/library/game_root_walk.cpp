@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstring>
+#include <system_error>
 
 #include "peer/library/game_root_layout.hpp"
 #include "platform/directory_handle.hpp"
@@ -72,8 +72,7 @@ class Walker {
   Walker(const fs::path& root, std::string_view game_id) : root_(root), game_id_(game_id) {}
 
   GameRootWalk run() {
-    int error = 0;
-    if (auto handle = platform::DirectoryHandle::open(root_, error))
+    if (auto handle = platform::DirectoryHandle::open(root_))
       visit(*handle, "", 0);
     return std::move(result_);
   }
@@ -85,11 +84,10 @@ class Walker {
       spdlog::warn("{}: skipping {}: deeper than {} levels", game_id_, where(relative), kMaxDepth);
       return;
     }
-    int error = 0;
+    std::error_code error;
     const auto entries = dir.entries(error);
-    if (error != 0) {
-      spdlog::warn("{}: cannot list {}: {}", game_id_, where(relative), std::strerror(error));
-    }
+    if (error)
+      spdlog::warn("{}: cannot list {}: {}", game_id_, where(relative), error.message());
     for (const auto& entry : entries) {
       if (depth == 0 && layout::is_unserved_root_entry(entry.name))
         continue;
@@ -99,8 +97,8 @@ class Walker {
             "{}: skipping {}: the name cannot be shared (invalid UTF-8, control "
             "characters or backslash)",
             game_id_, where(path));
-      } else if (entry.error != 0) {
-        spdlog::warn("{}: skipping {}: {}", game_id_, where(path), std::strerror(entry.error));
+      } else if (entry.error) {
+        spdlog::warn("{}: skipping {}: {}", game_id_, where(path), entry.error.message());
       } else {
         visit_entry(dir, entry, path, depth);
       }
@@ -116,11 +114,10 @@ class Walker {
         result_.total_size += entry.size;
         return;
       case EntryType::Directory: {
-        int error = 0;
-        auto child = dir.open_child(entry.name, error);
+        auto child = dir.open_child(entry.name);
         if (!child) {
           spdlog::warn("{}: skipping unreadable directory {}: {}", game_id_, where(path),
-                       std::strerror(error));
+                       child.error().message());
           return;
         }
         result_.files.push_back({.game_id = game_id_, .relative_path = path, .is_dir = true});

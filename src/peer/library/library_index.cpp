@@ -111,8 +111,8 @@ void LibraryIndex::save() {
   const json document = {
       {"format", kIndexFormat}, {"game_dir", game_dir_.string()}, {"roots", std::move(roots)}};
   const auto text = document.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (const auto error = platform::write_file_atomically(file_, text)) {
-    spdlog::warn("could not save library index {}: {}", file_.string(), *error);
+  if (const auto saved = platform::write_file_atomically(file_, text); !saved) {
+    spdlog::warn("could not save library index {}: {}", file_.string(), saved.error().message);
     return;
   }
   dirty_ = false;

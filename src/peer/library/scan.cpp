@@ -24,8 +24,10 @@ constexpr std::chrono::seconds kRacyWindow{2};
 constexpr std::size_t kMaxVersionBytes = 256;
 
 std::optional<platform::DirectoryEntry> examine(const fs::path& path) {
-  int error = 0;
-  return platform::examine(path, error);
+  auto examined = platform::examine(path);
+  if (!examined)
+    return std::nullopt;
+  return std::move(*examined);
 }
 
 bool is_real_directory(const fs::path& path) {

@@ -39,7 +39,7 @@ KnownPeers::Recorded KnownPeers::record(const std::string& name, const std::stri
   return {.changed = true};
 }
 
-std::optional<std::string> KnownPeers::save(const std::filesystem::path& file, const Names& names) {
+Result<void> KnownPeers::save(const std::filesystem::path& file, const Names& names) {
   const nlohmann::json document = {{"names", names}};
   return platform::write_file_atomically(
       file, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

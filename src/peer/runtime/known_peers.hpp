@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "base/result.hpp"
+
 namespace lanspread::peer {
 
 // Which key each peer name went by (name -> peer id), remembered in a small
@@ -33,9 +35,9 @@ class KnownPeers {
   const std::filesystem::path& file() const { return file_; }
   const Names& names() const { return names_; }
 
-  // Replaces `file` with `names` (atomically, with fsync); returns why not.
-  // Blocking: the runtime calls it on its disk thread.
-  static std::optional<std::string> save(const std::filesystem::path& file, const Names& names);
+  // Replaces `file` with `names` (atomically, with fsync). Blocking: the
+  // runtime calls it on its disk thread.
+  static Result<void> save(const std::filesystem::path& file, const Names& names);
 
  private:
   std::filesystem::path file_;

@@ -25,7 +25,8 @@ std::string host_name() {
 }  // namespace
 
 Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
-                 std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options)
+                 std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options,
+                 transport::Identity identity)
     : emit_(std::move(events)),
       unpacker_(std::move(unpacker)),
       catalog_(std::move(catalog)),
@@ -34,7 +35,7 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
       peers_(std::move(peers)),
       monitor_(io_, catalog_, options_.fallback_scan_interval, options_.rescan_delay,
                [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
-      identity_(transport::load_or_create_identity(options_.state_dir)),
+      identity_(std::move(identity)),
       hashes_(options_.state_dir),
       auth_(identity_.fingerprint, options_.name.empty() ? host_name() : options_.name,
             options_.party_key || options_.remember_party_key
@@ -178,18 +179,23 @@ void PeerRuntimeHandle::shutdown() {
     runtime_->shutdown();
 }
 
+// Builds the runtime, so it throws as a constructor does (docs/decisions.md,
+// Errors): a runtime that cannot start has nothing to return.
 PeerRuntimeHandle start_peer(const fs::path& game_dir, EventSink events, PeerGameDB peers,
                              std::shared_ptr<install::Unpacker> unpacker, Catalog catalog,
                              PeerOptions options) {
-  if (const auto problem = game_dir_problem(game_dir))
-    throw std::invalid_argument(*problem);
+  if (const auto usable = check_game_dir(game_dir); !usable)
+    throw std::invalid_argument(usable.error().message);
   if (options.state_dir.empty())
     throw std::invalid_argument("no state directory given");
   if (!unpacker)
     throw std::invalid_argument("no unpacker given");
-  auto runtime = std::make_unique<Runtime>(fs::absolute(game_dir).lexically_normal(),
-                                           std::move(events), std::move(peers), std::move(unpacker),
-                                           std::move(catalog), std::move(options));
+  auto identity = transport::load_or_create_identity(options.state_dir);
+  if (!identity)
+    throw std::runtime_error(identity.error().message);
+  auto runtime = std::make_unique<Runtime>(
+      fs::absolute(game_dir).lexically_normal(), std::move(events), std::move(peers),
+      std::move(unpacker), std::move(catalog), std::move(options), std::move(*identity));
   runtime->start();
   return PeerRuntimeHandle(std::move(runtime));
 }

@@ -53,7 +53,8 @@ namespace lanspread::peer {
 class Runtime {
  public:
   Runtime(std::filesystem::path game_dir, EventSink events, PeerGameDB peers,
-          std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options);
+          std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options,
+          transport::Identity identity);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -129,8 +130,7 @@ class Runtime {
   // A peer's games changed: it may have what a running download fetches.
   asio::awaitable<void> offer_as_source(std::string game_id, std::string peer_id);
   asio::awaitable<void> download(command::DownloadGameFiles command);
-  void download_ended(const std::string& game_id, const download::JobOutcome& outcome,
-                      bool install);
+  void download_ended(const std::string& game_id, const Result<void>& outcome, bool install);
 
   // runtime_transactions.cpp
   void handle(const command::InstallGame& command);
@@ -152,10 +152,10 @@ class Runtime {
   void handle(const command::SetPassphrase& command);
   void apply_rate_limits(const RateLimits& limits);
   void remember_choices_made_before_start();
-  // Applies `change` to settings.json, then `then(error)` on the I/O thread
-  // (error: why the file could not be written).
+  // Applies `change` to settings.json, then `then(written)` on the I/O
+  // thread.
   void remember(std::function<void(Settings&)> change,
-                std::function<void(const std::optional<std::string>&)> then);
+                std::function<void(const Result<void>&)> then);
   void remember_known_peers();
 
   asio::io_context io_;

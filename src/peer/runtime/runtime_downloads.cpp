@@ -57,10 +57,14 @@ asio::awaitable<std::optional<AgreedManifest>> Runtime::fetch_manifests(
 }
 
 asio::awaitable<void> Runtime::fetch_manifest(std::string game_id, std::string peer_id) {
+  auto connection = links_.connection(peer_id);
+  if (!connection) {
+    spdlog::info("{}: cannot get the manifest from {}: it is not connected", game_id, peer_id);
+    co_return;
+  }
   try {
-    auto connection = links_.connection(peer_id);
     const proto::Request request{.body = proto::GetGameRequest{.game_id = game_id}};
-    auto reply = co_await send_request(connection, request, &blocks_);
+    auto reply = co_await send_request(*connection, request, &blocks_);
     if (auto* files = std::get_if<proto::GameFilesResponse>(&reply.response)) {
       peers_.set_manifest(peer_id, game_id, std::move(files->files));
     } else if (const auto* refusal = std::get_if<proto::ErrorResponse>(&reply.response)) {
@@ -94,11 +98,11 @@ void Runtime::handle(const command::DownloadGameFiles& c) {
   if (!admit(command::DownloadGameFiles::kName, c.game_id))
     return;
   auto locked = install::lock_game(options_.state_dir, c.game_id);
-  if (!locked.lock) {
-    command_failed(command::DownloadGameFiles::kName, c.game_id, locked.error);
+  if (!locked) {
+    command_failed(command::DownloadGameFiles::kName, c.game_id, locked.error().message);
     return;
   }
-  download_locks_.insert_or_assign(c.game_id, std::move(*locked.lock));
+  download_locks_.insert_or_assign(c.game_id, std::move(*locked));
   // Busy from now on, so a second command cannot start a second download.
   set_operation(c.game_id, OperationKind::Downloading);
   monitor_.hold(c.game_id);
@@ -113,8 +117,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
   if (stopping_)
     co_return;
   if (!manifest) {
-    download_ended(id, {download::JobOutcome::Kind::Failed, "no peer has " + id + " any more"},
-                   false);
+    download_ended(id, Error{"no peer has " + id + " any more"}, false);
     co_return;
   }
   const auto agreed = *manifest;
@@ -147,10 +150,8 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
                                                        .bytes_per_second = p.bytes_per_second,
                                                        .peers_streaming = p.peers_streaming});
               },
-          .ended =
-              [this, id, install = command.install](const download::JobOutcome& outcome) {
-                download_ended(id, outcome, install);
-              }});
+          .ended = [this, id, install = command.install](
+                       const Result<void>& outcome) { download_ended(id, outcome, install); }});
   downloads_.insert_or_assign(id, RunningDownload{std::move(job), agreed});
   // Peers whose games arrived while the manifests were being fetched were
   // not asked then; they may share the work too.
@@ -160,28 +161,24 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
   }
 }
 
-void Runtime::download_ended(const std::string& game_id, const download::JobOutcome& outcome,
+void Runtime::download_ended(const std::string& game_id, const Result<void>& outcome,
                              bool install) {
   downloads_.erase(game_id);
   download_locks_.erase(game_id);
   set_operation(game_id, std::nullopt);
   // The rescan release() asks for reports the new local state.
   monitor_.release(game_id);
-  switch (outcome.kind) {
-    case download::JobOutcome::Kind::Finished:
-      spdlog::info("{}: downloaded", game_id);
-      emit_(event::DownloadGameFilesFinished{game_id});
-      if (install)
-        handle(command::InstallGame{game_id});
-      break;
-    case download::JobOutcome::Kind::Cancelled:
-      spdlog::info("{}: download cancelled", game_id);
-      emit_(event::DownloadGameFilesCancelled{game_id});
-      break;
-    case download::JobOutcome::Kind::Failed:
-      spdlog::warn("{}: download failed: {}", game_id, outcome.reason);
-      emit_(event::DownloadGameFilesFailed{game_id, outcome.reason});
-      break;
+  if (outcome) {
+    spdlog::info("{}: downloaded", game_id);
+    emit_(event::DownloadGameFilesFinished{game_id});
+    if (install)
+      handle(command::InstallGame{game_id});
+  } else if (outcome.was_cancelled()) {
+    spdlog::info("{}: download cancelled", game_id);
+    emit_(event::DownloadGameFilesCancelled{game_id});
+  } else {
+    spdlog::warn("{}: download failed: {}", game_id, outcome.error().message);
+    emit_(event::DownloadGameFilesFailed{game_id, outcome.error().message});
   }
 }
 

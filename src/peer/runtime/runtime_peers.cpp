@@ -29,9 +29,9 @@ void Runtime::handle(const command::AddPeer& command) {
         if (std::ranges::find(settings.peers, address) == settings.peers.end())
           settings.peers.push_back(address);
       },
-      [address = command.address](const std::optional<std::string>& error) {
-        if (error)
-          spdlog::warn("cannot remember peer {}: {}", address, *error);
+      [address = command.address](const Result<void>& remembered) {
+        if (!remembered)
+          spdlog::warn("cannot remember peer {}: {}", address, remembered.error().message);
       });
   dial_address(command.address);
 }

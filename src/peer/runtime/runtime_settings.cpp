@@ -13,7 +13,7 @@ namespace lanspread::peer {
 namespace fs = std::filesystem;
 
 void Runtime::remember(std::function<void(Settings&)> change,
-                       std::function<void(const std::optional<std::string>&)> then) {
+                       std::function<void(const Result<void>&)> then) {
   on_disk_any_folder([state_dir = options_.state_dir, change = std::move(change)](
                          DiskState&) { return update_settings(state_dir, change); },
                      std::move(then));
@@ -21,31 +21,30 @@ void Runtime::remember(std::function<void(Settings&)> change,
 
 // Failures are logged, never fatal: the record only helps notice a change.
 void Runtime::remember_known_peers() {
-  on_disk_any_folder(
-      [file = known_peers_.file(), names = known_peers_.names()](DiskState&) {
-        return KnownPeers::save(file, names);
-      },
-      [file = known_peers_.file()](const std::optional<std::string>& error) {
-        if (error)
-          spdlog::warn("cannot remember known peers in {}: {}", file.string(), *error);
-      });
+  on_disk_any_folder([file = known_peers_.file(), names = known_peers_.names()](
+                         DiskState&) { return KnownPeers::save(file, names); },
+                     [file = known_peers_.file()](const Result<void>& saved) {
+                       if (!saved)
+                         spdlog::warn("cannot remember known peers in {}: {}", file.string(),
+                                      saved.error().message);
+                     });
 }
 
 void Runtime::remember_choices_made_before_start() {
   if (options_.remember_game_dir) {
     remember([game_dir = game_dir_](Settings& settings) { settings.game_dir = game_dir; },
-             [this](const std::optional<std::string>& error) {
-               if (error)
+             [this](const Result<void>& remembered) {
+               if (!remembered)
                  command_failed(command::SetGameDir::kName, "",
-                                "cannot remember the game folder: " + *error);
+                                "cannot remember the game folder: " + remembered.error().message);
              });
   }
   if (options_.remember_party_key) {
     remember([key = options_.party_key](Settings& settings) { settings.party_key = key; },
-             [this](const std::optional<std::string>& error) {
-               if (error)
+             [this](const Result<void>& remembered) {
+               if (!remembered)
                  command_failed(command::SetPassphrase::kName, "",
-                                "cannot remember the passphrase: " + *error);
+                                "cannot remember the passphrase: " + remembered.error().message);
              });
   }
 }
@@ -53,26 +52,23 @@ void Runtime::remember_choices_made_before_start() {
 // Checked (a probe file is written) and remembered on the disk thread; the
 // runtime moves to the folder only once both succeeded.
 void Runtime::handle(const command::SetGameDir& command) {
-  struct Checked {
-    fs::path path;
-    std::optional<std::string> failure;
-  };
   on_disk_any_folder(
-      [state_dir = options_.state_dir, requested = command.path](DiskState&) {
-        if (auto problem = game_dir_problem(requested))
-          return Checked{.failure = std::move(problem)};
+      [state_dir = options_.state_dir, requested = command.path](DiskState&) -> Result<fs::path> {
+        if (auto usable = check_game_dir(requested); !usable)
+          return usable.error();
         auto path = fs::absolute(requested).lexically_normal();
-        if (const auto error = update_settings(
-                state_dir, [&path](Settings& settings) { settings.game_dir = path; }))
-          return Checked{.failure = "cannot remember the game folder: " + *error};
-        return Checked{.path = std::move(path)};
+        if (const auto remembered = update_settings(
+                state_dir, [&path](Settings& settings) { settings.game_dir = path; });
+            !remembered)
+          return Error{"cannot remember the game folder: " + remembered.error().message};
+        return path;
       },
-      [this](const Checked& checked) {
-        if (checked.failure) {
-          command_failed(command::SetGameDir::kName, "", *checked.failure);
+      [this](const Result<fs::path>& checked) {
+        if (!checked) {
+          command_failed(command::SetGameDir::kName, "", checked.error().message);
           return;
         }
-        use_game_dir(checked.path);
+        use_game_dir(*checked);
       });
 }
 
@@ -85,9 +81,9 @@ void Runtime::handle(const command::SetRateLimits& command) {
   }
   apply_rate_limits(limits);
   remember([limits](Settings& settings) { settings.rate_limits = limits; },
-           [](const std::optional<std::string>& error) {
-             if (error)
-               spdlog::warn("cannot remember the rate limits: {}", *error);
+           [](const Result<void>& remembered) {
+             if (!remembered)
+               spdlog::warn("cannot remember the rate limits: {}", remembered.error().message);
            });
 }
 
@@ -108,31 +104,29 @@ void Runtime::handle(const command::SetPassphrase& command) {
     command_failed(command::SetPassphrase::kName, "", "the passphrase is empty");
     return;
   }
-  struct Derived {
-    std::optional<PartyKey> key;
-    std::optional<std::string> failure;
-  };
+  // The key, or none when the passphrase is cleared.
+  using Derived = Result<std::optional<PartyKey>>;
   on_disk_any_folder(
-      [state_dir = options_.state_dir, passphrase = command.passphrase](DiskState&) {
-        Derived derived;
-        try {
-          if (passphrase)
-            derived.key = PartyKey::derive(*passphrase);
-        } catch (const std::exception& e) {
-          derived.failure = e.what();
-          return derived;
+      [state_dir = options_.state_dir, passphrase = command.passphrase](DiskState&) -> Derived {
+        std::optional<PartyKey> key;
+        if (passphrase) {
+          auto derived = PartyKey::derive(*passphrase);
+          if (!derived)
+            return derived.error();
+          key = *derived;
         }
-        if (const auto error = update_settings(
-                state_dir, [&derived](Settings& settings) { settings.party_key = derived.key; }))
-          derived.failure = "cannot remember the passphrase: " + *error;
-        return derived;
+        if (const auto remembered = update_settings(
+                state_dir, [&key](Settings& settings) { settings.party_key = key; });
+            !remembered)
+          return Error{"cannot remember the passphrase: " + remembered.error().message};
+        return key;
       },
       [this](const Derived& derived) {
-        if (derived.failure) {
-          command_failed(command::SetPassphrase::kName, "", *derived.failure);
+        if (!derived) {
+          command_failed(command::SetPassphrase::kName, "", derived.error().message);
           return;
         }
-        apply_party_key(derived.key);
+        apply_party_key(*derived);
       });
 }
 

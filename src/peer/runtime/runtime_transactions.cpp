@@ -23,11 +23,11 @@ constexpr auto kInstallProgressInterval = std::chrono::milliseconds(250);
 // The end of an operation that began: Finished, or Failed with the reason.
 template <class Finished, class Failed>
 auto report_end(const EventSink& emit, std::string game_id) {
-  return [&emit, game_id = std::move(game_id)](const install::Result& result) {
-    if (result.ok()) {
+  return [&emit, game_id = std::move(game_id)](const Result<void>& result) {
+    if (result) {
       emit(Finished{game_id});
     } else {
-      emit(Failed{game_id, result.reason()});
+      emit(Failed{game_id, result.error().message});
     }
   };
 }
@@ -39,7 +39,7 @@ void Runtime::run_operation(const std::string& game_id, OperationKind kind, Work
   set_operation(game_id, kind);
   monitor_.hold(game_id);
   on_disk([work = std::move(work)](DiskState&) { return work(); },
-          [this, game_id, then = std::move(then)](const install::Result& result) {
+          [this, game_id, then = std::move(then)](const Result<void>& result) {
             set_operation(game_id, std::nullopt);
             // The library changes are reported by the rescan release() asks for.
             monitor_.release(game_id);
@@ -95,9 +95,9 @@ void Runtime::handle(const command::RemoveDownloadedGame& c) {
       [this, id, game_dir = game_dir_] {
         return install::remove_downloaded_game(transaction_env(game_dir), catalog_, id, false);
       },
-      [this, id](const install::Result& result) {
-        if (!result.ok())
-          command_failed(command::RemoveDownloadedGame::kName, id, result.reason());
+      [this, id](const Result<void>& removed) {
+        if (!removed)
+          command_failed(command::RemoveDownloadedGame::kName, id, removed.error().message);
       });
 }
 
@@ -127,7 +127,7 @@ void Runtime::settle_interrupted_transactions() {
           if (!catalog_.contains(id) || !root.is_directory(ec) || root.is_symlink(ec))
             continue;
           // Another process downloading it still needs its temporaries.
-          if (install::lock_game(options_.state_dir, id).lock)
+          if (install::lock_game(options_.state_dir, id))
             download::sweep_sentinel_temporaries(root.path());
         }
         return install::recover_interrupted_transactions(game_dir, options_.state_dir);

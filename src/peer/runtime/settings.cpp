@@ -12,8 +12,7 @@ namespace lanspread::peer {
 namespace {
 constexpr const char* kSettingsFile = "settings.json";
 
-std::optional<std::string> save_settings(const std::filesystem::path& state_dir,
-                                         const Settings& settings) {
+Result<void> save_settings(const std::filesystem::path& state_dir, const Settings& settings) {
   nlohmann::json document = {{"game_dir", settings.game_dir.string()},
                              {"peers", settings.peers},
                              {"upload_limit_mbit", settings.rate_limits.upload_mbit},
@@ -69,8 +68,8 @@ Settings load_settings(const std::filesystem::path& state_dir) {
   return settings;
 }
 
-std::optional<std::string> update_settings(const std::filesystem::path& state_dir,
-                                           const std::function<void(Settings&)>& change) {
+Result<void> update_settings(const std::filesystem::path& state_dir,
+                             const std::function<void(Settings&)>& change) {
   auto settings = load_settings(state_dir);
   change(settings);
   return save_settings(state_dir, settings);

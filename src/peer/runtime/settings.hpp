@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "peer/runtime/rate_limits.hpp"
 #include "peer/services/party_proof.hpp"
 
@@ -25,10 +26,10 @@ struct Settings {
 Settings load_settings(const std::filesystem::path& state_dir);
 
 // Reads the settings, applies `change` and replaces the file atomically (with
-// fsync). Returns the reason when they could not be written; the file is then
-// unchanged. The runtime is the file's only writer and calls this on its disk
-// thread only, one change at a time (docs/decisions.md, Runtime).
-std::optional<std::string> update_settings(const std::filesystem::path& state_dir,
-                                           const std::function<void(Settings&)>& change);
+// fsync). When they cannot be written the file is unchanged. The runtime is
+// the file's only writer and calls this on its disk thread only, one change
+// at a time (docs/decisions.md, Runtime).
+Result<void> update_settings(const std::filesystem::path& state_dir,
+                             const std::function<void(Settings&)>& change);
 
 }  // namespace lanspread::peer

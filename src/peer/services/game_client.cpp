@@ -15,9 +15,11 @@ namespace {
 // thread hops.
 constexpr std::size_t kDecodeOnPoolBytes = 64 * 1024;
 
-proto::Response checked(proto::DecodeResult<proto::Response> decoded) {
+// An answer that does not decode ends the exchange as a transport failure
+// does, by throwing: the callers catch both in one place.
+proto::Response checked(Result<proto::Response> decoded) {
   if (!decoded)
-    throw std::runtime_error("malformed answer from the peer: " + decoded.error());
+    throw std::runtime_error("malformed answer from the peer: " + decoded.error().message);
   return std::move(decoded).value();
 }
 

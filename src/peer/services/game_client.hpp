@@ -21,7 +21,9 @@ struct Reply {
 
 // Sends `request` on a new stream of `connection` and reads the response
 // frame. Throws std::system_error on transport failure and
-// std::runtime_error when the peer's answer is malformed. A large answer (a
+// std::runtime_error when the peer's answer is malformed: like the
+// transport's awaitables it builds on, so a caller catches one exception
+// around a whole exchange (docs/decisions.md, Errors). A large answer (a
 // game's manifest is megabytes of JSON) is decoded on `decode_pool` when one
 // is given, so the network thread does not stall for the tens of
 // milliseconds that takes.

@@ -151,7 +151,7 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
   };
   auto decoded = proto::decode_request(request_bytes);
   if (!decoded)
-    co_return refuse(proto::ErrorCode::InvalidRequest, decoded.error());
+    co_return refuse(proto::ErrorCode::InvalidRequest, decoded.error().message);
   const auto request = std::move(decoded).value();
   if (request.protocol_version != proto::kProtocolVersion) {
     co_return refuse(
@@ -228,9 +228,9 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
   }
   auto served = co_await async::on_pool(
       disk_, [&] { return open_served_file(game_dir, game_id, relative_path); });
-  if (!served.file)
-    co_return refuse(served.refusal, served.reason);
-  const auto size = served.file->size();
+  if (!served)
+    co_return Answer{served.error(), std::nullopt};
+  const auto size = served->size();
   if (!length)
     length = size;
   if (offset > size || *length > size - offset) {
@@ -238,7 +238,7 @@ asio::awaitable<GameServer::Answer> GameServer::answer(transport::Connection& co
                                                            " (" + std::to_string(size) + " bytes)");
   }
   co_return Answer{proto::FileDataResponse{game_id, relative_path, offset, *length},
-                   std::move(served.file)};
+                   std::move(*served)};
 }
 
 }  // namespace lanspread::peer

@@ -52,8 +52,8 @@ proto::AuthenticateRequest PartyAuth::request_for(const transport::Connection& c
   return {.peer_name = own_name_, .proof = proof(connection, ProofRole::Client)};
 }
 
-std::optional<std::string> PartyAuth::check_answer(const transport::Connection& connection,
-                                                   const proto::Response& answer) {
+Result<void> PartyAuth::check_answer(const transport::Connection& connection,
+                                     const proto::Response& answer) {
   const auto& peer_id = connection.peer_fingerprint();
   std::optional<std::string> problem;
   if (const auto* refusal = std::get_if<proto::ErrorResponse>(&answer)) {
@@ -75,9 +75,10 @@ std::optional<std::string> PartyAuth::check_answer(const transport::Connection& 
   } else {
     problem = "wrong or missing passphrase: the peer answered something else";
   }
-  if (problem)
-    report_refused(peer_id, *problem);
-  return problem;
+  if (!problem)
+    return {};
+  report_refused(peer_id, *problem);
+  return Error{std::move(*problem)};
 }
 
 proto::Response PartyAuth::answer(transport::Connection& connection,

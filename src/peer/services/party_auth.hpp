@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "base/result.hpp"
 #include "peer/services/party_proof.hpp"
 #include "proto/request.hpp"
 #include "proto/response.hpp"
@@ -43,10 +44,9 @@ class PartyAuth {
 
   // Dialling side: what to send first on `connection`.
   proto::AuthenticateRequest request_for(const transport::Connection& connection) const;
-  // Dialling side: checks the server's answer; the reason when the peer must
-  // not be used.
-  std::optional<std::string> check_answer(const transport::Connection& connection,
-                                          const proto::Response& answer);
+  // Dialling side: checks the server's answer; refused when the peer must not
+  // be used.
+  Result<void> check_answer(const transport::Connection& connection, const proto::Response& answer);
 
   // Serving side: answers an AuthenticateRequest, admitting the connection
   // when the proof checks.

@@ -24,16 +24,16 @@ gnutls_datum_t datum_of(std::string_view bytes) {
 
 }  // namespace
 
-PartyKey PartyKey::derive(std::string_view passphrase) {
+Result<PartyKey> PartyKey::derive(std::string_view passphrase) {
   if (passphrase.empty())
-    throw std::invalid_argument("an empty passphrase means no passphrase");
+    return Error{"an empty passphrase means no passphrase"};
   const auto secret = datum_of(passphrase);
   const auto salt = datum_of(kSalt);
   PartyKey key;
   const int rv = gnutls_pbkdf2(GNUTLS_MAC_SHA256, &secret, &salt, kIterations, key.bytes_.data(),
                                key.bytes_.size());
   if (rv < 0)
-    throw std::runtime_error(std::string("deriving the party key: ") + gnutls_strerror(rv));
+    return Error{std::string("deriving the party key: ") + gnutls_strerror(rv)};
   return key;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "proto/file_description.hpp"
 
 namespace lanspread::peer {
@@ -17,8 +18,9 @@ class PartyKey {
  public:
   static constexpr unsigned kIterations = 600'000;
 
-  // Throws std::invalid_argument for an empty passphrase (that means "none").
-  static PartyKey derive(std::string_view passphrase);
+  // Refuses an empty passphrase (that means "none"). Fails too when GnuTLS
+  // refuses to derive (a FIPS-mode system may, for a short passphrase).
+  static Result<PartyKey> derive(std::string_view passphrase);
   // From the hex form settings.json stores; nullopt when malformed.
   static std::optional<PartyKey> from_hex(std::string_view hex);
   std::string hex() const;

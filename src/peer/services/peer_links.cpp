@@ -149,7 +149,7 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
   std::optional<transport::Connection> connection;
   asio::ip::udp::endpoint reached;
   std::string failure;
-  std::optional<std::string> refusal;
+  Result<void> admitted;
   for (const auto& address : addresses) {
     try {
       auto connecting = endpoint_.connect(address, expected);
@@ -159,8 +159,8 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
       failure = e.what();
       continue;
     }
-    refusal = co_await authenticate(*connection);
-    if (refusal) {
+    admitted = co_await authenticate(*connection);
+    if (!admitted) {
       connection->close();
       connection.reset();
     }
@@ -173,8 +173,8 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
     co_return;
   }
   candidate->second.dialling = false;
-  if (refusal) {
-    spdlog::warn("not using the peer at {}: {}", describe(reached), *refusal);
+  if (!admitted) {
+    spdlog::warn("not using the peer at {}: {}", describe(reached), admitted.error().message);
     candidate->second.refused_until = Clock::now() + options_.refused_retry;
     co_return;
   }
@@ -185,8 +185,7 @@ asio::awaitable<void> PeerLinks::dial(std::string candidate_key) {
   connected(candidate_key, std::move(*connection), reached);
 }
 
-asio::awaitable<std::optional<std::string>> PeerLinks::authenticate(
-    transport::Connection& connection) {
+asio::awaitable<Result<void>> PeerLinks::authenticate(transport::Connection& connection) {
   std::optional<proto::Response> answer;
   std::string failure;
   try {
@@ -197,7 +196,7 @@ asio::awaitable<std::optional<std::string>> PeerLinks::authenticate(
     failure = e.what();
   }
   if (!answer)
-    co_return "the party check failed: " + failure;
+    co_return Error{"the party check failed: " + failure};
   co_return auth_.check_answer(connection, *answer);
 }
 
@@ -310,10 +309,10 @@ PeerLinks::Link* PeerLinks::link(const std::string& id, std::uint64_t serial) {
   return it == links_.end() || it->second.serial != serial ? nullptr : &it->second;
 }
 
-transport::Connection PeerLinks::connection(const std::string& id) const {
+std::optional<transport::Connection> PeerLinks::connection(const std::string& id) const {
   const auto it = links_.find(id);
   if (it == links_.end())
-    throw std::runtime_error("peer " + id + " is not connected");
+    return std::nullopt;
   return it->second.connection;
 }
 
@@ -347,8 +346,8 @@ asio::awaitable<void> PeerLinks::dial_transfer_lane(std::string id, std::uint64_
     failure = e.what();
   }
   if (lane) {
-    if (auto refusal = co_await authenticate(*lane)) {
-      failure = *refusal;
+    if (auto admitted = co_await authenticate(*lane); !admitted) {
+      failure = admitted.error().message;
       lane->close();
       lane.reset();
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "proto/game.hpp"
 #include "transport/connection.hpp"
 
@@ -78,9 +79,8 @@ class PeerLinks {
   // so each peer is checked against the new one.
   void recheck_all();
 
-  // The live connection to `id`; throws std::runtime_error when the peer is
-  // not connected.
-  transport::Connection connection(const std::string& id) const;
+  // The live connection to `id`; nothing when the peer is not connected.
+  std::optional<transport::Connection> connection(const std::string& id) const;
   // A connection to `id` for the next file transfer, taking the peer's
   // transfer connections in turn; nothing when the peer is not connected.
   // Transfer connections beyond the first are dialled here, in the
@@ -123,7 +123,7 @@ class PeerLinks {
   static void close_all(Link& link);
   Link* link(const std::string& id, std::uint64_t serial);
 
-  asio::awaitable<std::optional<std::string>> authenticate(transport::Connection& connection);
+  asio::awaitable<Result<void>> authenticate(transport::Connection& connection);
 
   transport::Endpoint& endpoint_;
   PartyAuth& auth_;

@@ -1,7 +1,6 @@
 #include "peer/services/served_file.hpp"
 
-#include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <vector>
 
 #include "peer/library/game_root_layout.hpp"
@@ -10,20 +9,21 @@
 namespace lanspread::peer {
 namespace {
 
-ServedFile refuse(proto::ErrorCode code, std::string reason) {
-  return ServedFile{.refusal = code, .reason = std::move(reason)};
+proto::ErrorResponse refuse(proto::ErrorCode code, std::string reason) {
+  return {code, std::move(reason)};
 }
 
-ServedFile refuse_errno(int error, std::string_view relative_path) {
-  if (error == ENOENT) {
+proto::ErrorResponse refuse_os_error(std::error_code error, std::string_view relative_path) {
+  if (error == std::errc::no_such_file_or_directory) {
     return refuse(proto::ErrorCode::NotFound, "no such file: " + std::string(relative_path));
   }
-  if (error == ELOOP || error == ENOTDIR || error == EINVAL) {
+  if (error == std::errc::too_many_symbolic_link_levels || error == std::errc::not_a_directory ||
+      error == std::errc::invalid_argument) {
     return refuse(proto::ErrorCode::NotAllowed,
                   "not a regular file inside the game root: " + std::string(relative_path));
   }
   return refuse(proto::ErrorCode::Internal,
-                "cannot open " + std::string(relative_path) + ": " + std::strerror(error));
+                "cannot open " + std::string(relative_path) + ": " + error.message());
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -56,20 +56,19 @@ ServedFile open_served_file(const std::filesystem::path& game_dir, std::string_v
                   std::string(parts.front()) + " is not shared with peers");
   }
 
-  int error = 0;
-  auto dir = platform::DirectoryHandle::open(game_dir / game_id, error);
+  auto dir = platform::DirectoryHandle::open(game_dir / game_id);
   if (!dir)
-    return refuse_errno(error, relative_path);
+    return refuse_os_error(dir.error(), relative_path);
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    auto child = dir->open_child(parts[i], error);
+    auto child = dir->open_child(parts[i]);
     if (!child)
-      return refuse_errno(error, relative_path);
+      return refuse_os_error(child.error(), relative_path);
     dir = std::move(child);
   }
-  auto file = platform::ReadOnlyFile::open_in(*dir, parts.back(), error);
+  auto file = platform::ReadOnlyFile::open_in(*dir, parts.back());
   if (!file)
-    return refuse_errno(error, relative_path);
-  return ServedFile{.file = std::move(file)};
+    return refuse_os_error(file.error(), relative_path);
+  return std::move(*file);
 }
 
 }  // namespace lanspread::peer

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <system_error>
 
 namespace lanspread::platform {
 namespace {
@@ -53,10 +53,10 @@ std::optional<asio::ip::address> to_address(const sockaddr* address) {
 
 }  // namespace
 
-std::vector<NetworkInterface> list_network_interfaces() {
+Result<std::vector<NetworkInterface>> list_network_interfaces() {
   ifaddrs* raw = nullptr;
   if (getifaddrs(&raw) != 0)
-    throw std::system_error(errno, std::generic_category(), "getifaddrs");
+    return Error{std::string("getifaddrs: ") + std::strerror(errno)};
   const std::unique_ptr<ifaddrs, decltype(&freeifaddrs)> list(raw, freeifaddrs);
 
   std::vector<NetworkInterface> interfaces;

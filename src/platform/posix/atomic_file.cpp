@@ -11,26 +11,25 @@
 namespace lanspread::platform {
 namespace {
 
-std::string errno_reason(const char* what, const std::filesystem::path& path) {
-  return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+Error errno_error(const char* what, const std::filesystem::path& path) {
+  return Error{std::string(what) + " " + path.string() + ": " + std::strerror(errno)};
 }
 
 }  // namespace
 
-std::optional<std::string> write_file_atomically(const std::filesystem::path& file,
-                                                 std::string_view contents) {
+Result<void> write_file_atomically(const std::filesystem::path& file, std::string_view contents) {
   const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
-    return "cannot create " + dir.string() + ": " + ec.message();
+    return Error{"cannot create " + dir.string() + ": " + ec.message()};
 
   auto temp = file;
   temp += ".tmp";
   {
     const UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!out)
-      return errno_reason("cannot create", temp);
+      return errno_error("cannot create", temp);
     const char* data = contents.data();
     std::size_t left = contents.size();
     while (left > 0) {
@@ -38,26 +37,26 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
       if (written < 0 && errno == EINTR)
         continue;
       if (written <= 0) {
-        auto reason = errno_reason("cannot write", temp);
+        auto error = errno_error("cannot write", temp);
         ::unlink(temp.c_str());
-        return reason;
+        return error;
       }
       data += written;
       left -= static_cast<std::size_t>(written);
     }
     if (::fsync(out.get()) != 0) {
-      auto reason = errno_reason("cannot sync", temp);
+      auto error = errno_error("cannot sync", temp);
       ::unlink(temp.c_str());
-      return reason;
+      return error;
     }
   }
   if (::rename(temp.c_str(), file.c_str()) != 0) {
-    auto reason = errno_reason("cannot rename onto", file);
+    auto error = errno_error("cannot rename onto", file);
     ::unlink(temp.c_str());
-    return reason;
+    return error;
   }
   sync_directory(dir);
-  return std::nullopt;
+  return {};
 }
 
 void sync_directory(const std::filesystem::path& dir) {

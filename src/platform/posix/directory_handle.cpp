@@ -14,6 +14,10 @@ namespace {
 
 constexpr int kOpenFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
+
 std::int64_t to_ns(const timespec& time) {
   return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
 }
@@ -37,43 +41,35 @@ DirectoryEntry entry_from(std::string name, const struct stat& info) {
 
 }  // namespace
 
-std::optional<DirectoryEntry> examine(const std::filesystem::path& path, int& error) {
+Result<DirectoryEntry, std::error_code> examine(const std::filesystem::path& path) {
   struct stat info {};
-  if (::lstat(path.c_str(), &info) != 0) {
-    error = errno;
-    return std::nullopt;
-  }
+  if (::lstat(path.c_str(), &info) != 0)
+    return last_error();
   return entry_from(path.filename().string(), info);
 }
 
-std::optional<DirectoryHandle> DirectoryHandle::open(const std::filesystem::path& path,
-                                                     int& error) {
+Result<DirectoryHandle, std::error_code> DirectoryHandle::open(const std::filesystem::path& path) {
   UniqueFd fd(::open(path.c_str(), kOpenFlags));
-  if (!fd) {
-    error = errno;
-    return std::nullopt;
-  }
+  if (!fd)
+    return last_error();
   return DirectoryHandle(std::move(fd));
 }
 
-std::optional<DirectoryHandle> DirectoryHandle::open_child(std::string_view name,
-                                                           int& error) const {
+Result<DirectoryHandle, std::error_code> DirectoryHandle::open_child(std::string_view name) const {
   const std::string child(name);
   UniqueFd fd(::openat(fd_.get(), child.c_str(), kOpenFlags));
-  if (!fd) {
-    error = errno;
-    return std::nullopt;
-  }
+  if (!fd)
+    return last_error();
   return DirectoryHandle(std::move(fd));
 }
 
-std::vector<DirectoryEntry> DirectoryHandle::entries(int& error) const {
+std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) const {
   std::vector<DirectoryEntry> result;
   // fdopendir takes ownership of its descriptor, so give it a duplicate.
   UniqueFd listing(::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   DIR* dir = listing ? ::fdopendir(listing.get()) : nullptr;
   if (dir == nullptr) {
-    error = errno;
+    error = last_error();
     return result;
   }
   listing.release();  // closedir closes it
@@ -84,14 +80,14 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(int& error) const {
       continue;
     struct stat info {};
     if (::fstatat(fd_.get(), raw->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
-      result.push_back(DirectoryEntry{.name = std::string(name), .error = errno});
+      result.push_back(DirectoryEntry{.name = std::string(name), .error = last_error()});
     } else {
       result.push_back(entry_from(std::string(name), info));
     }
     errno = 0;
   }
   if (errno != 0)
-    error = errno;
+    error = last_error();
   ::closedir(dir);
   return result;
 }
@@ -101,19 +97,15 @@ std::int64_t DirectoryHandle::mtime_ns() const {
   return ::fstat(fd_.get(), &info) == 0 ? to_ns(info.st_mtim) : 0;
 }
 
-std::optional<ReadOnlyFile> ReadOnlyFile::open_in(const DirectoryHandle& dir, std::string_view name,
-                                                  int& error) {
+Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandle& dir,
+                                                            std::string_view name) {
   const std::string child(name);
   UniqueFd fd(::openat(dir.native_handle(), child.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) {
-    error = errno;
-    return std::nullopt;
-  }
+  if (!fd)
+    return last_error();
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    error = S_ISREG(info.st_mode) ? errno : EINVAL;
-    return std::nullopt;
-  }
+  if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
+    return S_ISREG(info.st_mode) ? last_error() : std::make_error_code(std::errc::invalid_argument);
   return ReadOnlyFile(std::move(fd), static_cast<std::uint64_t>(info.st_size));
 }
 

@@ -7,10 +7,10 @@
 
 namespace lanspread::platform {
 
-std::optional<std::string> restrict_to_owner(const std::filesystem::path& dir) {
+Result<void> restrict_to_owner(const std::filesystem::path& dir) {
   if (::chmod(dir.c_str(), 0700) != 0)
-    return "cannot restrict " + dir.string() + " to its owner: " + std::strerror(errno);
-  return std::nullopt;
+    return Error{"cannot restrict " + dir.string() + " to its owner: " + std::strerror(errno)};
+  return {};
 }
 
 }  // namespace lanspread::platform

@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include <limits>
+#include <utility>
 
 #include "platform/win/unique_handle.hpp"
 #include "platform/win/win_text.hpp"
@@ -12,13 +13,12 @@ namespace lanspread::platform {
 // NTFS's counterpart of temporary + fsync + rename + directory fsync: the
 // temporary is flushed with FlushFileBuffers, and MoveFileEx with
 // MOVEFILE_WRITE_THROUGH returns only once the rename itself is on disk.
-std::optional<std::string> write_file_atomically(const std::filesystem::path& file,
-                                                 std::string_view contents) {
+Result<void> write_file_atomically(const std::filesystem::path& file, std::string_view contents) {
   const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
-    return "cannot create " + win::utf8(dir) + ": " + ec.message();
+    return Error{"cannot create " + win::utf8(dir) + ": " + ec.message()};
 
   auto temp = file;
   temp += ".tmp";
@@ -26,7 +26,7 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
     const win::UniqueHandle out(::CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr,
                                               CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
     if (!out)
-      return win::failure("cannot create", temp, ::GetLastError());
+      return Error{win::failure("cannot create", temp, ::GetLastError())};
     const char* data = contents.data();
     std::size_t left = contents.size();
     while (left > 0) {
@@ -36,7 +36,7 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
       if (!::WriteFile(out.get(), data, chunk, &written, nullptr) || written == 0) {
         auto reason = win::failure("cannot write", temp, ::GetLastError());
         ::DeleteFileW(temp.c_str());
-        return reason;
+        return Error{std::move(reason)};
       }
       data += written;
       left -= written;
@@ -44,16 +44,16 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& fi
     if (!::FlushFileBuffers(out.get())) {
       auto reason = win::failure("cannot sync", temp, ::GetLastError());
       ::DeleteFileW(temp.c_str());
-      return reason;
+      return Error{std::move(reason)};
     }
   }
   if (!::MoveFileExW(temp.c_str(), file.c_str(),
                      MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     auto reason = win::failure("cannot rename onto", file, ::GetLastError());
     ::DeleteFileW(temp.c_str());
-    return reason;
+    return Error{std::move(reason)};
   }
-  return std::nullopt;
+  return {};
 }
 
 // Windows has no fsync for a directory's entries; flushing a handle to the

@@ -39,11 +39,11 @@ std::vector<std::byte> current_user_sid(DWORD& error) {
 
 }  // namespace
 
-std::optional<std::string> restrict_to_owner(const std::filesystem::path& dir) {
+Result<void> restrict_to_owner(const std::filesystem::path& dir) {
   DWORD error = 0;
   auto sid = current_user_sid(error);
   if (sid.empty())
-    return win::failure("cannot restrict", dir, error) + " (no user SID)";
+    return Error{win::failure("cannot restrict", dir, error) + " (no user SID)"};
 
   EXPLICIT_ACCESSW access{};
   access.grfAccessPermissions = FILE_ALL_ACCESS;
@@ -55,7 +55,7 @@ std::optional<std::string> restrict_to_owner(const std::filesystem::path& dir) {
   PACL raw_acl = nullptr;
   error = ::SetEntriesInAclW(1, &access, nullptr, &raw_acl);
   if (error != ERROR_SUCCESS)
-    return win::failure("cannot restrict", dir, error);
+    return Error{win::failure("cannot restrict", dir, error)};
   const std::unique_ptr<ACL, decltype(&::LocalFree)> acl(raw_acl, ::LocalFree);
 
   // PROTECTED: the parent's entries (Users, Administrators...) no longer
@@ -65,8 +65,8 @@ std::optional<std::string> restrict_to_owner(const std::filesystem::path& dir) {
                                   DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
                                   nullptr, nullptr, acl.get(), nullptr);
   if (error != ERROR_SUCCESS)
-    return win::failure("cannot restrict", dir, error);
-  return std::nullopt;
+    return Error{win::failure("cannot restrict", dir, error)};
+  return {};
 }
 
 }  // namespace lanspread::platform

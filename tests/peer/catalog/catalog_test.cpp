@@ -12,12 +12,8 @@ constexpr std::string_view kQuake =
     R"({"id":"quake3","name":"Quake III Arena","description":"Arena shooter.","genre":"Arena shooter","max_players":16,"release_year":1999,"size_bytes":500000000})";
 
 std::string catalog_error(std::string_view text, std::string_view source = "test.jsonl") {
-  try {
-    Catalog::parse(text, source);
-  } catch (const CatalogError& e) {
-    return e.what();
-  }
-  return "no error";
+  const auto parsed = Catalog::parse(text, source);
+  return parsed ? "no error" : parsed.error().message;
 }
 
 TEST(Catalog, BundledCatalogHasThirtyOrMoreCompleteTitles) {
@@ -35,7 +31,9 @@ TEST(Catalog, BundledCatalogHasThirtyOrMoreCompleteTitles) {
 }
 
 TEST(Catalog, ParsesFieldsAndSkipsCommentsAndBlankLines) {
-  const auto catalog = Catalog::parse("# titles\n\n" + std::string(kQuake) + "\n", "t");
+  const auto parsed = Catalog::parse("# titles\n\n" + std::string(kQuake) + "\n", "t");
+  ASSERT_TRUE(parsed) << parsed.error();
+  const auto& catalog = *parsed;
   ASSERT_EQ(catalog.size(), 1u);
   const auto* quake = catalog.find("quake3");
   ASSERT_NE(quake, nullptr);
@@ -88,26 +86,26 @@ TEST(Catalog, UserCatalogExtendsAndOverridesTheBundledOne) {
           std::string(
               R"({"id":"my-mod","name":"My Mod","description":"","genre":"","max_players":4,"release_year":2024,"size_bytes":10})"));
   const auto catalog = Catalog::load(state.path());
-  EXPECT_EQ(catalog.size(), bundled.size() + 1);
-  EXPECT_EQ(catalog.find(first->id)->name, "Renamed");
-  EXPECT_EQ(catalog.find("my-mod")->max_players, 4u);
+  ASSERT_TRUE(catalog) << catalog.error();
+  EXPECT_EQ(catalog->size(), bundled.size() + 1);
+  EXPECT_EQ(catalog->find(first->id)->name, "Renamed");
+  EXPECT_EQ(catalog->find("my-mod")->max_players, 4u);
 }
 
 TEST(Catalog, BadUserCatalogNamesItsPathAndLine) {
   test::TempDir state;
   test::write_file(state / kUserCatalogFile, std::string(kQuake) + "\n{\"id\":\"x\"}\n");
-  try {
-    Catalog::load(state.path());
-    FAIL() << "expected a CatalogError";
-  } catch (const CatalogError& e) {
-    const std::string expected = (state / kUserCatalogFile).string() + ":2: missing field 'name'";
-    EXPECT_EQ(std::string(e.what()), expected);
-  }
+  const auto loaded = Catalog::load(state.path());
+  ASSERT_FALSE(loaded) << "expected a refusal";
+  const std::string expected = (state / kUserCatalogFile).string() + ":2: missing field 'name'";
+  EXPECT_EQ(loaded.error().message, expected);
 }
 
 TEST(Catalog, MissingUserCatalogIsFine) {
   test::TempDir state;
-  EXPECT_EQ(Catalog::load(state.path()).size(), Catalog::bundled().size());
+  const auto catalog = Catalog::load(state.path());
+  ASSERT_TRUE(catalog) << catalog.error();
+  EXPECT_EQ(catalog->size(), Catalog::bundled().size());
 }
 
 TEST(GameId, AcceptsSafeFolderNamesOnly) {

@@ -52,7 +52,7 @@ TEST_F(DownloadJobTest, VersionIniIsAskedForAgainUntilItsSourceIsBackWithinTheGr
   // and its source is away for the first three asks.
   test::write_file(downloaded() / "cs16.rar", test::read_file(seeded() / "cs16.rar"));
   int asks = 0;
-  std::optional<JobOutcome> outcome;
+  std::optional<Result<void>> outcome;
   auto job = DownloadJob::start(
       io_, disk_, blocks_,
       DownloadJob::Setup{.game_root = downloaded(),
@@ -65,13 +65,13 @@ TEST_F(DownloadJobTest, VersionIniIsAskedForAgainUntilItsSourceIsBackWithinTheGr
       },
       DownloadJob::Reports{.begun = [] {},
                            .progress = [](const JobProgress&) {},
-                           .ended = [&](const JobOutcome& ended) { outcome = ended; }});
+                           .ended = [&](const Result<void>& ended) { outcome = ended; }});
   io_.restart();  // stopped by the last run_coroutine
   const auto give_up = std::chrono::steady_clock::now() + 30s;
   while (!outcome && std::chrono::steady_clock::now() < give_up)
     io_.run_one_for(100ms);
   ASSERT_TRUE(outcome);
-  EXPECT_EQ(outcome->kind, JobOutcome::Kind::Finished) << outcome->reason;
+  EXPECT_TRUE(*outcome) << "finished, not failed or cancelled: " << outcome->error();
   EXPECT_GT(asks, 3);
   EXPECT_EQ(test::read_file(downloaded() / "version.ini"), "2");
 }

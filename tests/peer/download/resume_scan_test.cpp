@@ -31,21 +31,25 @@ proto::GameFileDescription described(const std::string& path, const std::string&
 
 TEST(BlockPlanTest, RefusesIntegrityDataThatDoesNotFitTheSizes) {
   auto good = described("a.bin", pattern(2 * kBlock + 1, 3));
-  EXPECT_FALSE(plan_blocks({good}).error);
-  EXPECT_EQ(plan_blocks({good}).blocks.size(), 3u);
+  const auto planned = plan_blocks({good});
+  ASSERT_TRUE(planned) << planned.error();
+  EXPECT_EQ(planned->blocks.size(), 3u);
   auto missing_hash = good;
   missing_hash.block_hashes.pop_back();
-  EXPECT_NE(plan_blocks({missing_hash}).error.value_or("").find("2 block hashes"),
-            std::string::npos);
+  const auto refused = plan_blocks({missing_hash});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("2 block hashes"), std::string::npos);
   auto no_size = good;
   no_size.block_size = 0;
-  EXPECT_TRUE(plan_blocks({no_size}).error);
+  EXPECT_FALSE(plan_blocks({no_size}));
   auto huge = good;
   huge.block_size = 1u << 30;
-  EXPECT_TRUE(plan_blocks({huge}).error);
+  EXPECT_FALSE(plan_blocks({huge}));
   // The sentinel and folders are never blocks.
   auto sentinel = described("version.ini", "20240315");
-  EXPECT_TRUE(plan_blocks({sentinel, {.relative_path = "maps", .is_dir = true}}).blocks.empty());
+  const auto nothing = plan_blocks({sentinel, {.relative_path = "maps", .is_dir = true}});
+  ASSERT_TRUE(nothing) << nothing.error();
+  EXPECT_TRUE(nothing->blocks.empty());
 }
 
 class ResumeScanTest : public ::testing::Test {
@@ -53,8 +57,8 @@ class ResumeScanTest : public ::testing::Test {
   fs::path root() const { return dir_ / "cs16"; }
   std::vector<bool> scan(const std::vector<proto::GameFileDescription>& files) {
     const auto plan = plan_blocks(files);
-    EXPECT_FALSE(plan.error);
-    return resume_scan(root(), files, plan);
+    EXPECT_TRUE(plan) << plan.error();
+    return plan ? resume_scan(root(), files, *plan) : std::vector<bool>();
   }
   test::TempDir dir_;
 };

@@ -35,16 +35,18 @@ class SentinelTransactionTest : public ::testing::Test {
 
   SentinelTransaction begin_ok(std::vector<GameFileDescription> files) {
     auto begun = SentinelTransaction::begin(root(), std::move(files));
-    if (!begun.transaction)
-      throw std::runtime_error("begin failed: " + begun.error);
-    return std::move(*begun.transaction);
+    if (!begun)
+      throw std::runtime_error("begin failed: " + begun.error().message);
+    return std::move(*begun);
   }
 
   std::string refusal(std::vector<GameFileDescription> files) {
     auto begun = SentinelTransaction::begin(root(), std::move(files));
-    EXPECT_FALSE(begun.transaction.has_value());
-    EXPECT_FALSE(begun.error.empty());
-    return begun.error;
+    EXPECT_FALSE(begun);
+    if (begun)
+      return {};
+    EXPECT_FALSE(begun.error().message.empty());
+    return begun.error().message;
   }
 
   test::TempDir dir_;
@@ -75,40 +77,42 @@ TEST_F(SentinelTransactionTest, MissingFilesAreCreatedByTheirFirstWriteNeverByAR
       begin_ok({file("a.bin", 6), file("maps/b.bin", 3), file("c.bin", 2), file("d.bin", 2)});
   const auto& files = transaction.files();
   std::array<std::byte, 3> out{};
-  EXPECT_TRUE(files.read(1, 0, out));
+  EXPECT_FALSE(files.read(1, 0, out));
   EXPECT_FALSE(fs::exists(root() / "maps/b.bin")) << "a read creates nothing";
 
-  EXPECT_FALSE(files.write(0, 3, bytes_of("def")));
-  EXPECT_FALSE(files.write(0, 0, bytes_of("abc")));
+  EXPECT_TRUE(files.write(0, 3, bytes_of("def")));
+  EXPECT_TRUE(files.write(0, 0, bytes_of("abc")));
   EXPECT_EQ(test::read_file(root() / "a.bin"), "abcdef");
-  EXPECT_FALSE(files.write(1, 0, bytes_of("xyz")));
-  EXPECT_FALSE(files.read(1, 0, out));
+  EXPECT_TRUE(files.write(1, 0, bytes_of("xyz")));
+  EXPECT_TRUE(files.read(1, 0, out));
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(out.data()), out.size()), "xyz");
 
   // A symlink or a folder put where a file is still to be created is refused.
   fs::create_symlink(dir_ / "outside/secret.txt", root() / "c.bin");
   const auto through_link = files.write(2, 0, bytes_of("!!"));
-  ASSERT_TRUE(through_link);
-  EXPECT_NE(through_link->find("cannot open c.bin"), std::string::npos) << *through_link;
+  ASSERT_FALSE(through_link);
+  EXPECT_NE(through_link.error().message.find("cannot open c.bin"), std::string::npos)
+      << through_link.error();
   EXPECT_EQ(test::read_file(dir_ / "outside/secret.txt"), "not yours");
   fs::create_directory(root() / "d.bin");
-  EXPECT_TRUE(files.write(3, 0, bytes_of("!!")));
+  EXPECT_FALSE(files.write(3, 0, bytes_of("!!")));
   transaction.fail();
 }
 
 TEST_F(SentinelTransactionTest, WritesArePositionedAndStayInsideTheManifestSizes) {
   auto transaction = begin_ok({file("version.ini", 1), file("a.bin", 10), folder("d")});
   const auto& files = transaction.files();
-  EXPECT_FALSE(files.write(1, 5, bytes_of("WORLD")));
-  EXPECT_FALSE(files.write(1, 0, bytes_of("HELLO")));
+  EXPECT_TRUE(files.write(1, 5, bytes_of("WORLD")));
+  EXPECT_TRUE(files.write(1, 0, bytes_of("HELLO")));
   EXPECT_EQ(test::read_file(root() / "a.bin"), "HELLOWORLD");
 
   const auto past_end = files.write(1, 8, bytes_of("xyz"));
-  ASSERT_TRUE(past_end);
-  EXPECT_NE(past_end->find("past the end of a.bin"), std::string::npos) << *past_end;
-  EXPECT_TRUE(files.write(0, 0, bytes_of("1"))) << "the sentinel is committed, not written";
-  EXPECT_TRUE(files.write(2, 0, bytes_of("1"))) << "a folder";
-  EXPECT_TRUE(files.write(3, 0, bytes_of("1"))) << "no such entry";
+  ASSERT_FALSE(past_end);
+  EXPECT_NE(past_end.error().message.find("past the end of a.bin"), std::string::npos)
+      << past_end.error();
+  EXPECT_FALSE(files.write(0, 0, bytes_of("1"))) << "the sentinel is committed, not written";
+  EXPECT_FALSE(files.write(2, 0, bytes_of("1"))) << "a folder";
+  EXPECT_FALSE(files.write(3, 0, bytes_of("1"))) << "no such entry";
   EXPECT_EQ(fs::file_size(root() / "a.bin"), 10u);
   transaction.fail();
 }
@@ -123,10 +127,10 @@ TEST_F(SentinelTransactionTest, ManyFilesStayWithinTheDescriptorBound) {
   const auto before = open_descriptors();
   auto transaction = begin_ok(manifest);
   for (std::uint32_t i = 0; i < manifest.size(); ++i)
-    ASSERT_FALSE(transaction.files().write(i, 0, bytes_of("ok")));
+    ASSERT_TRUE(transaction.files().write(i, 0, bytes_of("ok")));
   EXPECT_LE(open_descriptors() - before, static_cast<long>(FileSet::kOpenFiles) + 2);
   // Evicted files reopen on demand.
-  ASSERT_FALSE(transaction.files().write(0, 1, bytes_of("K")));
+  ASSERT_TRUE(transaction.files().write(0, 1, bytes_of("K")));
   EXPECT_EQ(test::read_file(root() / "data/f0.bin"), "oK");
   EXPECT_EQ(test::read_file(root() / "data/f299.bin"), "ok");
   transaction.fail();
@@ -135,14 +139,15 @@ TEST_F(SentinelTransactionTest, ManyFilesStayWithinTheDescriptorBound) {
 TEST_F(SentinelTransactionTest, CommitWritesTheSentinelLastAndDropsTheParkedOne) {
   test::write_file(root() / "version.ini", "20230101");
   auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3)});
-  ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("abc")));
+  ASSERT_TRUE(transaction.files().write(1, 0, bytes_of("abc")));
   const auto wrong = transaction.commit("2024");
-  ASSERT_TRUE(wrong);
-  EXPECT_NE(wrong->find("4 bytes, the manifest says 8"), std::string::npos) << *wrong;
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("4 bytes, the manifest says 8"), std::string::npos)
+      << wrong.error();
   EXPECT_FALSE(fs::exists(root() / "version.ini"));
   EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
 
-  EXPECT_FALSE(transaction.commit("20240315"));
+  EXPECT_TRUE(transaction.commit("20240315"));
   EXPECT_EQ(test::read_file(root() / "version.ini"), "20240315");
   EXPECT_EQ(test::read_file(root() / "a.bin"), "abc");
   EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
@@ -154,9 +159,9 @@ TEST_F(SentinelTransactionTest, CommitChecksTheSentinelHash) {
   entry.block_size = 4096;
   entry.block_hashes = {proto::Sha256Digest{}};  // not the hash of anything sent
   auto transaction = begin_ok({entry});
-  const auto error = transaction.commit("20240315");
-  ASSERT_TRUE(error);
-  EXPECT_NE(error->find("hash"), std::string::npos) << *error;
+  const auto refused = transaction.commit("20240315");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("hash"), std::string::npos) << refused.error();
   EXPECT_FALSE(fs::exists(root() / "version.ini"));
 }
 
@@ -165,7 +170,7 @@ TEST_F(SentinelTransactionTest, FailSweepsTemporariesAndDoesNotRestoreTheOldSent
   test::write_file(root() / "a.bin", "old");
   {
     auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3)});
-    ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("new")));
+    ASSERT_TRUE(transaction.files().write(1, 0, bytes_of("new")));
     test::write_file(root() / ".version.ini.tmp", "left by a crash");
     transaction.fail();
   }
@@ -179,7 +184,7 @@ TEST_F(SentinelTransactionTest, ATransactionDroppedUnsettledFails) {
   test::write_file(root() / "version.ini", "20230101");
   {
     auto transaction = begin_ok({file("a.bin", 3)});
-    ASSERT_FALSE(transaction.files().write(0, 0, bytes_of("abc")));
+    ASSERT_TRUE(transaction.files().write(0, 0, bytes_of("abc")));
   }
   EXPECT_FALSE(fs::exists(root() / "version.ini"));
   EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
@@ -194,7 +199,7 @@ TEST_F(SentinelTransactionTest, CancelDiscardsThePayloadAndKeepsLocalAndLauncher
   test::write_file(root() / "maps/old.bsp", "the folder existed before");
   auto transaction = begin_ok({file("version.ini", 8), file("a.bin", 3), file("maps/new.bsp", 2),
                                file("sounds/deep/x.wav", 4), folder("empty")});
-  ASSERT_FALSE(transaction.files().write(1, 0, bytes_of("abc")));
+  ASSERT_TRUE(transaction.files().write(1, 0, bytes_of("abc")));
   transaction.cancel();
   for (const char* gone : {"a.bin", "maps/new.bsp", "sounds", "empty", "version.ini",
                            ".version.ini.discarded", ".version.ini.tmp"}) {
@@ -209,7 +214,7 @@ TEST_F(SentinelTransactionTest, CancelDiscardsThePayloadAndKeepsLocalAndLauncher
 TEST_F(SentinelTransactionTest, CancelRemovesAGameFolderItCreated) {
   fs::create_directories(root().parent_path());
   auto transaction = begin_ok({file("a/b/c.bin", 3)});
-  ASSERT_FALSE(transaction.files().write(0, 0, bytes_of("abc")));
+  ASSERT_TRUE(transaction.files().write(0, 0, bytes_of("abc")));
   EXPECT_TRUE(fs::exists(root() / "a/b/c.bin"));
   transaction.cancel();
   EXPECT_FALSE(fs::exists(root()));
@@ -327,12 +332,13 @@ TEST_F(SentinelDiskFullTest, ADiskThatFillsUpDuringTheDownloadFailsTheWriteClear
   // Something else takes the space the sparse file did not reserve.
   test::write_file(root() / "someone_else.bin", std::string(700 * 1024, 'z'));
   const std::string block(256 * 1024, 'd');
-  std::optional<std::string> error;
-  for (std::uint64_t offset = 0; offset < 768 * 1024 && !error; offset += block.size())
-    error = transaction.files().write(1, offset, bytes_of(block));
-  ASSERT_TRUE(error) << "the disk never filled up";
-  EXPECT_NE(error->find("No space left on device"), std::string::npos) << *error;
-  EXPECT_NE(error->find("a.bin"), std::string::npos) << *error;
+  Result<void> written;
+  for (std::uint64_t offset = 0; offset < 768 * 1024 && written; offset += block.size())
+    written = transaction.files().write(1, offset, bytes_of(block));
+  ASSERT_FALSE(written) << "the disk never filled up";
+  EXPECT_NE(written.error().message.find("No space left on device"), std::string::npos)
+      << written.error();
+  EXPECT_NE(written.error().message.find("a.bin"), std::string::npos) << written.error();
   transaction.fail();
   EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
   EXPECT_FALSE(fs::exists(root() / "version.ini"));

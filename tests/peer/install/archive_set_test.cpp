@@ -39,8 +39,8 @@ TEST_F(ArchiveSetTest, GroupsVolumesAndSortsSets) {
   touch(".lanspread.json");
 
   const auto outcome = plan_install(temp_.path());
-  ASSERT_TRUE(outcome.plan) << outcome.error;
-  const auto& plan = *outcome.plan;
+  ASSERT_TRUE(outcome) << outcome.error();
+  const auto& plan = *outcome;
   std::vector<std::string> set_names;
   for (const auto& set : plan.archives)
     set_names.push_back(set.name);
@@ -58,32 +58,32 @@ TEST_F(ArchiveSetTest, GroupsVolumesAndSortsSets) {
 TEST_F(ArchiveSetTest, MissingFirstPartFails) {
   touch("Game.part2.rar");
   const auto outcome = plan_install(temp_.path());
-  EXPECT_FALSE(outcome.plan);
-  EXPECT_NE(outcome.error.find("missing volume 1"), std::string::npos) << outcome.error;
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("missing volume 1"), std::string::npos) << outcome.error();
 }
 
 TEST_F(ArchiveSetTest, GapInOldStyleVolumesFails) {
   touch("old.rar");
   touch("old.r00");
   touch("old.r02");
-  EXPECT_FALSE(plan_install(temp_.path()).plan);
+  EXPECT_FALSE(plan_install(temp_.path()));
 }
 
 TEST_F(ArchiveSetTest, OrphanOldStyleVolumeFails) {
   touch("old.r00");
   const auto outcome = plan_install(temp_.path());
-  EXPECT_FALSE(outcome.plan);
-  EXPECT_NE(outcome.error.find("first volume"), std::string::npos) << outcome.error;
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("first volume"), std::string::npos) << outcome.error();
 }
 
 TEST_F(ArchiveSetTest, SymlinkedArchiveIsNeitherUnpackedNorCopied) {
   touch("real.zip");
   fs::create_symlink(temp_ / "real.zip", temp_ / "link.zip");
   const auto outcome = plan_install(temp_.path());
-  ASSERT_TRUE(outcome.plan);
-  ASSERT_EQ(outcome.plan->archives.size(), 1u);
-  EXPECT_EQ(outcome.plan->archives[0].name, "real.zip");
-  EXPECT_TRUE(outcome.plan->loose_entries.empty());
+  ASSERT_TRUE(outcome) << outcome.error();
+  ASSERT_EQ(outcome->archives.size(), 1u);
+  EXPECT_EQ(outcome->archives[0].name, "real.zip");
+  EXPECT_TRUE(outcome->loose_entries.empty());
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ class CrashTest : public InstallFixture {
   void prepare(Txn txn) {
     if (txn == Txn::Install)
       return;
-    ASSERT_TRUE(install().ok());
+    ASSERT_TRUE(install().has_value());
     if (txn == Txn::Update) {
       write_file(local() / "saves/slot1.sav", "my progress");
       write_payload(2);
@@ -108,7 +108,7 @@ class CrashTest : public InstallFixture {
     return expected;
   }
 
-  Result run(Txn txn, const StepHook& hook, const InstallProgressFn& progress = {}) {
+  Result<void> run(Txn txn, const StepHook& hook, const InstallProgressFn& progress = {}) {
     if (txn == Txn::Uninstall)
       return uninstall_game(env(hook), "cs16");
     return install_game(env(hook), "cs16", progress, {});
@@ -146,7 +146,7 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
         ::raise(SIGKILL);
     };
     const auto result = run(point.txn, hook, progress);
-    ::_exit(result.ok() ? 0 : 1);
+    ::_exit(result.has_value() ? 0 : 1);
   }
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
@@ -204,7 +204,7 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
   // And the game can be worked on again.
   const auto again =
       point.txn == Txn::Uninstall && !committed ? uninstall_game(env(), "cs16") : install();
-  EXPECT_TRUE(again.ok()) << again.reason();
+  EXPECT_TRUE(again.has_value()) << again.error();
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStep, CrashPointTest, ::testing::ValuesIn(all_points()), point_name);
@@ -217,7 +217,7 @@ TEST_F(CrashTest, StepsAreTheDocumentedSequence) {
     prepare(txn);
     std::vector<Step> recorded;
     const auto result = run(txn, [&](Step step) { recorded.push_back(step); });
-    ASSERT_TRUE(result.ok()) << result.reason();
+    ASSERT_TRUE(result.has_value()) << result.error();
     EXPECT_EQ(recorded, steps_of(txn));
   }
 }
@@ -240,7 +240,7 @@ TEST_F(CrashTest, CrashDuringRecoveryIsRecoveredNextTime) {
   const pid_t recoverer = ::fork();
   ASSERT_GE(recoverer, 0);
   if (recoverer == 0) {
-    const auto intent = read_intent(intent_path(state(), "cs16"), root()).intent;
+    const auto intent = read_intent(intent_path(state(), "cs16"), root()).value();
     (void)recover_game_root(root(), "cs16", state(), intent, [](Step step) {
       if (step == Step::OwnedDirPartlyRemoved)
         ::raise(SIGKILL);

@@ -57,20 +57,20 @@ class DiskFullTest : public InstallFixture {
 TEST_F(DiskFullTest, InstallFailsCleanly) {
   write_game(big_compressible());
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("no space"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("no space"), std::string::npos) << result.error();
   EXPECT_FALSE(fs::exists(local()));
   expect_clean();
 }
 
 TEST_F(DiskFullTest, UpdateFailsAndThePreviousInstallComesBack) {
   write_game("small v1");
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   const auto before = snapshot(local());
   write_game(big_compressible());
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("no space"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("no space"), std::string::npos) << result.error();
   EXPECT_EQ(snapshot(local()), before);
   expect_clean();
 }

@@ -32,7 +32,7 @@ class InstallFixture : public ::testing::Test {
   // What local/ holds after installing version `version`.
   static std::map<std::string, std::string> expected_local(int version);
 
-  peer::install::Result install(peer::install::StepHook hook = {}) {
+  Result<void> install(peer::install::StepHook hook = {}) {
     return peer::install::install_game(env(std::move(hook)), "cs16", {}, {});
   }
 

@@ -14,9 +14,10 @@ namespace fs = std::filesystem;
 using namespace peer::install;
 
 peer::Catalog catalog() {
-  return peer::Catalog::parse(
-      R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1})",
-      "test");
+  return peer::Catalog::
+      parse(R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1})",
+            "test")
+          .value();
 }
 
 class MigrationTest : public InstallFixture {};
@@ -59,7 +60,7 @@ TEST_F(MigrationTest, ConflictKeepsBoth) {
 
 TEST_F(MigrationTest, LegacyIntentIsRecoveredFromItsNewPlace) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   // An earlier layout's interrupted update: intent in the root, no game_root.
   fs::rename(local(), root() / ".local.backup");
   write_file(root() / ".lanspread_install_intent.json", R"({"operation":"update"})");

@@ -15,9 +15,10 @@ using namespace peer::install;
 
 peer::Catalog catalog() {
   return peer::Catalog::parse(
-      R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1}
+             R"({"id":"cs16","name":"CS","description":"d","genre":"g","max_players":32,"release_year":2003,"size_bytes":1}
 {"id":"quake","name":"Quake","description":"d","genre":"g","max_players":16,"release_year":1996,"size_bytes":1})",
-      "test");
+             "test")
+      .value();
 }
 
 class TransactionsTest : public InstallFixture {
@@ -35,7 +36,7 @@ TEST_F(TransactionsTest, InstallUnpacksEverySetAndCopiesLooseFiles) {
   std::vector<InstallProgress> seen;
   const auto result =
       install_game(env(), "cs16", [&](const InstallProgress& p) { seen.push_back(p); }, {});
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(snapshot(local()), expected_local(1));
   expect_only_payload_and_local();
   EXPECT_TRUE(fs::exists(root() / "a_data.tar"));  // the payload stays for peers
@@ -47,10 +48,10 @@ TEST_F(TransactionsTest, InstallUnpacksEverySetAndCopiesLooseFiles) {
 
 TEST_F(TransactionsTest, SecondInstallIsAnUpdate) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_payload(2);
   const auto result = install();
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   // data/v1.txt, which only version 1 shipped, is gone.
   EXPECT_EQ(snapshot(local()), expected_local(2));
   expect_only_payload_and_local();
@@ -58,14 +59,14 @@ TEST_F(TransactionsTest, SecondInstallIsAnUpdate) {
 
 TEST_F(TransactionsTest, UpdateKeepsTheFilesTheUserAdded) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_file(local() / "saves/slot1.sav", "my progress");
   write_file(local() / "bin/user.cfg", "sensitivity 3");
   write_file(local() / "data/v2.txt", "mine");  // a name version 2 ships: the new file wins
   write_file(local() / "data/v1.txt",
              "edited");  // the old version's file, edited: still the game's
   write_payload(2);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   auto expected = expected_local(2);
   expected["saves"] = "dir";
   expected["saves/slot1.sav"] = "file:my progress";
@@ -75,53 +76,53 @@ TEST_F(TransactionsTest, UpdateKeepsTheFilesTheUserAdded) {
 
   // Kept files stay the user's in the next update too.
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   EXPECT_EQ(read_file(local() / "saves/slot1.sav"), "my progress");
   EXPECT_FALSE(fs::exists(local() / "data/v2.txt"));
 }
 
 TEST_F(TransactionsTest, UpdateDoesNotFollowSymlinksOutOfLocal) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_file(temp_ / "elsewhere/secret.txt", "not the game's");
   fs::create_directory_symlink(temp_ / "elsewhere", local() / "linked_dir");
   fs::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
   write_payload(2);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   EXPECT_EQ(snapshot(local()), expected_local(2));
   EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
 }
 
 TEST_F(TransactionsTest, UpdateOfAnInstallWithoutFileListKeepsNothing) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   // As an earlier Lanspread left it.
   fs::remove(game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile));
   write_file(local() / "saves/slot1.sav", "my progress");
   write_payload(2);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   EXPECT_EQ(snapshot(local()), expected_local(2));
 }
 
 TEST_F(TransactionsTest, UninstallForgetsTheInstalledFiles) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   const auto list = game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile);
   ASSERT_TRUE(fs::exists(list));
   EXPECT_EQ(read_installed_files(state(), "cs16"),
             (FileList{"bin/game.exe", "data/map.dat", "data/v1.txt", "readme.txt"}));
-  ASSERT_TRUE(uninstall_game(env(), "cs16").ok());
+  ASSERT_TRUE(uninstall_game(env(), "cs16").has_value());
   EXPECT_FALSE(fs::exists(list));
 }
 
 TEST_F(TransactionsTest, FailedUpdateRestoresThePreviousInstall) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_payload(2);
   write_file(root() / "c_broken.zip", random_bytes(4000, 9));
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("c_broken.zip"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("c_broken.zip"), std::string::npos) << result.error();
   EXPECT_EQ(snapshot(local()), expected_local(1));
   expect_only_payload_and_local();
 }
@@ -136,8 +137,8 @@ TEST_F(TransactionsTest, FailedInstallLeavesNothingHalfUnpacked) {
     write_payload(1);
     fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/" + sample, root() / "c_bad.rar");
     const auto result = install();
-    ASSERT_FALSE(result.ok());
-    EXPECT_NE(result.reason().find(reason), std::string::npos) << result.reason();
+    ASSERT_FALSE(result.has_value());
+    EXPECT_NE(result.error().message.find(reason), std::string::npos) << result.error();
     EXPECT_FALSE(fs::exists(local()));
     expect_only_payload_and_local();
   }
@@ -145,20 +146,20 @@ TEST_F(TransactionsTest, FailedInstallLeavesNothingHalfUnpacked) {
 
 TEST_F(TransactionsTest, UpdateWithACorruptArchiveRestoresThePreviousInstall) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_payload(2);
   fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_rar5_bad_tables.rar",
                 root() / "c_bad.rar");
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("corrupt"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("corrupt"), std::string::npos) << result.error();
   EXPECT_EQ(snapshot(local()), expected_local(1));
   expect_only_payload_and_local();
 }
 
 TEST_F(TransactionsTest, CancelledUpdateRestoresThePreviousInstall) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_payload(2);
   std::stop_source stop;
   const auto result = install_game(
@@ -172,8 +173,8 @@ TEST_F(TransactionsTest, InstallRefusedWhenNotDownloaded) {
   write_payload(1);
   fs::remove(root() / "version.ini");
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("not downloaded"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("not downloaded"), std::string::npos) << result.error();
   EXPECT_FALSE(fs::exists(intent_path(state(), "cs16")));
 }
 
@@ -181,36 +182,37 @@ TEST_F(TransactionsTest, UserFolderInTheWayIsKeptAndReported) {
   write_payload(1);
   write_file(root() / ".local.backup/mine.txt", "user data");
   const auto result = install();
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find(".local.backup"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find(".local.backup"), std::string::npos) << result.error();
   EXPECT_EQ(read_file(root() / ".local.backup/mine.txt"), "user data");
   EXPECT_FALSE(fs::exists(local()));
 }
 
 TEST_F(TransactionsTest, UninstallRemovesLocalAndKeepsPayload) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   const auto result = uninstall_game(env(), "cs16");
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_FALSE(fs::exists(local()));
   EXPECT_TRUE(fs::exists(root() / "version.ini"));
   EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
   expect_only_payload_and_local();
-  EXPECT_FALSE(uninstall_game(env(), "cs16").ok());  // nothing left to uninstall
+  EXPECT_FALSE(uninstall_game(env(), "cs16").has_value());  // nothing left to uninstall
 }
 
 TEST_F(TransactionsTest, RemoveDownloadedGameRefusals) {
   write_payload(1);
   const auto cat = catalog();
-  EXPECT_FALSE(remove_downloaded_game(env(), cat, "../cs16", false).ok());
-  EXPECT_FALSE(remove_downloaded_game(env(), cat, "halflife", false).ok());  // not in catalog
-  EXPECT_FALSE(remove_downloaded_game(env(), cat, "quake", false).ok());     // no folder
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "../cs16", false).has_value());
+  EXPECT_FALSE(
+      remove_downloaded_game(env(), cat, "halflife", false).has_value());        // not in catalog
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "quake", false).has_value());  // no folder
   const auto busy = remove_downloaded_game(env(), cat, "cs16", true);
-  EXPECT_FALSE(busy.ok());
-  EXPECT_NE(busy.reason().find("running"), std::string::npos) << busy.reason();
-  ASSERT_TRUE(install().ok());
+  EXPECT_FALSE(busy.has_value());
+  EXPECT_NE(busy.error().message.find("running"), std::string::npos) << busy.error();
+  ASSERT_TRUE(install().has_value());
   const auto installed = remove_downloaded_game(env(), cat, "cs16", false);
-  EXPECT_NE(installed.reason().find("installed"), std::string::npos) << installed.reason();
+  EXPECT_NE(installed.error().message.find("installed"), std::string::npos) << installed.error();
   EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
 }
 
@@ -219,11 +221,11 @@ TEST_F(TransactionsTest, RemoveRequiresARegularVersionIni) {
   const auto cat = catalog();
   fs::remove(root() / "version.ini");
   fs::create_directory(root() / "version.ini");
-  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).ok());
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).has_value());
   fs::remove(root() / "version.ini");
   write_file(temp_ / "elsewhere.ini", "1");
   fs::create_symlink(temp_ / "elsewhere.ini", root() / "version.ini");
-  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).ok());
+  EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).has_value());
   EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
 }
 
@@ -231,7 +233,7 @@ TEST_F(TransactionsTest, RemoveDownloadedGameDeletesTheRoot) {
   write_payload(1);
   fs::create_directories(games() / "quake");  // a neighbour stays
   const auto result = remove_downloaded_game(env(), catalog(), "cs16", false);
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_FALSE(fs::exists(root()));
   EXPECT_TRUE(fs::exists(games() / "quake"));
 }
@@ -240,7 +242,7 @@ TEST_F(TransactionsTest, RemoveDoesNotFollowASymlinkedRoot) {
   write_payload(1);
   fs::rename(root(), temp_ / "real_cs16");
   fs::create_directory_symlink(temp_ / "real_cs16", root());
-  EXPECT_FALSE(remove_downloaded_game(env(), catalog(), "cs16", false).ok());
+  EXPECT_FALSE(remove_downloaded_game(env(), catalog(), "cs16", false).has_value());
   EXPECT_TRUE(fs::exists(temp_ / "real_cs16/version.ini"));
 }
 

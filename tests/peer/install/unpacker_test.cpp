@@ -11,7 +11,6 @@ namespace {
 namespace fs = std::filesystem;
 using peer::install::ArchiveSet;
 using peer::install::LibarchiveUnpacker;
-using peer::install::Result;
 
 const fs::path kSamples = LANSPREAD_TEST_ARCHIVES;
 
@@ -31,9 +30,9 @@ class UnpackerTest : public ::testing::Test {
   fs::path target() const { return temp_ / "target"; }
   fs::path outside() const { return temp_ / "outside"; }
 
-  Result unpack(const ArchiveSet& set) { return unpacker_.unpack(set, target(), {}, {}); }
-  Result unpack_entries(const std::vector<TestEntry>& entries,
-                        TestFormat format = TestFormat::Tar) {
+  Result<void> unpack(const ArchiveSet& set) { return unpacker_.unpack(set, target(), {}, {}); }
+  Result<void> unpack_entries(const std::vector<TestEntry>& entries,
+                              TestFormat format = TestFormat::Tar) {
     const auto file = temp_ / "built.archive";
     write_archive(file, entries, format);
     return unpack({.name = "built.archive", .volumes = {file}});
@@ -52,7 +51,7 @@ class UnpackerTest : public ::testing::Test {
 
 TEST_F(UnpackerTest, Rar4WithDirectoriesAndSymlink) {
   const auto result = unpack(sample({"test_read_format_rar.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("test.txt"), 20u);
   EXPECT_EQ(size_of("testdir/test.txt"), 20u);
   EXPECT_TRUE(fs::is_directory(target() / "testemptydir"));
@@ -62,7 +61,7 @@ TEST_F(UnpackerTest, Rar4WithDirectoriesAndSymlink) {
 
 TEST_F(UnpackerTest, Rar4UnicodeNames) {
   const auto result = unpack(sample({"test_read_format_rar_unicode.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("表だよ/漢字長いファイル名long-filename-in-漢字.txt"), 5u);
   EXPECT_EQ(size_of("abcdefghijklmnopqrsテスト.txt"), 16u);
   EXPECT_TRUE(fs::is_symlink(target() / "表だよ/ファイル"));
@@ -72,26 +71,26 @@ TEST_F(UnpackerTest, Rar4MultiVolume) {
   const auto result = unpack(sample({"test_rar_multivolume_single_file.part1.rar",
                                      "test_rar_multivolume_single_file.part2.rar",
                                      "test_rar_multivolume_single_file.part3.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("LibarchiveAddingTest.html"), 20111u);
 }
 
 TEST_F(UnpackerTest, Rar5Compressed) {
   const auto result = unpack(sample({"test_read_format_rar5_compressed.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("test.bin"), 1200u);
 }
 
 TEST_F(UnpackerTest, Rar5MultipleFiles) {
   const auto result = unpack(sample({"test_read_format_rar5_multiple_files.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   for (const char* name : {"test1.bin", "test2.bin", "test3.bin", "test4.bin"})
     EXPECT_EQ(size_of(name), 4096u) << name;
 }
 
 TEST_F(UnpackerTest, Rar5Solid) {
   const auto result = unpack(sample({"test_read_format_rar5_solid.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("test.bin"), 1200u);
   for (int i = 1; i <= 6; ++i)
     EXPECT_EQ(size_of("test" + std::to_string(i) + ".bin"), 4096u) << i;
@@ -108,7 +107,7 @@ TEST_F(UnpackerTest, Rar5MultiVolumeEightParts) {
                                          last_written = progress.bytes_written;
                                        },
                                        {});
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   // The README names the first file; the set holds a second one that starts
   // in a later volume.
   EXPECT_EQ(size_of("home/antek/temp/build/unrar5/libarchive/bin/bsdcat_test"), 144608u);
@@ -118,7 +117,7 @@ TEST_F(UnpackerTest, Rar5MultiVolumeEightParts) {
 
 TEST_F(UnpackerTest, Rar5Symlinks) {
   const auto result = unpack(sample({"test_read_format_rar5_symlink.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(read_file(target() / "file.txt").size(), 5u);
   EXPECT_EQ(fs::read_symlink(target() / "symlink.txt"), "file.txt");
   EXPECT_EQ(fs::read_symlink(target() / "dirlink"), "dir");
@@ -127,23 +126,23 @@ TEST_F(UnpackerTest, Rar5Symlinks) {
 
 TEST_F(UnpackerTest, Rar5Hardlink) {
   const auto result = unpack(sample({"test_read_format_rar5_hardlink.rar"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(read_file(target() / "hardlink.txt"), read_file(target() / "file.txt"));
   EXPECT_EQ(size_of("file.txt"), 5u);
 }
 
 TEST_F(UnpackerTest, Rar5EncryptedFailsClearly) {
   const auto result = unpack(sample({"test_read_format_rar5_encrypted.rar"}));
-  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.has_value());
   EXPECT_FALSE(result.was_cancelled());
-  EXPECT_NE(result.reason().find("encrypted archive"), std::string::npos) << result.reason();
+  EXPECT_NE(result.error().message.find("encrypted archive"), std::string::npos) << result.error();
 }
 
 TEST_F(UnpackerTest, Rar5BadTablesFailsClearly) {
   const auto result = unpack(sample({"test_read_format_rar5_bad_tables.rar"}));
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("corrupt"), std::string::npos) << result.reason();
-  EXPECT_NE(result.reason().find("test_read_format_rar5_bad_tables.rar"), std::string::npos);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("corrupt"), std::string::npos) << result.error();
+  EXPECT_NE(result.error().message.find("test_read_format_rar5_bad_tables.rar"), std::string::npos);
 }
 
 // The sample's second file has a wrong CRC on purpose (bsdtar fails on it
@@ -151,13 +150,13 @@ TEST_F(UnpackerTest, Rar5BadTablesFailsClearly) {
 TEST_F(UnpackerTest, ZipWithBadCrcFailsClearly) {
   const auto set = sample({"test_read_format_zip.zip"});
   std::vector<std::string> listed;
-  ASSERT_TRUE(
-      unpacker_.list(set, [&](const auto& entry) { listed.push_back(entry.path); }, {}).ok());
+  ASSERT_TRUE(unpacker_.list(set, [&](const auto& entry) { listed.push_back(entry.path); }, {})
+                  .has_value());
   EXPECT_EQ(listed, (std::vector<std::string>{"dir/", "file1", "file2"}));
   const auto result = unpack(set);
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("corrupt"), std::string::npos) << result.reason();
-  EXPECT_NE(result.reason().find("CRC"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("corrupt"), std::string::npos) << result.error();
+  EXPECT_NE(result.error().message.find("CRC"), std::string::npos) << result.error();
   EXPECT_EQ(read_file(target() / "file1"), "hello\nhello\nhello\n");
 }
 
@@ -168,14 +167,14 @@ TEST_F(UnpackerTest, Zip) {
                  {.path = "file2", .data = "two"}},
                 TestFormat::Zip);
   const auto result = unpack({.name = "made.zip", .volumes = {temp_ / "made.zip"}});
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(read_file(target() / "dir/file1"), random_bytes(30000, 1));
   EXPECT_EQ(read_file(target() / "file2"), "two");
 }
 
 TEST_F(UnpackerTest, SevenZip) {
   const auto result = unpack(sample({"test_read_format_7zip_lzma2.7z"}));
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(size_of("file1"), 2844u);
 }
 
@@ -185,7 +184,7 @@ TEST_F(UnpackerTest, CompressedTars) {
     fs::remove_all(target());
     fs::create_directories(target());
     const auto result = unpack_entries({{.path = "./x/y.bin", .data = data}}, format);
-    ASSERT_TRUE(result.ok()) << result.reason();
+    ASSERT_TRUE(result.has_value()) << result.error();
     EXPECT_EQ(read_file(target() / "x/y.bin"), data);
   }
 }
@@ -193,30 +192,30 @@ TEST_F(UnpackerTest, CompressedTars) {
 TEST_F(UnpackerTest, NotAnArchiveFailsClearly) {
   write_file(temp_ / "junk.rar", random_bytes(5000, 3));
   const auto result = unpack({.name = "junk.rar", .volumes = {temp_ / "junk.rar"}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("junk.rar"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("junk.rar"), std::string::npos) << result.error();
 }
 
 TEST_F(UnpackerTest, RefusesDotDot) {
   const auto result =
       unpack_entries({{.path = "ok.txt", .data = "fine"}, {.path = "../escaped", .data = "x"}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("'..'"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("'..'"), std::string::npos) << result.error();
   expect_nothing_outside();
 }
 
 TEST_F(UnpackerTest, RefusesDotDotInZip) {
   const auto result =
       unpack_entries({{.path = "a/../../outside/evil", .data = "x"}}, TestFormat::Zip);
-  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.has_value());
   expect_nothing_outside();
 }
 
 TEST_F(UnpackerTest, RefusesAbsolutePath) {
   const auto absolute = (outside() / "abs.txt").string();
   const auto result = unpack_entries({{.path = absolute, .data = "x"}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("absolute"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("absolute"), std::string::npos) << result.error();
   expect_nothing_outside();
 }
 
@@ -224,8 +223,8 @@ TEST_F(UnpackerTest, RefusesSymlinkOutsideThenWriteThrough) {
   const auto result = unpack_entries(
       {{.path = "evil", .type = TestEntry::Type::Symlink, .link = outside().string()},
        {.path = "evil/pwned", .data = "x"}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("outside"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("outside"), std::string::npos) << result.error();
   expect_nothing_outside();
 }
 
@@ -233,7 +232,7 @@ TEST_F(UnpackerTest, RefusesRelativeSymlinkLeadingOut) {
   const auto result = unpack_entries(
       {{.path = "sub/evil", .type = TestEntry::Type::Symlink, .link = "../../outside"},
        {.path = "sub/evil/pwned", .data = "x"}});
-  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.has_value());
   expect_nothing_outside();
 }
 
@@ -243,7 +242,7 @@ TEST_F(UnpackerTest, RefusesWritingThroughAnInsideSymlink) {
       unpack_entries({{.path = "real", .type = TestEntry::Type::Dir},
                       {.path = "alias", .type = TestEntry::Type::Symlink, .link = "real"},
                       {.path = "alias/file", .data = "x"}});
-  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.has_value());
   EXPECT_FALSE(fs::exists(target() / "real/file"));
 }
 
@@ -251,29 +250,29 @@ TEST_F(UnpackerTest, RefusesLinkThatALaterLinkTurnsOutward) {
   const auto result =
       unpack_entries({{.path = "up", .type = TestEntry::Type::Symlink, .link = "here/.."},
                       {.path = "here", .type = TestEntry::Type::Symlink, .link = "."}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("'up'"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("'up'"), std::string::npos) << result.error();
 }
 
 TEST_F(UnpackerTest, RefusesHardLinkOutside) {
   write_file(outside() / "secret", "secret");
   const auto result = unpack_entries(
       {{.path = "h", .type = TestEntry::Type::Hardlink, .link = (outside() / "secret").string()}});
-  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.has_value());
   EXPECT_FALSE(fs::exists(target() / "h"));
 }
 
 TEST_F(UnpackerTest, RefusesDeviceNode) {
   const auto result = unpack_entries({{.path = "null", .type = TestEntry::Type::CharDevice}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("device"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("device"), std::string::npos) << result.error();
   EXPECT_FALSE(fs::exists(fs::symlink_status(target() / "null")));
 }
 
 TEST_F(UnpackerTest, RefusesFifo) {
   const auto result = unpack_entries({{.path = "pipe", .type = TestEntry::Type::Fifo}});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("FIFO"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("FIFO"), std::string::npos) << result.error();
   EXPECT_FALSE(fs::exists(fs::symlink_status(target() / "pipe")));
 }
 
@@ -305,7 +304,7 @@ TEST_F(UnpackerTest, ListsEveryEntry) {
   const auto result = unpacker_.list(
       sample({"test_read_format_rar5_solid.rar"}),
       [&](const peer::install::ArchiveEntryInfo& entry) { paths.push_back(entry.path); }, {});
-  ASSERT_TRUE(result.ok()) << result.reason();
+  ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(paths.size(), 7u);
   EXPECT_TRUE(fs::is_empty(target()));
 }
@@ -313,8 +312,8 @@ TEST_F(UnpackerTest, ListsEveryEntry) {
 TEST_F(UnpackerTest, ListingTruncatedArchiveFails) {
   write_file(temp_ / "cut.zip", read_file(kSamples / "test_read_format_zip.zip").substr(0, 100));
   const auto result = unpacker_.list({.name = "cut.zip", .volumes = {temp_ / "cut.zip"}}, {}, {});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.reason().find("cut.zip"), std::string::npos) << result.reason();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("cut.zip"), std::string::npos) << result.error();
 }
 
 }  // namespace

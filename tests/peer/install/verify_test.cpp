@@ -21,7 +21,7 @@ class VerifyTest : public InstallFixture {};
 
 TEST_F(VerifyTest, HealthyInstallHasNoProblems) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   const auto report = verify_game(env(), "cs16", {});
   EXPECT_TRUE(report.ok()) << joined(report);
   EXPECT_TRUE(report.downloaded);
@@ -30,7 +30,7 @@ TEST_F(VerifyTest, HealthyInstallHasNoProblems) {
 
 TEST_F(VerifyTest, ReportsMissingAndResizedInstalledFiles) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   fs::remove(local() / "data/map.dat");
   write_file(local() / "readme.txt", "changed!");
   const auto report = verify_game(env(), "cs16", {});

@@ -40,22 +40,22 @@ TEST(BlockHashTest, FileBlocksMatchSha256sumOfEachSlice) {
   test::TempDir dir;
   const auto data = pattern(3 * kBlock + 123, 2);
   test::write_file(dir / "cs16/a.bin", data);
-  int error = 0;
-  const auto root = platform::DirectoryHandle::open(dir / "cs16", error);
-  ASSERT_TRUE(root);
-  const auto opened = platform::ReadOnlyFile::open_in(*root, "a.bin", error);
-  ASSERT_TRUE(opened);
-  std::string reason;
-  const auto hashes = hash_blocks(*opened, data.size(), kBlock, reason);
-  ASSERT_TRUE(hashes) << reason;
+  const auto root = platform::DirectoryHandle::open(dir / "cs16");
+  ASSERT_TRUE(root) << root.error().message();
+  const auto opened = platform::ReadOnlyFile::open_in(*root, "a.bin");
+  ASSERT_TRUE(opened) << opened.error().message();
+  const auto hashes = hash_blocks(*opened, data.size(), kBlock);
+  ASSERT_TRUE(hashes) << hashes.error();
   ASSERT_EQ(hashes->size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) {
     const auto length = std::min<std::uint64_t>(kBlock, data.size() - i * kBlock);
     EXPECT_EQ(to_hex((*hashes)[i]), sha256sum(dir / "cs16/a.bin", i * kBlock, length)) << i;
   }
   // Asked for more than the file holds: a clear error, not a short hash.
-  EXPECT_FALSE(hash_blocks(*opened, data.size() + 1, kBlock, reason));
-  EXPECT_NE(reason.find("ends at byte"), std::string::npos) << reason;
+  const auto short_read = hash_blocks(*opened, data.size() + 1, kBlock);
+  ASSERT_FALSE(short_read);
+  EXPECT_NE(short_read.error().message.find("ends at byte"), std::string::npos)
+      << short_read.error();
 }
 
 }  // namespace

@@ -42,10 +42,12 @@ class MonitorTest : public ::testing::Test {
   fs::path games() const { return dir_ / "games"; }
 
   test::TempDir dir_;
-  Catalog catalog_ = Catalog::parse(
-      R"({"id":"cs16","name":"CS","description":"","genre":"","max_players":1,"release_year":2000,"size_bytes":1}
+  Catalog catalog_ =
+      Catalog::parse(
+          R"({"id":"cs16","name":"CS","description":"","genre":"","max_players":1,"release_year":2000,"size_bytes":1}
 {"id":"quake3","name":"Q3","description":"","genre":"","max_players":1,"release_year":2000,"size_bytes":1})",
-      "test");
+          "test")
+          .value();
   asio::io_context io_;
   std::unique_ptr<LocalGameMonitor> monitor_;
   std::deque<Rescan> rescans_;

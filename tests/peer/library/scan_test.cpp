@@ -12,10 +12,11 @@ namespace fs = std::filesystem;
 
 Catalog test_catalog() {
   return Catalog::parse(
-      R"({"id":"cs16","name":"Counter-Strike 1.6","description":"d","genre":"Tactical shooter","max_players":32,"release_year":2003,"size_bytes":700}
+             R"({"id":"cs16","name":"Counter-Strike 1.6","description":"d","genre":"Tactical shooter","max_players":32,"release_year":2003,"size_bytes":700}
 {"id":"quake3","name":"Quake III Arena","description":"d","genre":"Arena shooter","max_players":16,"release_year":1999,"size_bytes":500}
 {"id":"factorio","name":"Factorio","description":"d","genre":"Factory","max_players":8,"release_year":2020,"size_bytes":300})",
-      "test");
+             "test")
+      .value();
 }
 
 class ScanTest : public ::testing::Test {

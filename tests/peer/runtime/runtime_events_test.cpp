@@ -78,7 +78,7 @@ TEST_F(RuntimeInstallEventsTest, InstallReportsMonotonicProgressThenFinished) {
 
 TEST_F(RuntimeInstallEventsTest, InterruptedUpdateIsReportedRolledBack) {
   write_payload(1);
-  ASSERT_TRUE(install().ok());
+  ASSERT_TRUE(install().has_value());
   write_payload(2);
   // A real crash in the middle of the update: the new archives half unpacked.
   const pid_t child = ::fork();
@@ -88,7 +88,7 @@ TEST_F(RuntimeInstallEventsTest, InterruptedUpdateIsReportedRolledBack) {
       if (step == install::Step::ArchiveSetUnpacked)
         ::raise(SIGKILL);
     });
-    ::_exit(result.ok() ? 0 : 1);
+    ::_exit(result.has_value() ? 0 : 1);
   }
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
@@ -115,7 +115,7 @@ TEST_F(RuntimeInstallEventsTest, InterruptedInstallPastItsCommitIsReportedComple
       if (step == install::Step::NewLocalInPlace)
         ::raise(SIGKILL);
     });
-    ::_exit(result.ok() ? 0 : 1);
+    ::_exit(result.has_value() ? 0 : 1);
   }
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);

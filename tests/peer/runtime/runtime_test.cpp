@@ -96,7 +96,7 @@ TEST_F(RuntimeTest, SharesTheLibraryOverQuic) {
 
   asio::io_context io;
   test::TempDir client_state;
-  const auto identity = transport::load_or_create_identity(client_state.path());
+  const auto identity = transport::load_or_create_identity(client_state.path()).value();
   transport::Endpoint client(
       io, identity, {.bind = {asio::ip::address_v4::loopback(), 0}, .accept_incoming = false});
   const auto response = test::run_coroutine(io, [&]() -> asio::awaitable<proto::Response> {

@@ -74,7 +74,7 @@ class PeerLinksTest : public test::LoopbackServerTest {
 TEST_F(PeerLinksTest, TransfersAreSpreadOverTheTransferConnectionsOnceDialled) {
   link_with(3);
   ASSERT_EQ(alive_, server_identity_.fingerprint);
-  const auto primary = fingerprint_of(links_->connection(*alive_));
+  const auto primary = fingerprint_of(links_->connection(*alive_).value());
 
   // The first asks go on the connection there is; the others are dialled
   // meanwhile, admitted by the server like any connection of that peer.
@@ -95,7 +95,7 @@ TEST_F(PeerLinksTest, TransfersAreSpreadOverTheTransferConnectionsOnceDialled) {
 
 TEST_F(PeerLinksTest, OneTransferConnectionMeansThePeersOwnConnection) {
   link_with(1);
-  const auto primary = fingerprint_of(links_->connection(*alive_));
+  const auto primary = fingerprint_of(links_->connection(*alive_).value());
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(fingerprint_of(*links_->transfer_connection(*alive_)), primary);
   // Whatever a dial would have needed has had its chance to run.
@@ -107,7 +107,7 @@ TEST_F(PeerLinksTest, OneTransferConnectionMeansThePeersOwnConnection) {
 TEST_F(PeerLinksTest, ATransferConnectionThatClosedIsReplacedAndAllCloseWithThePeer) {
   link_with(2);
   ASSERT_TRUE(run_until_transfer_connections(2));
-  const auto primary = fingerprint_of(links_->connection(*alive_));
+  const auto primary = fingerprint_of(links_->connection(*alive_).value());
   auto first = links_->transfer_connection(*alive_);
   auto second = links_->transfer_connection(*alive_);
   auto& extra = fingerprint_of(*first) == primary ? *second : *first;

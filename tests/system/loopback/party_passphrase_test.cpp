@@ -16,11 +16,11 @@ namespace {
 namespace fs = std::filesystem;
 
 const PartyKey& party_key() {
-  static const PartyKey key = PartyKey::derive("lan party 2026");
+  static const PartyKey key = PartyKey::derive("lan party 2026").value();
   return key;
 }
 const PartyKey& other_key() {
-  static const PartyKey key = PartyKey::derive("lan party 2025");
+  static const PartyKey key = PartyKey::derive("lan party 2025").value();
   return key;
 }
 
