@@ -18,6 +18,8 @@ find_library(NGTCP2_CRYPTO_STATIC_LIBRARY libngtcp2_crypto_gnutls.a HINTS ${NGTC
              REQUIRED)
 add_library(ngtcp2 INTERFACE)
 target_include_directories(ngtcp2 SYSTEM INTERFACE ${NGTCP2_INCLUDE_DIRS})
+# The Windows prefix's .pc files say NGTCP2_STATICLIB (no dllimport).
+target_compile_options(ngtcp2 INTERFACE ${NGTCP2_CFLAGS_OTHER})
 target_link_libraries(ngtcp2 INTERFACE ${NGTCP2_CRYPTO_STATIC_LIBRARY} ${NGTCP2_STATIC_LIBRARY}
                                        PkgConfig::GNUTLS)
 

@@ -1,10 +1,9 @@
-#include "mdns/engine.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
 
+#include "mdns/engine.hpp"
 #include "mdns/txt_record.hpp"
 
 // The browsing half of the engine: what other hosts' answers put in a link's
