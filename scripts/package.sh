@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 case "${1:-linux}" in
   linux) ;;
   windows)
-    echo "package: there is no Windows build yet, so no Windows archive (issue 21)" >&2
+    echo "package: there is no Windows build yet, so no Windows archive" >&2
     exit 2
     ;;
   *) echo "usage: scripts/package.sh [linux|windows]" >&2; exit 2 ;;
