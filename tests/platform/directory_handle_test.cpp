@@ -79,8 +79,7 @@ TEST(DirectoryHandleTest, RefusalsAreTheErrorsPosixGives) {
   const auto game = DirectoryHandle::open(dir / "game");
   ASSERT_TRUE(game);
   EXPECT_EQ(game->open_child("missing").error(), std::errc::no_such_file_or_directory);
-  EXPECT_EQ(ReadOnlyFile::open_in(*game, "missing").error(),
-            std::errc::no_such_file_or_directory);
+  EXPECT_EQ(ReadOnlyFile::open_in(*game, "missing").error(), std::errc::no_such_file_or_directory);
   EXPECT_EQ(game->open_child("file.txt").error(), std::errc::not_a_directory);
   EXPECT_EQ(ReadOnlyFile::open_in(*game, "folder").error(), std::errc::invalid_argument);
   EXPECT_EQ(game->identify("folder").error(), std::errc::invalid_argument);
@@ -102,8 +101,7 @@ TEST(DirectoryHandleTest, NeverOpensThroughASymlink) {
   // A link where a directory is expected: ELOOP or, from POSIX's
   // O_DIRECTORY | O_NOFOLLOW, ENOTDIR.
   const auto refused_as_directory = [](std::error_code error) {
-    return error == std::errc::too_many_symbolic_link_levels ||
-           error == std::errc::not_a_directory;
+    return error == std::errc::too_many_symbolic_link_levels || error == std::errc::not_a_directory;
   };
   EXPECT_TRUE(refused_as_directory(game->open_child("escape-dir").error()));
   EXPECT_EQ(ReadOnlyFile::open_in(*game, "escape.txt").error(),

@@ -51,8 +51,8 @@ std::error_code last_error() {
 std::wstring wide(std::string_view text) {
   if (text.empty())
     return {};
-  const int size = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
-                                         nullptr, 0);
+  const int size =
+      ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
   std::wstring result(static_cast<std::size_t>(std::max(size, 0)), L'\0');
   ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), result.data(),
                         size);
@@ -66,9 +66,8 @@ std::string utf8(std::wstring_view text, bool& valid) {
   if (text.empty())
     return {};
   const auto length = static_cast<int>(text.size());
-  int size =
-      ::WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, text.data(), length, nullptr, 0, nullptr,
-                            nullptr);
+  int size = ::WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, text.data(), length, nullptr, 0,
+                                   nullptr, nullptr);
   DWORD flags = WC_ERR_INVALID_CHARS;
   if (size == 0) {
     valid = false;
@@ -119,10 +118,9 @@ Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view 
   InitializeObjectAttributes(&attributes, &object_name, OBJ_CASE_INSENSITIVE, dir, nullptr);
   IO_STATUS_BLOCK status_block{};
   HANDLE handle = nullptr;
-  const NTSTATUS status =
-      ::NtCreateFile(&handle, access | SYNCHRONIZE, &attributes, &status_block, nullptr, 0,
-                     kShareAll, FILE_OPEN, FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT,
-                     nullptr, 0);
+  const NTSTATUS status = ::NtCreateFile(
+      &handle, access | SYNCHRONIZE, &attributes, &status_block, nullptr, 0, kShareAll, FILE_OPEN,
+      FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, nullptr, 0);
   if (!NT_SUCCESS(status))
     return error_from(::RtlNtStatusToDosError(status));
   return OwnedHandle(handle);
@@ -172,10 +170,9 @@ Result<DirectoryEntry, std::error_code> examine(const std::filesystem::path& pat
 }
 
 Result<DirectoryHandle, std::error_code> DirectoryHandle::open(const std::filesystem::path& path) {
-  OwnedHandle handle(::CreateFileW(path.c_str(), kDirectoryAccess, kShareAll, nullptr,
-                                   OPEN_EXISTING,
-                                   FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT,
-                                   nullptr));
+  OwnedHandle handle(
+      ::CreateFileW(path.c_str(), kDirectoryAccess, kShareAll, nullptr, OPEN_EXISTING,
+                    FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
   if (!handle)
     return last_error();
   if (const auto refused = refusal_as_directory(handle.get()))
@@ -217,8 +214,7 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) con
       const std::wstring_view wide_name(info.FileName, info.FileNameLength / sizeof(wchar_t));
       if (wide_name != L"." && wide_name != L"..") {
         bool valid = true;
-        DirectoryEntry entry{.name = utf8(wide_name, valid),
-                             .type = type_of(info.FileAttributes)};
+        DirectoryEntry entry{.name = utf8(wide_name, valid), .type = type_of(info.FileAttributes)};
         if (entry.type == EntryType::File)
           entry.size = static_cast<std::uint64_t>(info.EndOfFile.QuadPart);
         entry.mtime_ns = to_unix_ns(info.LastWriteTime.QuadPart);
