@@ -153,6 +153,31 @@ std::error_code refusal_as_directory(HANDLE handle) {
   }
 }
 
+// A regular file `name` in `dir`, opened for `access`, with what
+// GetFileInformationByHandle says of it; ELOOP for a reparse point, EINVAL
+// for anything else that is not a regular file.
+struct OpenedFile {
+  OwnedHandle handle;
+  BY_HANDLE_FILE_INFORMATION info;
+};
+
+Result<OpenedFile, std::error_code> open_regular_file(HANDLE dir, std::string_view name,
+                                                      ACCESS_MASK access) {
+  auto opened = open_relative(dir, name, access);
+  if (!opened)
+    return opened.error();
+  const auto info = information(opened->get());
+  if (!info)
+    return info.error();
+  const auto type = type_of(info->dwFileAttributes);
+  if (type != EntryType::File) {
+    return std::make_error_code(type == EntryType::Symlink
+                                    ? std::errc::too_many_symbolic_link_levels
+                                    : std::errc::invalid_argument);
+  }
+  return OpenedFile{std::move(*opened), *info};
+}
+
 }  // namespace
 
 Result<DirectoryEntry, std::error_code> examine(const std::filesystem::path& path) {
@@ -230,25 +255,17 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) con
 }
 
 Result<FileIdentity, std::error_code> DirectoryHandle::identify(std::string_view name) const {
-  const auto opened = open_relative(fd_.get(), name, FILE_READ_ATTRIBUTES);
-  if (!opened)
-    return opened.error();
-  const auto info = information(opened->get());
-  if (!info)
-    return info.error();
-  const auto type = type_of(info->dwFileAttributes);
-  if (type != EntryType::File) {
-    return std::make_error_code(type == EntryType::Symlink
-                                    ? std::errc::too_many_symbolic_link_levels
-                                    : std::errc::invalid_argument);
-  }
+  const auto file = open_regular_file(fd_.get(), name, FILE_READ_ATTRIBUTES);
+  if (!file)
+    return file.error();
   FILE_BASIC_INFO times{};
-  if (!::GetFileInformationByHandleEx(opened->get(), FileBasicInfo, &times, sizeof times))
+  if (!::GetFileInformationByHandleEx(file->handle.get(), FileBasicInfo, &times, sizeof times))
     return last_error();
+  const auto& info = file->info;
   return FileIdentity{
-      .device = info->dwVolumeSerialNumber,
-      .file_id = (static_cast<std::uint64_t>(info->nFileIndexHigh) << 32) | info->nFileIndexLow,
-      .size = size_of(*info),
+      .device = info.dwVolumeSerialNumber,
+      .file_id = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow,
+      .size = size_of(info),
       .mtime_ns = to_unix_ns(times.LastWriteTime.QuadPart),
       .ctime_ns = to_unix_ns(times.ChangeTime.QuadPart)};
 }
@@ -260,19 +277,10 @@ std::int64_t DirectoryHandle::mtime_ns() const {
 
 Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandle& dir,
                                                             std::string_view name) {
-  auto opened = open_relative(dir.native_handle(), name, FILE_GENERIC_READ);
-  if (!opened)
-    return opened.error();
-  const auto info = information(opened->get());
-  if (!info)
-    return info.error();
-  const auto type = type_of(info->dwFileAttributes);
-  if (type != EntryType::File) {
-    return std::make_error_code(type == EntryType::Symlink
-                                    ? std::errc::too_many_symbolic_link_levels
-                                    : std::errc::invalid_argument);
-  }
-  return ReadOnlyFile(std::move(*opened), size_of(*info));
+  auto file = open_regular_file(dir.native_handle(), name, FILE_GENERIC_READ);
+  if (!file)
+    return file.error();
+  return ReadOnlyFile(std::move(file->handle), size_of(file->info));
 }
 
 Result<std::size_t, std::error_code> ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out,

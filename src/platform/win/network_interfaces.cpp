@@ -1,34 +1,12 @@
 #include "platform/network_interfaces.hpp"
 
-#include <cstring>
-#include <optional>
 #include <string>
 
+#include "platform/socket_address.hpp"
 #include "platform/win/adapter_list.hpp"
 
 namespace lanspread::platform {
 namespace {
-
-std::optional<asio::ip::address> to_address(const SOCKET_ADDRESS& socket_address) {
-  const sockaddr* address = socket_address.lpSockaddr;
-  if (address == nullptr)
-    return std::nullopt;
-  if (address->sa_family == AF_INET) {
-    sockaddr_in v4{};
-    std::memcpy(&v4, address, sizeof v4);
-    asio::ip::address_v4::bytes_type bytes{};
-    std::memcpy(bytes.data(), &v4.sin_addr, bytes.size());
-    return asio::ip::address_v4(bytes);
-  }
-  if (address->sa_family == AF_INET6) {
-    sockaddr_in6 v6{};
-    std::memcpy(&v6, address, sizeof v6);
-    asio::ip::address_v6::bytes_type bytes{};
-    std::memcpy(bytes.data(), &v6.sin6_addr, bytes.size());
-    return asio::ip::address_v6(bytes, v6.sin6_scope_id);
-  }
-  return std::nullopt;
-}
 
 // The name people know the adapter by ("Ethernet", "Wi-Fi"), in UTF-8.
 std::string name_of(const IP_ADAPTER_ADDRESSES& adapter) {
@@ -67,7 +45,7 @@ Result<std::vector<NetworkInterface>> list_network_interfaces() {
     entry.multicast = (adapter->Flags & IP_ADAPTER_NO_MULTICAST) == 0;
     for (const auto* unicast = adapter->FirstUnicastAddress; unicast != nullptr;
          unicast = unicast->Next) {
-      if (const auto address = to_address(unicast->Address))
+      if (const auto address = address_of(unicast->Address.lpSockaddr))
         entry.addresses.push_back({*address, unicast->OnLinkPrefixLength});
     }
     interfaces.push_back(std::move(entry));

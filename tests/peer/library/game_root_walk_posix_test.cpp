@@ -6,21 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <map>
-
 #include "peer/library/game_root_walk.hpp"
 #include "support/temp_dir.hpp"
+#include "walk_by_path.hpp"
 
 namespace lanspread::peer {
 namespace {
 namespace fs = std::filesystem;
-
-std::map<std::string, proto::GameFileDescription> by_path(const GameRootWalk& walk) {
-  std::map<std::string, proto::GameFileDescription> result;
-  for (const auto& file : walk.files)
-    result.emplace(file.relative_path, file);
-  return result;
-}
 
 TEST(GameRootWalk, SkipsNamesThatCannotBeShared) {
   test::TempDir dir;

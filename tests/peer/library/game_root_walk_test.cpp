@@ -3,21 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 
 #include "support/temp_dir.hpp"
 #include "support/wine.hpp"
+#include "walk_by_path.hpp"
 
 namespace lanspread::peer {
 namespace {
 namespace fs = std::filesystem;
-
-std::map<std::string, proto::GameFileDescription> by_path(const GameRootWalk& walk) {
-  std::map<std::string, proto::GameFileDescription> result;
-  for (const auto& file : walk.files)
-    result.emplace(file.relative_path, file);
-  return result;
-}
 
 TEST(GameRootWalk, ListsPayloadButNotLocalOrReservedEntries) {
   test::TempDir dir;
