@@ -88,6 +88,27 @@ TEST(DirectoryHandleTest, RefusalsAreTheErrorsPosixGives) {
   EXPECT_EQ(examine(dir / "absent").error(), std::errc::no_such_file_or_directory);
 }
 
+// Windows would find "LOCAL" for "local", and ".local.backup" by its 8.3
+// alias; the peer's checks of which names are never served count on opening
+// the exact name only, as POSIX does.
+TEST(DirectoryHandleTest, OpensOnlyTheExactName) {
+  test::TempDir dir;
+  test::write_file(dir / "game/local/secret.cfg", "installed");
+  test::write_file(dir / "game/.local.backup/old.cfg", "backup");
+  test::write_file(dir / "game/Readme.txt", "x");
+  const auto game = DirectoryHandle::open(dir / "game");
+  ASSERT_TRUE(game);
+  EXPECT_EQ(game->open_child("LOCAL").error(), std::errc::no_such_file_or_directory);
+  EXPECT_EQ(game->open_child("LOCAL~1.BAC").error(), std::errc::no_such_file_or_directory);
+  EXPECT_EQ(ReadOnlyFile::open_in(*game, "readme.txt").error(),
+            std::errc::no_such_file_or_directory);
+  EXPECT_EQ(game->identify("README.TXT").error(), std::errc::no_such_file_or_directory);
+  EXPECT_EQ(ReadOnlyFile::open_in(*game, "bad\xff.txt").error(),
+            std::errc::no_such_file_or_directory);
+  EXPECT_TRUE(game->open_child("local"));
+  EXPECT_TRUE(ReadOnlyFile::open_in(*game, "Readme.txt"));
+}
+
 TEST(DirectoryHandleTest, NeverOpensThroughASymlink) {
   if (test::running_under_wine())
     GTEST_SKIP() << "wine 8 cannot open a symlink itself (FILE_FLAG_OPEN_REPARSE_POINT)";

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -48,14 +49,17 @@ std::error_code last_error() {
   return error_from(::GetLastError());
 }
 
-std::wstring wide(std::string_view text) {
+// Nothing for text that is not UTF-8: no file has that name.
+std::optional<std::wstring> wide(std::string_view text) {
   if (text.empty())
-    return {};
+    return std::wstring();
+  const auto length = static_cast<int>(text.size());
   const int size =
-      ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-  std::wstring result(static_cast<std::size_t>(std::max(size, 0)), L'\0');
-  ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), result.data(),
-                        size);
+      ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), length, nullptr, 0);
+  if (size <= 0)
+    return std::nullopt;
+  std::wstring result(static_cast<std::size_t>(size), L'\0');
+  ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), length, result.data(), size);
   return result;
 }
 
@@ -100,14 +104,39 @@ EntryType type_of(DWORD attributes) {
 constexpr DWORD kShareAll = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
 constexpr ACCESS_MASK kDirectoryAccess = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES;
 
+// Whether the entry `handle` opened is called `name` on disk, to the letter.
+// Windows finds a name case-insensitively and by its 8.3 alias ("LOCAL",
+// "LOCAL~1.BAC" for ".local.backup") whatever the open asks; POSIX opens the
+// exact name only, and the peer's checks of names (the entries never served)
+// rely on that.
+Result<bool, std::error_code> has_exact_name(HANDLE handle, std::wstring_view name) {
+  std::vector<std::uint64_t> buffer(128);  // FILE_NAME_INFO, 8-byte aligned
+  for (;;) {
+    const auto bytes = static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t));
+    auto* info = reinterpret_cast<FILE_NAME_INFO*>(buffer.data());
+    if (::GetFileInformationByHandleEx(handle, FileNameInfo, info, bytes)) {
+      // The path from the volume's root; its last component is the entry's.
+      const std::wstring_view path(info->FileName, info->FileNameLength / sizeof(wchar_t));
+      const auto separator = path.find_last_of(L'\\');
+      return path.substr(separator == std::wstring_view::npos ? 0 : separator + 1) == name;
+    }
+    if (::GetLastError() != ERROR_MORE_DATA || info->FileNameLength == 0)
+      return last_error();
+    buffer.resize((sizeof(FILE_NAME_INFO) + info->FileNameLength) / sizeof(std::uint64_t) + 1);
+  }
+}
+
 // openat(2) for Windows: opens `name` inside the open directory `dir`
-// (NtCreateFile relative to its handle), never through a reparse point. "."
-// opens `dir` itself again.
+// (NtCreateFile relative to its handle), never through a reparse point, and
+// only by its exact name. "." opens `dir` itself again.
 Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view name,
                                                    ACCESS_MASK access) {
   if (name != "." && !is_single_component(name))
     return std::make_error_code(std::errc::invalid_argument);
-  std::wstring text = name == "." ? std::wstring() : wide(name);
+  auto converted = name == "." ? std::optional(std::wstring()) : wide(name);
+  if (!converted)
+    return std::make_error_code(std::errc::no_such_file_or_directory);
+  std::wstring& text = *converted;
   if (text.size() * sizeof(wchar_t) > std::numeric_limits<USHORT>::max())
     return std::make_error_code(std::errc::filename_too_long);
   UNICODE_STRING object_name{};
@@ -123,7 +152,15 @@ Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view 
       FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, nullptr, 0);
   if (!NT_SUCCESS(status))
     return error_from(::RtlNtStatusToDosError(status));
-  return OwnedHandle(handle);
+  OwnedHandle opened(handle);
+  if (!text.empty()) {
+    const auto exact = has_exact_name(opened.get(), text);
+    if (!exact)
+      return exact.error();
+    if (!*exact)
+      return std::make_error_code(std::errc::no_such_file_or_directory);
+  }
+  return opened;
 }
 
 Result<BY_HANDLE_FILE_INFORMATION, std::error_code> information(HANDLE handle) {
@@ -223,9 +260,9 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) con
     error = listing.error();
     return result;
   }
-  // FILE_ID_BOTH_DIR_INFO records, DWORD-aligned in the buffer.
-  std::vector<DWORD> buffer(16 * 1024);
-  const auto bytes = static_cast<DWORD>(buffer.size() * sizeof(DWORD));
+  // FILE_ID_BOTH_DIR_INFO records, 8-byte aligned in the buffer.
+  std::vector<std::uint64_t> buffer(8 * 1024);
+  const auto bytes = static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t));
   for (;;) {
     if (!::GetFileInformationByHandleEx(listing->get(), FileIdBothDirectoryInfo, buffer.data(),
                                         bytes)) {
