@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "platform/unique_fd.hpp"
+#include "platform/owned_handle.hpp"
 
 namespace lanspread::platform {
 
@@ -20,6 +21,18 @@ struct DirectoryEntry {
   std::uint64_t size = 0;  // files only
   std::int64_t mtime_ns = 0;
   std::error_code error;  // set when the entry could not be examined
+};
+
+// What tells one version of a regular file from another without reading it:
+// where it lives (device and file id: inode, or volume serial and file index)
+// and its size and change times, in ns since the Unix epoch.
+struct FileIdentity {
+  std::uint64_t device = 0;
+  std::uint64_t file_id = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
 };
 
 // Failures here are the OS's error codes, not sentences: callers branch on
@@ -44,13 +57,17 @@ class DirectoryHandle {
   // was read: a partial listing, which a Result cannot carry.
   std::vector<DirectoryEntry> entries(std::error_code& error) const;
 
+  // Identifies the regular file `name`; fails with ELOOP on a symlink, EINVAL
+  // when the entry is not a regular file.
+  Result<FileIdentity, std::error_code> identify(std::string_view name) const;
+
   std::int64_t mtime_ns() const;
 
-  int native_handle() const { return fd_.get(); }
+  auto native_handle() const { return fd_.get(); }
 
  private:
-  explicit DirectoryHandle(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;
+  explicit DirectoryHandle(OwnedHandle fd) : fd_(std::move(fd)) {}
+  OwnedHandle fd_;
 };
 
 // A regular file opened for reading, never through a symlink. Reads are
@@ -63,13 +80,14 @@ class ReadOnlyFile {
                                                        std::string_view name);
 
   std::uint64_t size() const { return size_; }
-  // Reads up to `length` bytes at `offset` into `out`; returns the count (0
-  // at the end) or -1 with errno set.
-  long read_at(std::uint64_t offset, std::byte* out, std::size_t length) const;
+  // Reads up to `length` bytes at `offset` into `out`: the count, 0 at the
+  // end of the file.
+  Result<std::size_t, std::error_code> read_at(std::uint64_t offset, std::byte* out,
+                                               std::size_t length) const;
 
  private:
-  ReadOnlyFile(UniqueFd fd, std::uint64_t size) : fd_(std::move(fd)), size_(size) {}
-  UniqueFd fd_;
+  ReadOnlyFile(OwnedHandle fd, std::uint64_t size) : fd_(std::move(fd)), size_(size) {}
+  OwnedHandle fd_;
   std::uint64_t size_ = 0;
 };
 

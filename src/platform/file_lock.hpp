@@ -4,14 +4,14 @@
 #include <optional>
 
 #include "base/result.hpp"
-#include "platform/unique_fd.hpp"
+#include "platform/owned_handle.hpp"
 
 namespace lanspread::platform {
 
 // An exclusive lock on a file, held for as long as the object lives, against
-// every other holder in this process or another. An flock(2): the kernel
-// drops it when its holder exits, even by SIGKILL, so a crash never leaves
-// the file locked.
+// every other holder in this process or another. An flock(2) (LockFileEx on
+// Windows): the kernel drops it when its holder exits, even by SIGKILL, so a
+// crash never leaves the file locked.
 class FileLock {
  public:
   // Creates the file (and its folders) if needed; never waits. The lock, or
@@ -19,8 +19,8 @@ class FileLock {
   static Result<std::optional<FileLock>> try_acquire(const std::filesystem::path& file);
 
  private:
-  explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;
+  explicit FileLock(OwnedHandle fd) : fd_(std::move(fd)) {}
+  OwnedHandle fd_;
 };
 
 }  // namespace lanspread::platform

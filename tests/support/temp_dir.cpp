@@ -1,6 +1,8 @@
 #include "support/temp_dir.hpp"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <stdlib.h>
 #include <sys/stat.h>
 #endif
@@ -81,10 +83,41 @@ std::string read_file(const fs::path& file) {
   return text.str();
 }
 
+void create_symlink(const fs::path& target, const fs::path& link) {
+#ifdef _WIN32
+  std::error_code ec;
+  const auto anchored = target.is_absolute() ? target : link.parent_path() / target;
+  DWORD flags = SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
+  if (fs::is_directory(anchored, ec))
+    flags |= SYMBOLIC_LINK_FLAG_DIRECTORY;
+  if (!CreateSymbolicLinkW(link.c_str(), target.c_str(), flags))
+    throw std::runtime_error("cannot create the symlink " + link.string());
+#else
+  fs::create_symlink(target, link);
+#endif
+}
+
 void age(const fs::path& path) {
   using namespace std::chrono;
+#ifdef _WIN32
+  // libstdc++ sets times through a handle that cannot open a directory.
+  const auto since_1601 = sys_days{year{2020} / 1 / 1} - sys_days{year{1601} / 1 / 1};
+  const auto ticks = static_cast<std::uint64_t>(
+      duration_cast<duration<std::int64_t, std::ratio<1, 10'000'000>>>(since_1601).count());
+  const FILETIME stamp{static_cast<DWORD>(ticks), static_cast<DWORD>(ticks >> 32)};
+  const HANDLE handle = CreateFileW(path.c_str(), FILE_WRITE_ATTRIBUTES,
+                                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                                    OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  const bool set = handle != INVALID_HANDLE_VALUE && SetFileTime(handle, nullptr, nullptr, &stamp);
+  const DWORD error = GetLastError();
+  if (handle != INVALID_HANDLE_VALUE)
+    CloseHandle(handle);
+  if (!set)
+    throw std::runtime_error("cannot age " + path.string() + ": error " + std::to_string(error));
+#else
   fs::last_write_time(path,
                       file_clock::from_sys(sys_time<nanoseconds>(sys_days{year{2020} / 1 / 1})));
+#endif
 }
 
 }  // namespace lanspread::test

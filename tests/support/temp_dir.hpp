@@ -29,6 +29,12 @@ std::string read_file(const std::filesystem::path& file);
 // payload for transfer tests.
 void write_random_file(const std::filesystem::path& file, std::size_t size, unsigned seed);
 
+// A symbolic link at `link` to `target` (a directory link when `target` is a
+// directory). std::filesystem cannot make one with mingw's libstdc++; on
+// Windows this asks for an unprivileged link (Developer Mode), as a user
+// without the privilege would.
+void create_symlink(const std::filesystem::path& target, const std::filesystem::path& link);
+
 // Sets the mtime of `path` to a fixed moment long ago, so caches keyed on it
 // trust it (see the racy-timestamp rule in peer/library/scan.cpp) and aging
 // again restores exactly the same stamp.

@@ -4,8 +4,6 @@
 #include <gnutls/gnutls.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
 namespace lanspread::peer {
@@ -47,16 +45,13 @@ Result<proto::Sha256Digest> hash_range(const platform::ReadOnlyFile& file, std::
   while (length > 0) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length));
     const auto got = file.read_at(offset, buffer.data(), want);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0) {
-      return Error{got == 0 ? "the file ends at byte " + std::to_string(offset)
-                            : "read failed at byte " + std::to_string(offset) + ": " +
-                                  std::strerror(errno)};
-    }
-    hasher.update(buffer.first(static_cast<std::size_t>(got)));
-    offset += static_cast<std::uint64_t>(got);
-    length -= static_cast<std::uint64_t>(got);
+    if (!got)
+      return Error{"read failed at byte " + std::to_string(offset) + ": " + got.error().message()};
+    if (*got == 0)
+      return Error{"the file ends at byte " + std::to_string(offset)};
+    hasher.update(buffer.first(*got));
+    offset += *got;
+    length -= *got;
   }
   return hasher.finish();
 }

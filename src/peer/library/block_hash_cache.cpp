@@ -1,8 +1,6 @@
 #include "peer/library/block_hash_cache.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -24,18 +22,7 @@ using json = nlohmann::json;
 
 constexpr int kFormat = 1;
 
-struct FileKey {
-  std::uint64_t device = 0;
-  std::uint64_t inode = 0;
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
-  bool operator==(const FileKey&) const = default;
-};
-
-std::int64_t to_ns(const timespec& time) {
-  return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-}
+using FileKey = platform::FileIdentity;
 
 std::uint64_t block_count(std::uint64_t size, std::uint32_t block_size) {
   return size / block_size + (size % block_size != 0);
@@ -78,14 +65,10 @@ std::optional<platform::DirectoryHandle> open_folder(const platform::DirectoryHa
 }
 
 std::optional<FileKey> key_of(const platform::DirectoryHandle& dir, const std::string& name) {
-  struct stat info {};
-  if (::fstatat(dir.native_handle(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
-      !S_ISREG(info.st_mode)) {
+  auto identity = dir.identify(name);
+  if (!identity)
     return std::nullopt;
-  }
-  return FileKey{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino),
-                 static_cast<std::uint64_t>(info.st_size), to_ns(info.st_mtim),
-                 to_ns(info.st_ctim)};
+  return *identity;
 }
 
 bool is_racy(const FileKey& key, std::chrono::nanoseconds window) {
@@ -158,7 +141,7 @@ CachedFiles load_cache(const fs::path& file, std::uint32_t block_size) {
 void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFiles& files) {
   json entries = json::object();
   for (const auto& [path, cached] : files) {
-    entries[path] = {{"device", cached.key.device},     {"inode", cached.key.inode},
+    entries[path] = {{"device", cached.key.device},     {"inode", cached.key.file_id},
                      {"size", cached.key.size},         {"mtime_ns", cached.key.mtime_ns},
                      {"ctime_ns", cached.key.ctime_ns}, {"hashes", to_hex(cached.hashes)}};
   }

@@ -101,16 +101,16 @@ asio::awaitable<void> GameServer::serve(transport::Connection connection,
       const auto got = co_await async::on_pool(disk_, [&file, &block, offset, want] {
         return file.read_at(offset, block.data(), want);
       });
-      if (got <= 0) {
+      if (!got || *got == 0) {
         // The file shrank or failed under us: the reader sees a reset stream.
         spdlog::warn("{}: reading {} failed at byte {} of {}", range->game_id, range->relative_path,
                      done, range->length);
         stream.reset();
         co_return;
       }
-      block.resize(static_cast<std::size_t>(got));
+      block.resize(*got);
       co_await send_paced(connection, stream, std::move(block));
-      done += static_cast<std::uint64_t>(got);
+      done += *got;
     }
   }
   stream.finish();

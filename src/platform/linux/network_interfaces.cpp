@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 
+#include "platform/socket_address.hpp"
+
 namespace lanspread::platform {
 namespace {
 
@@ -29,26 +31,6 @@ unsigned prefix_length(const sockaddr* netmask) {
       bits += static_cast<unsigned>(std::popcount(byte));
   }
   return bits;
-}
-
-std::optional<asio::ip::address> to_address(const sockaddr* address) {
-  if (address == nullptr)
-    return std::nullopt;
-  if (address->sa_family == AF_INET) {
-    sockaddr_in v4{};
-    std::memcpy(&v4, address, sizeof v4);
-    asio::ip::address_v4::bytes_type bytes{};
-    std::memcpy(bytes.data(), &v4.sin_addr, bytes.size());
-    return asio::ip::address_v4(bytes);
-  }
-  if (address->sa_family == AF_INET6) {
-    sockaddr_in6 v6{};
-    std::memcpy(&v6, address, sizeof v6);
-    asio::ip::address_v6::bytes_type bytes{};
-    std::memcpy(bytes.data(), &v6.sin6_addr, bytes.size());
-    return asio::ip::address_v6(bytes, v6.sin6_scope_id);
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -73,7 +55,7 @@ Result<std::vector<NetworkInterface>> list_network_interfaces() {
       interfaces.push_back(std::move(interface));
       found = std::prev(interfaces.end());
     }
-    if (const auto address = to_address(entry->ifa_addr))
+    if (const auto address = address_of(entry->ifa_addr))
       found->addresses.push_back({*address, prefix_length(entry->ifa_netmask)});
   }
   return interfaces;

@@ -92,6 +92,22 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) con
   return result;
 }
 
+Result<FileIdentity, std::error_code> DirectoryHandle::identify(std::string_view name) const {
+  const std::string child(name);
+  struct stat info {};
+  if (::fstatat(fd_.get(), child.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
+    return last_error();
+  if (S_ISLNK(info.st_mode))
+    return std::make_error_code(std::errc::too_many_symbolic_link_levels);
+  if (!S_ISREG(info.st_mode))
+    return std::make_error_code(std::errc::invalid_argument);
+  return FileIdentity{.device = static_cast<std::uint64_t>(info.st_dev),
+                      .file_id = static_cast<std::uint64_t>(info.st_ino),
+                      .size = static_cast<std::uint64_t>(info.st_size),
+                      .mtime_ns = to_ns(info.st_mtim),
+                      .ctime_ns = to_ns(info.st_ctim)};
+}
+
 std::int64_t DirectoryHandle::mtime_ns() const {
   struct stat info {};
   return ::fstat(fd_.get(), &info) == 0 ? to_ns(info.st_mtim) : 0;
@@ -109,12 +125,14 @@ Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandl
   return ReadOnlyFile(std::move(fd), static_cast<std::uint64_t>(info.st_size));
 }
 
-long ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out, std::size_t length) const {
+Result<std::size_t, std::error_code> ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out,
+                                                           std::size_t length) const {
   for (;;) {
     const ssize_t n = ::pread(fd_.get(), out, length, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR)
-      continue;
-    return static_cast<long>(n);
+    if (n >= 0)
+      return static_cast<std::size_t>(n);
+    if (errno != EINTR)
+      return last_error();
   }
 }
 

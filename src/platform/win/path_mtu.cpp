@@ -1,13 +1,8 @@
 #include "platform/path_mtu.hpp"
 
-// winsock2.h before windows.h (asio's headers pull both in that order).
-#include <winsock2.h>
-#include <ws2tcpip.h>
-// After winsock2.h:
-#include <iphlpapi.h>
-
 #include <cstring>
-#include <vector>
+
+#include "platform/win/adapter_list.hpp"
 
 namespace lanspread::platform {
 namespace {
@@ -49,19 +44,10 @@ std::optional<std::size_t> interface_route_mtu(const asio::ip::udp::endpoint& re
   }
   constexpr ULONG kFlags = GAA_FLAG_SKIP_UNICAST | GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
                            GAA_FLAG_SKIP_DNS_SERVER;
-  ULONG size = 16 * 1024;
-  std::vector<std::byte> buffer;
-  ULONG result = ERROR_BUFFER_OVERFLOW;
-  // The list may grow between the call that sizes it and the one that fills it.
-  for (int attempt = 0; attempt < 3 && result == ERROR_BUFFER_OVERFLOW; ++attempt) {
-    buffer.resize(size);
-    result = ::GetAdaptersAddresses(AF_UNSPEC, kFlags, nullptr,
-                                    reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()), &size);
-  }
-  if (result != NO_ERROR)
+  const auto adapters = win::AdapterList::fetch(kFlags);
+  if (!adapters)
     return std::nullopt;
-  for (const auto* adapter = reinterpret_cast<const IP_ADAPTER_ADDRESSES*>(buffer.data());
-       adapter != nullptr; adapter = adapter->Next) {
+  for (const auto* adapter = adapters->first(); adapter != nullptr; adapter = adapter->Next) {
     const bool route = loopback ? adapter->IfType == IF_TYPE_SOFTWARE_LOOPBACK
                                 : (v6 ? adapter->Ipv6IfIndex : adapter->IfIndex) == index;
     if (route && adapter->Mtu > 0)

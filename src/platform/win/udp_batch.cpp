@@ -78,7 +78,10 @@ std::span<const ReceivedDatagram> UdpBatch::receive(std::error_code& error) {
     const int got = ::recvfrom(s.socket, reinterpret_cast<char*>(bytes), static_cast<int>(kSlot), 0,
                                from, &from_length);
     if (got != SOCKET_ERROR) {
-      s.received.push_back({{bytes, static_cast<std::size_t>(got)}, from, from_length});
+      // An empty datagram holds no QUIC packet (and ngtcp2 asserts on one);
+      // Linux's batch yields none for it either.
+      if (got > 0)
+        s.received.push_back({{bytes, static_cast<std::size_t>(got)}, from, from_length});
       continue;
     }
     const int failure = ::WSAGetLastError();

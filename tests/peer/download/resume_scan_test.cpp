@@ -8,6 +8,7 @@
 #include "peer/library/block_hash.hpp"
 #include "support/sample_bytes.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 
 // The block plan refuses integrity data that does not fit; the resume scan
 // finds the planned blocks already on disk that verify.
@@ -82,10 +83,12 @@ TEST_F(ResumeScanTest, AWrongSizedFileVerifiesTheBlocksItHolds) {
 }
 
 TEST_F(ResumeScanTest, MissingOrSymlinkedFilesVerifyNothing) {
+  if (test::running_under_wine())
+    GTEST_SKIP() << "wine 8 cannot open a symlink itself (FILE_FLAG_OPEN_REPARSE_POINT)";
   const auto data = pattern(kBlock + 1, 6);
   test::write_file(dir_ / "outside/a.bin", data);
   fs::create_directories(root());
-  fs::create_symlink(dir_ / "outside/a.bin", root() / "linked.bin");
+  test::create_symlink(dir_ / "outside/a.bin", root() / "linked.bin");
   const auto manifest =
       std::vector{described("missing/a.bin", data), described("linked.bin", data)};
   EXPECT_EQ(scan(manifest), (std::vector<bool>(4, false)));

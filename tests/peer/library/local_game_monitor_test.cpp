@@ -7,6 +7,7 @@
 
 #include "peer/catalog/catalog.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 
 namespace lanspread::peer {
 namespace {
@@ -104,6 +105,9 @@ TEST_F(MonitorTest, FallbackScanRepeats) {
 }
 
 TEST_F(MonitorTest, VanishedGameFolderAsksForEverything) {
+  if (test::running_under_wine())
+    GTEST_SKIP() << "wine 8 leaves a directory watch pending when the directory is removed "
+                    "(Windows ends it with STATUS_DELETE_PENDING)";
   start();
   fs::remove_all(games());
   EXPECT_TRUE(next().everything);
