@@ -1,7 +1,7 @@
 #pragma once
 
 // What a ConnectionCore works with: datagram and batch sizes, how much may be
-// in flight, receive windows, timer granularity, application error codes.
+// in flight, receive windows, application error codes.
 // Shared by its source files (connection_core, connection_send,
 // connection_callbacks); not part of the transport's API.
 
@@ -41,8 +41,6 @@ inline constexpr std::uint64_t kRequestStreamWindow = 1024 * 1024;
 inline constexpr std::uint64_t kConnectionWindow = 16 * 1024 * 1024;
 inline constexpr std::uint64_t kMaxStreamWindow = 16 * 1024 * 1024;
 inline constexpr std::uint64_t kMaxConnectionWindow = 64 * 1024 * 1024;
-// The shortest a connection sleeps (RFC 9002's kGranularity): see arm_timer().
-inline constexpr std::uint64_t kTimerGranularity = NGTCP2_MILLISECONDS;
 // Application error codes: a normal close or a normal stream end, and a
 // stream this side abandoned on purpose (a cancelled or duplicate transfer).
 inline constexpr std::uint64_t kNoError = 0;

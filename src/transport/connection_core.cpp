@@ -218,17 +218,8 @@ void ConnectionCore::on_datagram(std::span<const std::uint8_t> datagram,
 }
 
 void ConnectionCore::arm_timer() {
-  auto expiry = ngtcp2_conn_get_expiry(conn_);
+  const auto expiry = ngtcp2_conn_get_expiry(conn_);
   const auto now = now_ns();
-  // ngtcp2 paces through this expiry, a send quantum at a time: at a gigabit
-  // a deadline every half millisecond, each wake-up a timer and an epoll
-  // round (hypervisor exits on a VM). A deadline closer than the timer
-  // granularity is met at the granularity instead; ngtcp2 counts the
-  // lateness and lets the next sends catch up, so the rate holds, in bursts
-  // of about a millisecond. Loss and ACK timers lose nothing: RFC 9002
-  // already gives them this granularity.
-  if (expiry > now)
-    expiry = std::max(expiry, now + kTimerGranularity);
   // Re-arming costs a syscall, and ngtcp2 moves its expiry on nearly every
   // packet. A timer that fires early finds nothing due and re-arms for the
   // real expiry, so only moving it earlier is urgent.
