@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "base/utf8_path.hpp"
+
 namespace lanspread::test {
 
 // A fresh directory under $TMPDIR, removed with everything in it at the end
@@ -16,7 +18,10 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(std::string_view relative) const { return path_ / relative; }
+  // `relative` is UTF-8 text, as every name in the program is.
+  std::filesystem::path operator/(std::string_view relative) const {
+    return path_ / path_from_utf8(relative);
+  }
 
  private:
   std::filesystem::path path_;

@@ -18,7 +18,7 @@ Result<void> write_file_atomically(const std::filesystem::path& file, std::strin
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
-    return Error{"cannot create " + win::utf8(dir) + ": " + ec.message()};
+    return Error{"cannot create " + utf8_of(dir) + ": " + ec.message()};
 
   auto temp = file;
   temp += ".tmp";

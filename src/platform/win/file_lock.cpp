@@ -15,7 +15,7 @@ Result<std::optional<FileLock>> FileLock::try_acquire(const std::filesystem::pat
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   if (ec)
-    return Error{"cannot create " + win::utf8(file.parent_path()) + ": " + ec.message()};
+    return Error{"cannot create " + utf8_of(file.parent_path()) + ": " + ec.message()};
   OwnedHandle handle(::CreateFileW(file.c_str(), GENERIC_READ | GENERIC_WRITE,
                                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                                    OPEN_ALWAYS,
