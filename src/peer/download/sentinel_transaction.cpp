@@ -110,7 +110,9 @@ Result<void> check_manifest(const std::vector<proto::GameFileDescription>& files
     if (dir_paths.contains(path))
       return Error{"the manifest lists " + path + " both as a file and as a folder"};
   }
-  return {};
+  std::vector<std::string> paths(file_paths.begin(), file_paths.end());
+  paths.insert(paths.end(), dir_paths.begin(), dir_paths.end());
+  return check_distinct_ignoring_case(paths);
 }
 
 // Looks at what is on disk before anything changes: a symlink, or an entry

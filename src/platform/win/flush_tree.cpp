@@ -14,10 +14,10 @@ namespace {
 // that will not flush is skipped, as sync_directory skips it.
 Result<void> flush(const std::filesystem::path& path, bool is_dir) {
   const DWORD flags = FILE_FLAG_OPEN_REPARSE_POINT | (is_dir ? FILE_FLAG_BACKUP_SEMANTICS : 0);
-  const win::UniqueHandle handle(::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE,
-                                               FILE_SHARE_READ | FILE_SHARE_WRITE |
-                                                   FILE_SHARE_DELETE,
-                                               nullptr, OPEN_EXISTING, flags, nullptr));
+  const win::UniqueHandle handle(
+      ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                    flags, nullptr));
   if (!handle && is_dir)
     return {};
   if (!handle)

@@ -21,5 +21,49 @@ TEST(ManifestPath, RefusesWhatCouldLeaveTheRootNamingTheWholePath) {
   }
 }
 
+TEST(ManifestPath, WindowsRulesRefuseNamesNtfsCannotStoreSayingWhy) {
+  const std::pair<const char*, const char*> cases[] = {{"maps/con", "device"},
+                                                       {"maps/Nul.txt", "device"},
+                                                       {"COM1.dat", "device"},
+                                                       {"lpt\xc2\xb9.log", "device"},
+                                                       {"aux .txt", "device"},
+                                                       {"maps/readme.", "dot or a space"},
+                                                       {"save /slot", "dot or a space"},
+                                                       {"a:b.txt", "':'"},
+                                                       {"what?.txt", "'?'"},
+                                                       {"x/\"quoted\"", "'\"'"},
+                                                       {"pipe|name", "'|'"},
+                                                       {"<tag>", "'<'"}};
+  for (const auto& [path, why] : cases) {
+    const auto checked = check_manifest_path(path, NameRules::Windows);
+    ASSERT_FALSE(checked) << path;
+    EXPECT_NE(checked.error().message.find(why), std::string::npos) << checked.error();
+    EXPECT_NE(checked.error().message.find("'" + std::string(path) + "'"), std::string::npos)
+        << checked.error();
+    EXPECT_TRUE(check_manifest_path(path, NameRules::Posix)) << path << ": POSIX stores it";
+  }
+}
+
+TEST(ManifestPath, WindowsRulesKeepNamesThatOnlyLookReserved) {
+  for (const char* path : {"console.cfg", "maps/nul_map.bsp", "COM10.dat", "lpt.txt", "auxiliary/x",
+                           ".hidden", "...x", "Spiel f\xc3\xbcr alle/\xe6\xb8\xb8.pak"}) {
+    const auto checked = check_manifest_path(path, NameRules::Windows);
+    EXPECT_TRUE(checked) << path << ": " << checked.error();
+  }
+}
+
+TEST(ManifestPath, WindowsRulesRefusePathsDifferingOnlyInCase) {
+  const auto files = check_distinct_ignoring_case({"Maps/a.bsp", "maps/b.bsp"}, NameRules::Windows);
+  ASSERT_FALSE(files);
+  EXPECT_NE(files.error().message.find("'Maps' and 'maps'"), std::string::npos) << files.error();
+  // Beyond ASCII too: NTFS compares names upper-cased by Unicode's table.
+  EXPECT_FALSE(
+      check_distinct_ignoring_case({"\xc3\xa4rger.txt", "\xc3\x84RGER.TXT"}, NameRules::Windows));
+  EXPECT_FALSE(check_distinct_ignoring_case({"\xce\xb1.txt", "\xce\x91.txt"}, NameRules::Windows));
+  EXPECT_TRUE(check_distinct_ignoring_case({"Maps/a.bsp", "Maps/b.bsp", "maps2/a.bsp"},
+                                           NameRules::Windows));
+  EXPECT_TRUE(check_distinct_ignoring_case({"Maps/a.bsp", "maps/b.bsp"}, NameRules::Posix));
+}
+
 }  // namespace
 }  // namespace lanspread::peer::download
