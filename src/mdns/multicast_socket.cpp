@@ -20,16 +20,13 @@ platform::MulticastSocket open_mdns_port(asio::io_context& io) {
   return std::move(*socket);
 }
 
-// What the engine's on-link check reads when the OS reports no TTL at all:
-// it then rests on the source address alone. A datagram that lacks the TTL
-// on a system that reports it is dropped.
-int hop_limit_of(const platform::MulticastDatagram& datagram, bool reports_ttl) {
+}  // namespace
+
+int hop_limit_for_engine(const platform::MulticastDatagram& datagram, bool system_reports_ttl) {
   if (datagram.ttl)
     return *datagram.ttl;
-  return reports_ttl ? -1 : 255;
+  return system_reports_ttl ? -1 : 255;
 }
-
-}  // namespace
 
 MulticastSocket::MulticastSocket(asio::io_context& io) : socket_(open_mdns_port(io)) {}
 
@@ -79,7 +76,7 @@ void MulticastSocket::drain() {
       continue;
     handler_(IncomingPacket{.interface_index = datagram->interface_index,
                             .source = datagram->source,
-                            .hop_limit = hop_limit_of(*datagram, socket_.reports_ttl()),
+                            .hop_limit = hop_limit_for_engine(*datagram, socket_.reports_ttl()),
                             .bytes = datagram->bytes});
   }
 }

@@ -10,6 +10,12 @@
 
 namespace lanspread::mdns {
 
+// The hop limit the engine's on-link check (RFC 6762 §11) reads for a
+// datagram: its IP TTL; -1 (dropped) when it came without one on a system
+// that reports TTLs; 255 when the system reports none (an old Windows), so
+// that the check rests on the source address alone.
+int hop_limit_for_engine(const platform::MulticastDatagram& datagram, bool system_reports_ttl);
+
 // The one IPv4 socket on port 5353 that every interface shares (with other
 // responders on the host too): the group joined per interface, each datagram
 // handed over with its arrival interface and IP TTL, each send leaving by the

@@ -14,6 +14,7 @@
 
 #include "event_log.hpp"
 #include "mdns/discovery.hpp"
+#include "mdns/multicast_socket.hpp"
 #include "platform/multicast_socket.hpp"
 #include "platform/network_interfaces.hpp"
 
@@ -175,6 +176,21 @@ TEST(MulticastSocketTest, ATooLargeDatagramIsMarkedTruncated) {
   ASSERT_TRUE(received);
   EXPECT_TRUE(received->truncated);
   EXPECT_EQ(received->bytes.size(), buffer.size());
+}
+
+// The engine drops a response whose TTL is not 255 (RFC 6762 §11). A
+// datagram without a TTL on a system that reports them is dropped too; on
+// one that reports none (Windows without IP_RECVTTL) only the source address
+// decides.
+TEST(MulticastSocketTest, AMissingTtlIsDroppedUnlessTheSystemReportsNone) {
+  platform::MulticastDatagram datagram;
+  datagram.ttl = 64;
+  EXPECT_EQ(hop_limit_for_engine(datagram, true), 64);
+  datagram.ttl = 255;
+  EXPECT_EQ(hop_limit_for_engine(datagram, true), 255);
+  datagram.ttl.reset();
+  EXPECT_EQ(hop_limit_for_engine(datagram, true), -1);
+  EXPECT_EQ(hop_limit_for_engine(datagram, false), 255);
 }
 
 // Two Discovery instances on one host share port 5353 and see each other
