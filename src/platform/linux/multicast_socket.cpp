@@ -50,6 +50,19 @@ ip_mreqn membership(asio::ip::address_v4 group, unsigned interface_index,
   return request;
 }
 
+// One datagram's header: its peer address, its bytes, room for control
+// messages.
+msghdr message_of(sockaddr_in& address, iovec& data, std::span<char> control) {
+  msghdr message{};
+  message.msg_name = &address;
+  message.msg_namelen = sizeof address;
+  message.msg_iov = &data;
+  message.msg_iovlen = 1;
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  return message;
+}
+
 }  // namespace
 
 Result<MulticastSocket, std::error_code> MulticastSocket::open(asio::io_context& io,
@@ -101,13 +114,7 @@ std::error_code MulticastSocket::send(std::span<const std::uint8_t> bytes,
   to.sin_addr.s_addr = htonl(destination.address().to_v4().to_uint());
   iovec data{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
   alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(in_pktinfo))> control{};
-  msghdr message{};
-  message.msg_name = &to;
-  message.msg_namelen = sizeof to;
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
+  msghdr message = message_of(to, data, control);
   // The interface and source address of this one datagram: hosts without a
   // default route can still send multicast, and an answer leaves by the
   // link its question came from.
@@ -132,13 +139,7 @@ std::optional<MulticastDatagram> MulticastSocket::receive(std::span<std::uint8_t
   sockaddr_in from{};
   iovec data{buffer.data(), buffer.size()};
   alignas(cmsghdr) std::array<char, 128> control{};
-  msghdr message{};
-  message.msg_name = &from;
-  message.msg_namelen = sizeof from;
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
+  msghdr message = message_of(from, data, control);
   const ssize_t received = recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
   if (received < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK)

@@ -72,6 +72,18 @@ LPFN_WSARECVMSG receive_message_function(SOCKET socket) {
   return function;
 }
 
+// One datagram's header: its peer address, its bytes, room for control
+// messages.
+WSAMSG message_of(sockaddr_in& address, WSABUF& data, std::span<char> control) {
+  WSAMSG message{};
+  message.name = reinterpret_cast<sockaddr*>(&address);
+  message.namelen = sizeof address;
+  message.lpBuffers = &data;
+  message.dwBufferCount = 1;
+  message.Control = {static_cast<ULONG>(control.size()), control.data()};
+  return message;
+}
+
 }  // namespace
 
 Result<MulticastSocket, std::error_code> MulticastSocket::open(asio::io_context& io,
@@ -146,12 +158,7 @@ std::error_code MulticastSocket::send(std::span<const std::uint8_t> bytes,
   WSABUF data{static_cast<ULONG>(bytes.size()),
               reinterpret_cast<char*>(const_cast<std::uint8_t*>(bytes.data()))};
   alignas(WSACMSGHDR) std::array<char, WSA_CMSG_SPACE(sizeof(IN_PKTINFO))> control{};
-  WSAMSG message{};
-  message.name = reinterpret_cast<sockaddr*>(&to);
-  message.namelen = sizeof to;
-  message.lpBuffers = &data;
-  message.dwBufferCount = 1;
-  message.Control = {static_cast<ULONG>(control.size()), control.data()};
+  WSAMSG message = message_of(to, data, control);
   WSACMSGHDR* header = WSA_CMSG_FIRSTHDR(&message);
   header->cmsg_level = IPPROTO_IP;
   header->cmsg_type = IP_PKTINFO;
@@ -175,12 +182,7 @@ std::optional<MulticastDatagram> MulticastSocket::receive(std::span<std::uint8_t
   sockaddr_in from{};
   WSABUF data{static_cast<ULONG>(buffer.size()), reinterpret_cast<char*>(buffer.data())};
   alignas(WSACMSGHDR) std::array<char, 128> control{};
-  WSAMSG message{};
-  message.name = reinterpret_cast<sockaddr*>(&from);
-  message.namelen = sizeof from;
-  message.lpBuffers = &data;
-  message.dwBufferCount = 1;
-  message.Control = {static_cast<ULONG>(control.size()), control.data()};
+  WSAMSG message = message_of(from, data, control);
   DWORD received = 0;
   bool truncated = false;
   if (receive_message_function(native)(native, &message, &received, nullptr, nullptr) != 0) {
