@@ -94,8 +94,8 @@ Result<MulticastSocket, std::error_code> MulticastSocket::open(asio::io_context&
   if (error)
     return error;
   const SOCKET native = socket.native_handle();
-  if (receive_message_function(native) == nullptr)
-    return last_error();
+  if (receive_message_function(native) == nullptr)  // looked up once, failed then
+    return std::make_error_code(std::errc::function_not_supported);
   for (const auto& option : kOptions) {
     if (auto failed = set_option(native, option.level, option.name, option.value))
       return failed;
