@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
@@ -23,20 +24,20 @@ Result<std::vector<LinkInterface>> suitable_interfaces(const Options& options) {
   if (!interfaces)
     return interfaces.error();
   std::vector<LinkInterface> links;
-  for (const auto& interface : *interfaces) {
-    if (!interface.up || interface.index == 0)
+  for (const auto& candidate : *interfaces) {
+    if (!candidate.up || candidate.index == 0)
       continue;
-    if (interface.loopback ? !options.include_loopback : !interface.multicast)
+    if (candidate.loopback ? !options.include_loopback : !candidate.multicast)
       continue;
     if (!options.only_interfaces.empty() &&
-        std::find(options.only_interfaces.begin(), options.only_interfaces.end(), interface.name) ==
+        std::find(options.only_interfaces.begin(), options.only_interfaces.end(), candidate.name) ==
             options.only_interfaces.end()) {
       continue;
     }
-    for (const auto& address : interface.addresses) {
+    for (const auto& address : candidate.addresses) {
       if (address.address.is_v4()) {
         links.push_back(
-            {interface.index, interface.name, address.address.to_v4(), address.prefix_length});
+            {candidate.index, candidate.name, address.address.to_v4(), address.prefix_length});
         break;  // one address per interface goes into the A record
       }
     }

@@ -17,7 +17,7 @@ struct Options {
   std::vector<std::string> only_interfaces;
   Timing timing;
   // Interfaces coming, going or changing address are noticed this often
-  // (one getifaddrs call: cheap).
+  // (one interface listing: cheap).
   std::chrono::milliseconds interface_poll_interval{std::chrono::seconds(1)};
 };
 

@@ -6,18 +6,24 @@
 #include <span>
 
 #include "mdns/types.hpp"
+#include "platform/multicast_socket.hpp"
 
 namespace lanspread::mdns {
 
-// The one IPv4 socket on port 5353 that every interface shares. Shared with
-// other responders on the host (SO_REUSEADDR/SO_REUSEPORT); the arrival
-// interface and IP TTL of each datagram come from IP_PKTINFO and IP_RECVTTL,
-// and each send names its interface and source address with IP_PKTINFO, so
-// that hosts without a default route work. POSIX only (recvmsg/sendmsg); a
-// Windows port needs WSARecvMsg here.
+// The hop limit the engine's on-link check (RFC 6762 §11) reads for a
+// datagram: its IP TTL; -1 (dropped) when it came without one on a system
+// that reports TTLs; 255 when the system reports none (an old Windows), so
+// that the check rests on the source address alone.
+int hop_limit_for_engine(const platform::MulticastDatagram& datagram, bool system_reports_ttl);
+
+// The one IPv4 socket on port 5353 that every interface shares (with other
+// responders on the host too): the group joined per interface, each datagram
+// handed over with its arrival interface and IP TTL, each send leaving by the
+// interface and with the source address of the link it is for, so that hosts
+// without a default route work. The OS part is platform::MulticastSocket.
 class MulticastSocket {
  public:
-  // Throws std::system_error when the port cannot be bound.
+  // Throws std::system_error when the port cannot be opened.
   explicit MulticastSocket(asio::io_context& io);
   MulticastSocket(const MulticastSocket&) = delete;
   MulticastSocket& operator=(const MulticastSocket&) = delete;
@@ -38,7 +44,7 @@ class MulticastSocket {
   void wait_readable();
   void drain();
 
-  asio::ip::udp::socket socket_;
+  platform::MulticastSocket socket_;
   std::function<void(const IncomingPacket&)> handler_;
 };
 
