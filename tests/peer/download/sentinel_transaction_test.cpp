@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "base/utf8_path.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wine.hpp"
 
@@ -152,6 +153,22 @@ TEST_F(SentinelTransactionTest, CommitWritesTheSentinelLastAndDropsTheParkedOne)
   EXPECT_EQ(test::read_file(root() / "a.bin"), "abc");
   EXPECT_FALSE(fs::exists(root() / ".version.ini.discarded"));
   EXPECT_FALSE(fs::exists(root() / ".version.ini.tmp"));
+}
+
+// Names are UTF-8 in the manifest and in the program; Windows' ANSI code
+// page would mangle them if a path were made from the plain text.
+TEST_F(SentinelTransactionTest, DownloadsIntoFoldersAndFilesWithNonAsciiNames) {
+  const std::string folder = "cartes \xc3\xa9t\xc3\xa9";                // "cartes été"
+  const std::string name = "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88.bsp";  // "テスト.bsp"
+  const auto game = dir_ / "games/\xc3\x9c\x62ung";                     // "Übung"
+  auto begun = SentinelTransaction::begin(
+      game, {file("version.ini", 1), file(folder + "/" + name, 3), file(name, 0)});
+  ASSERT_TRUE(begun) << begun.error();
+  ASSERT_TRUE(begun->files().write(1, 0, bytes_of("abc")));
+  ASSERT_TRUE(begun->commit("1"));
+  EXPECT_EQ(test::read_file(game / path_from_utf8(folder) / path_from_utf8(name)), "abc");
+  EXPECT_TRUE(fs::is_regular_file(game / path_from_utf8(name)));
+  EXPECT_EQ(test::read_file(game / "version.ini"), "1");
 }
 
 TEST_F(SentinelTransactionTest, CommitChecksTheSentinelHash) {
