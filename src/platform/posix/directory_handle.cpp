@@ -42,6 +42,17 @@ DirectoryEntry entry_from(std::string name, const struct stat& info) {
   return entry;
 }
 
+Result<std::size_t, std::error_code> read_at_offset(int fd, std::uint64_t offset, std::byte* out,
+                                                    std::size_t length) {
+  for (;;) {
+    const ssize_t n = ::pread(fd, out, length, static_cast<off_t>(offset));
+    if (n >= 0)
+      return static_cast<std::size_t>(n);
+    if (errno != EINTR)
+      return last_error();
+  }
+}
+
 }  // namespace
 
 Result<DirectoryEntry, std::error_code> examine(const std::filesystem::path& path) {
@@ -173,13 +184,7 @@ Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandl
 
 Result<std::size_t, std::error_code> ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out,
                                                            std::size_t length) const {
-  for (;;) {
-    const ssize_t n = ::pread(fd_.get(), out, length, static_cast<off_t>(offset));
-    if (n >= 0)
-      return static_cast<std::size_t>(n);
-    if (errno != EINTR)
-      return last_error();
-  }
+  return read_at_offset(fd_.get(), offset, out, length);
 }
 
 Result<WritableFile, std::error_code> WritableFile::open_in(const DirectoryHandle& dir,
@@ -224,13 +229,7 @@ Result<std::size_t, std::error_code> WritableFile::write_at(std::uint64_t offset
 
 Result<std::size_t, std::error_code> WritableFile::read_at(std::uint64_t offset, std::byte* out,
                                                            std::size_t length) const {
-  for (;;) {
-    const ssize_t n = ::pread(fd_.get(), out, length, static_cast<off_t>(offset));
-    if (n >= 0)
-      return static_cast<std::size_t>(n);
-    if (errno != EINTR)
-      return last_error();
-  }
+  return read_at_offset(fd_.get(), offset, out, length);
 }
 
 Result<void, std::error_code> WritableFile::resize(std::uint64_t size) const {
