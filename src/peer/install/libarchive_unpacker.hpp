@@ -20,6 +20,12 @@ class LibarchiveUnpacker final : public Unpacker {
                       const UnpackProgressFn& progress, std::stop_token stop) override;
   Result<void> list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
                     std::stop_token stop) override;
+
+ private:
+  static Result<void> unpack_set(const ArchiveSet& set, const std::filesystem::path& target,
+                                 const UnpackProgressFn& progress, const std::stop_token& stop);
+  static Result<void> list_set(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                               const std::stop_token& stop);
 };
 
 // The libarchive this program runs with, as it reports itself at run time:
