@@ -47,7 +47,7 @@ Result<void> with_entry_names(const std::function<Result<void>()>& body) {
 void set_reader_options(archive* /*reader*/) {}
 
 int open_volumes(archive* reader, const std::vector<std::filesystem::path>& volumes,
-                 std::size_t block_size) {
+                 std::size_t block_size, std::unique_ptr<VolumeFiles>& /*files*/) {
   std::vector<const char*> names;
   names.reserve(volumes.size() + 1);
   for (const auto& volume : volumes)

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,12 +35,20 @@ Result<void> with_entry_names(const std::function<Result<void>()>& body);
 // default there, the ANSI code page, would garble it.
 void set_reader_options(archive* reader);
 
-// Opens the volumes of one set, in order, as one stream
-// (archive_read_open_filenames). On Windows a single volume is opened by its
-// UTF-16 name; libarchive 3.6 has no wide call for several, so the volumes
-// of a multi-volume set are opened by their names in the ANSI code page.
+// What a reader's volumes need kept beside the reader, and freed after it:
+// the open files on Windows, nothing on POSIX.
+class VolumeFiles {
+ public:
+  virtual ~VolumeFiles() = default;
+};
+
+// Opens the volumes of one set, in order, as one stream; a libarchive status
+// (the reason is the reader's error string). POSIX: archive_read_open_filenames.
+// Windows: libarchive 3.6 opens several volumes by char names only, which
+// go through the ANSI code page, so the volumes are read through callbacks
+// from files opened by their Unicode names.
 int open_volumes(archive* reader, const std::vector<std::filesystem::path>& volumes,
-                 std::size_t block_size);
+                 std::size_t block_size, std::unique_ptr<VolumeFiles>& files);
 
 // The entry's name, its symlink target and its hard link target in UTF-8;
 // nullopt when the entry has none or it cannot be converted.

@@ -58,16 +58,25 @@ std::string write_failure(archive* w, const ArchiveSet& set, std::string_view en
          libarchive_message(w);
 }
 
-Result<ReadArchive> open_set(const ArchiveSet& set) {
+// A reader and what its volumes need; the reader is freed first.
+struct OpenedSet {
+  std::unique_ptr<VolumeFiles> files;
+  ReadArchive reader;
+
+  archive* get() const { return reader.get(); }
+};
+
+Result<OpenedSet> open_set(const ArchiveSet& set) {
   if (set.volumes.empty())
     return Error{"archive set " + set.name + " has no volumes"};
   ReadArchive reader(archive_read_new());
   archive_read_support_format_all(reader.get());
   archive_read_support_filter_all(reader.get());
   set_reader_options(reader.get());
-  if (open_volumes(reader.get(), set.volumes, kReadBlockSize) != ARCHIVE_OK)
+  std::unique_ptr<VolumeFiles> files;
+  if (open_volumes(reader.get(), set.volumes, kReadBlockSize, files) != ARCHIVE_OK)
     return Error{"cannot open archive " + set.name + ": " + libarchive_message(reader.get())};
-  return reader;
+  return OpenedSet{.files = std::move(files), .reader = std::move(reader)};
 }
 
 bool is_inside(const fs::path& root, const fs::path& candidate) {

@@ -9,11 +9,12 @@ namespace lanspread::peer::install {
 // The default unpacker: libarchive reads RAR 4, RAR 5 (solid, multi-volume),
 // zip, 7z and tar with any compression filter it knows.
 //
-// Refused, with the reason in the result: entry names that are absolute or
-// contain "..", symlinks whose target is absolute or leads out of the target,
-// hard links to anything outside it, anything written through a symlink,
-// device files, FIFOs and sockets, encrypted entries ("encrypted archive"),
-// and corrupt data.
+// Refused, with the reason in the result: entry names that are absolute,
+// contain ".." or cannot be stored on this system (check_entry_name),
+// symlinks whose target is absolute or leads out of the target, hard links
+// to anything outside it, anything written through a symlink, device files,
+// FIFOs and sockets, encrypted entries ("encrypted archive"), and corrupt
+// data. Symlinks are written only where writes_symlinks() says so.
 class LibarchiveUnpacker final : public Unpacker {
  public:
   Result<void> unpack(const ArchiveSet& set, const std::filesystem::path& target,

@@ -153,6 +153,28 @@ TEST_F(UnpackerTest, Rar5MultiVolumeEightParts) {
   EXPECT_EQ(last_written, 144608u + 365672u);
 }
 
+// Archives in a folder whose name is not ASCII (a Windows user's profile
+// folder, say) open by their Unicode names: a multi-volume RAR 5 set, and a
+// 7z the reader seeks in.
+TEST_F(UnpackerTest, VolumesInANonAsciiFolder) {
+  const auto folder = temp_ / "Spiele für José 日本";
+  fs::create_directories(folder);
+  ArchiveSet parts{.name = "multiarchive"};
+  for (int i = 1; i <= 8; ++i) {
+    const auto name = "test_read_format_rar5_multiarchive.part0" + std::to_string(i) + ".rar";
+    fs::copy_file(kSamples / name, folder / name);
+    parts.volumes.push_back(folder / name);
+  }
+  const auto result = unpack(parts);
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(size_of("home/antek/temp/build/unrar5/libarchive/bin/bsdtar_test"), 365672u);
+
+  fs::copy_file(kSamples / "test_read_format_7zip_lzma2.7z", folder / "lzma2.7z");
+  const auto seeking = unpack({.name = "lzma2.7z", .volumes = {folder / "lzma2.7z"}});
+  ASSERT_TRUE(seeking.has_value()) << seeking.error();
+  EXPECT_EQ(size_of("file1"), 2844u);
+}
+
 TEST_F(UnpackerTest, Rar5Symlinks) {
   const auto result = unpack(sample({"test_read_format_rar5_symlink.rar"}));
   ASSERT_TRUE(result.has_value()) << result.error();
