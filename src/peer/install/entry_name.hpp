@@ -7,11 +7,25 @@
 
 namespace lanspread::peer::install {
 
+// The names a file system can store, beyond the checks every name passes.
+enum class NameRules {
+  Posix,  // any byte but '/' and NUL
+  // Also refused: the device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with
+  // any extension), a trailing dot or space (Windows drops them, so two
+  // entries could land on one file), the characters <>:"|?*\ and control
+  // characters.
+  Windows,
+};
+
 // Checks an archive entry name before anything is written: refuses absolute
 // paths (also "C:..." and "\\..." for archives made on Windows), ".."
-// components (with either separator) and empty names. The name relative to
-// the target: '/'-separated, no "." or empty components; empty for the root
-// itself.
+// components (with either separator), empty names, and the names `rules`
+// refuses. The name relative to the target: '/'-separated, no "." or empty
+// components; empty for the root itself.
+Result<std::string> check_entry_name(std::string_view name, NameRules rules);
+
+// The same with the rules of the system this program runs on
+// (entry_name_posix.cpp, entry_name_win.cpp).
 Result<std::string> check_entry_name(std::string_view name);
 
 // Whether a relative link target, seen from the directory of the link at

@@ -23,15 +23,8 @@ Result<void> unmark_owned(const std::filesystem::path& dir);
 // halfway leaves a folder that still proves it is Lanspread's.
 Result<void> remove_owned_dir(const std::filesystem::path& dir, const StepHook& on_step);
 
-// rename(2) followed by an fsync of the folder, so the rename survives a
-// power cut before the next step builds on it.
-Result<void> rename_durably(const std::filesystem::path& from, const std::filesystem::path& to);
-
-// Writes every dirty page of the file system holding `dir` to the device
-// (syncfs), so that what a following rename publishes is really on disk.
-Result<void> flush_file_system(const std::filesystem::path& dir);
-
-bool is_real_directory(const std::filesystem::path& path);  // not through a symlink
+// Both look at `path` itself, never through a symlink or a junction.
+bool is_real_directory(const std::filesystem::path& path);
 bool exists_no_follow(const std::filesystem::path& path);
 
 }  // namespace lanspread::peer::install
