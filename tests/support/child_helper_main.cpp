@@ -2,6 +2,7 @@
 //   child_helper echo ARG...     prints each ARG on a line of stdout
 //   child_helper stderr TEXT     prints TEXT to stderr
 //   child_helper exit CODE       exits with CODE
+//   child_helper env NAME        prints the variable NAME, or "unset"
 //   child_helper wait            prints "ready" and waits to be stopped;
 //                                SIGINT, SIGTERM (or Ctrl-Break) make it
 //                                print "stopping" and exit with 3
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,18 @@
 #include "base/utf8_path.hpp"
 
 namespace {
+
+std::optional<std::string> variable(const std::string& name) {
+#ifdef _WIN32
+  const wchar_t* value = _wgetenv(lanspread::path_from_utf8(name).c_str());
+  if (value == nullptr)
+    return std::nullopt;
+  return lanspread::utf8_of(std::filesystem::path(value));
+#else
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+#endif
+}
 
 volatile std::sig_atomic_t stop_requested = 0;
 
@@ -38,6 +52,10 @@ int run(const std::vector<std::string>& args) {
   }
   if (args.size() == 2 && args[0] == "exit")
     return std::atoi(args[1].c_str());
+  if (args.size() == 2 && args[0] == "env") {
+    std::printf("%s\n", variable(args[1]).value_or("unset").c_str());
+    return 0;
+  }
   if (args.size() == 1 && args[0] == "wait") {
     std::signal(SIGINT, on_stop);
     std::signal(SIGTERM, on_stop);
@@ -51,7 +69,7 @@ int run(const std::vector<std::string>& args) {
     std::printf("stopping\n");
     return 3;
   }
-  std::fprintf(stderr, "usage: child_helper echo|stderr|exit|wait ...\n");
+  std::fprintf(stderr, "usage: child_helper echo|stderr|exit|env|wait ...\n");
   return 2;
 }
 

@@ -90,7 +90,14 @@ ChildProcess::ChildProcess(const std::function<int()>& body) : os_(std::make_uni
   if (os_->pid == 0) {
     dup2(out_pipe.ends[1], STDOUT_FILENO);
     dup2(err_pipe.ends[1], STDERR_FILENO);
-    const int code = body();
+    int code = 1;
+    try {  // never back into the caller: the child would go on with the parent's work
+      code = body();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "the child process failed: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "the child process failed\n");
+    }
     std::fflush(nullptr);
     _exit(code);
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 #include "support/temp_dir.hpp"
@@ -51,6 +52,13 @@ TEST_F(TestChildTest, AFailureInTheChildIsItsExitCodeAndOutput) {
   ASSERT_TRUE(run.end.has_value()) << run.output;
   EXPECT_EQ(run.end->exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("failed in the child"), std::string::npos) << run.output;
+}
+
+TEST_F(TestChildTest, AnExceptionEndsTheChildNotTheTest) {
+  const auto run = run_in_child({}, [] { throw std::runtime_error("thrown in the child"); });
+  ASSERT_TRUE(run.end.has_value()) << run.output;
+  EXPECT_EQ(run.end->exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("thrown in the child"), std::string::npos) << run.output;
 }
 
 TEST_F(TestChildTest, TheChildTellsTheParentAndRunsUntilKilled) {

@@ -53,9 +53,17 @@ int count_in_test() {
     dir->take_over(std::filesystem::path(folders.substr(start, end - start)));
     start = end == std::wstring::npos ? folders.size() : end + 1;
   }
-  body();
+  int code = 1;
+  try {  // never back into the test: the child would go on with the parent's work
+    body();
+    code = ::testing::Test::HasFailure() ? 1 : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "the child process failed: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "the child process failed\n");
+  }
   std::fflush(nullptr);
-  std::_Exit(::testing::Test::HasFailure() ? 1 : 0);
+  std::_Exit(code);
 }
 
 }  // namespace
