@@ -30,16 +30,22 @@ std::optional<std::wstring> variable(const char* name) {
   return value;
 }
 
+// Counts the TestChild objects of the running test, from its start (a
+// listener, so that a test run again by --gtest_repeat counts from 1 again).
+class ChildCounter : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo& /*test*/) override { count = 0; }
+  int count = 0;
+};
+
 // The how-manieth TestChild of the running test this one is.
 int count_in_test() {
-  static const ::testing::TestInfo* test = nullptr;
-  static int count = 0;
-  const auto* current = ::testing::UnitTest::GetInstance()->current_test_info();
-  if (current != test) {
-    test = current;
-    count = 0;
-  }
-  return ++count;
+  static ChildCounter* const counter = [] {
+    auto* listener = new ChildCounter;  // gtest owns its listeners
+    ::testing::UnitTest::GetInstance()->listeners().Append(listener);
+    return listener;
+  }();
+  return ++counter->count;
 }
 
 // In the child, at the TestChild it was started for: the parent's folders,
