@@ -10,7 +10,8 @@
 
 namespace lanspread::test {
 
-// How a child process ended.
+// How a child process ended; neither killed nor an exit code: another
+// signal ended it (POSIX).
 struct ProcessEnd {
   // Killed outright: SIGKILL on POSIX; on Windows TerminateProcess with
   // kKilledExitCode, which ChildProcess::kill and crash_here use.
