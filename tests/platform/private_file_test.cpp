@@ -1,10 +1,11 @@
+#include "platform/private_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "platform/private_file.hpp"
-#include "platform/temp_folder.hpp"
 #include "base/utf8_path.hpp"
+#include "platform/temp_folder.hpp"
 #include "support/temp_dir.hpp"
 
 #ifndef _WIN32

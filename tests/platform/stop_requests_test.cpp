@@ -82,8 +82,8 @@ TEST(StopRequestsTest, AClosedConsoleWaitsForTheCleanStop) {
     StopRequests stop;
     // Windows ends the process when the handler returns: it must not return
     // before the command has stopped, i.e. before `stop` is gone.
-    handled = std::async(std::launch::async,
-                         [] { return win::deliver_console_event(CTRL_CLOSE_EVENT); });
+    handled =
+        std::async(std::launch::async, [] { return win::deliver_console_event(CTRL_CLOSE_EVENT); });
     EXPECT_EQ(stop.wait_for(5s), StopReason::Terminated);
     EXPECT_EQ(handled.wait_for(200ms), std::future_status::timeout);
   }
@@ -96,7 +96,8 @@ TEST(StopRequestsTest, LogoffAndShutdownAreTerminations) {
     std::future<bool> handled;
     {
       StopRequests stop;
-      handled = std::async(std::launch::async, [event] { return win::deliver_console_event(event); });
+      handled =
+          std::async(std::launch::async, [event] { return win::deliver_console_event(event); });
       EXPECT_EQ(stop.wait_for(5s), StopReason::Terminated) << event;
     }
     EXPECT_TRUE(handled.get()) << event;

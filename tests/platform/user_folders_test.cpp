@@ -33,16 +33,15 @@ TEST(UserFoldersTest, StateAndGamesLiveUnderHomeByDefault) {
 }
 
 TEST(UserFoldersTest, TheXdgFoldersWinWhenAbsolute) {
-  const auto folders = user_folders(environment({{"HOME", "/home/ana"},
-                                                 {"XDG_STATE_HOME", "/var/state"},
-                                                 {"XDG_DATA_HOME", "/data"}}));
+  const auto folders = user_folders(environment(
+      {{"HOME", "/home/ana"}, {"XDG_STATE_HOME", "/var/state"}, {"XDG_DATA_HOME", "/data"}}));
   EXPECT_EQ(folders.state, "/var/state/lanspread");
   EXPECT_EQ(folders.games, "/data/lanspread/games");
 }
 
 TEST(UserFoldersTest, RelativeXdgFoldersAreIgnored) {
-  const auto folders = user_folders(environment(
-      {{"HOME", "/home/ana"}, {"XDG_STATE_HOME", "state"}, {"XDG_DATA_HOME", "data"}}));
+  const auto folders = user_folders(
+      environment({{"HOME", "/home/ana"}, {"XDG_STATE_HOME", "state"}, {"XDG_DATA_HOME", "data"}}));
   EXPECT_EQ(folders.state, "/home/ana/.local/state/lanspread");
   EXPECT_EQ(folders.games, "/home/ana/.local/share/lanspread/games");
 }
@@ -63,8 +62,9 @@ TEST(UserFoldersTest, TheProcessEnvironmentIsReadAsUtf8) {
 #else
 
 TEST(UserFoldersTest, StateIsInLocalAppDataAndGamesInTheProfile) {
-  const auto folders = user_folders(environment(
-      {{"USERPROFILE", "C:\\Users\\Jürgen"}, {"LOCALAPPDATA", "C:\\Users\\Jürgen\\AppData\\Local"}}));
+  const auto folders =
+      user_folders(environment({{"USERPROFILE", "C:\\Users\\Jürgen"},
+                                {"LOCALAPPDATA", "C:\\Users\\Jürgen\\AppData\\Local"}}));
   EXPECT_EQ(folders.home, path_from_utf8("C:\\Users\\Jürgen"));
   EXPECT_EQ(utf8_of(folders.state), "C:\\Users\\Jürgen\\AppData\\Local\\Lanspread");
   EXPECT_EQ(utf8_of(folders.games), "C:\\Users\\Jürgen\\Lanspread Games");

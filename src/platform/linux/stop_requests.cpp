@@ -67,8 +67,7 @@ std::optional<StopReason> StopRequests::wait_for(std::chrono::milliseconds timeo
   if ((fds[0].revents & POLLIN) != 0) {
     signalfd_siginfo info{};
     if (::read(state_->signal_fd.get(), &info, sizeof info) == sizeof info)
-      state_->reason =
-          info.ssi_signo == SIGINT ? StopReason::Interrupted : StopReason::Terminated;
+      state_->reason = info.ssi_signo == SIGINT ? StopReason::Interrupted : StopReason::Terminated;
   } else if ((fds[1].revents & POLLIN) != 0) {
     state_->reason = StopReason::Requested;
   }

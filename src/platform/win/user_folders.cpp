@@ -43,9 +43,7 @@ UserFolders user_folders(const Environment& environment) {
   const fs::path base = home.value_or(".");
   const auto local_app_data =
       absolute_folder(environment, "LOCALAPPDATA").value_or(base / "AppData" / "Local");
-  return {.home = home,
-          .state = local_app_data / "Lanspread",
-          .games = base / "Lanspread Games"};
+  return {.home = home, .state = local_app_data / "Lanspread", .games = base / "Lanspread Games"};
 }
 
 }  // namespace lanspread::platform
