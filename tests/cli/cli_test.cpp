@@ -113,8 +113,8 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
 TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
   test::write_file(dir_ / "games/quake3/version.ini", "1.32");
   const auto result =
-      test::run({kProgram, "status", "--no-mdns", "--games", (dir_ / "games").string(), "--state",
-                 (dir_ / "state").string(), "--json"});
+      test::run({kProgram, "status", "--no-mdns", "--games", utf8_of(dir_ / "games"), "--state",
+                 utf8_of(dir_ / "state"), "--json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(nlohmann::json::parse(result.out)["id"], "quake3");
   EXPECT_EQ(test::run({kProgram, "status", "--no-such-option"}).exit_code, 2);
@@ -125,7 +125,7 @@ TEST_F(CliTest, BadUserCatalogIsNamedWithItsLine) {
   test::write_file(dir_ / "state/catalog.jsonl", "# mine\n{\"id\": \"BAD ID\"}\n");
   const auto result = test::run(command({"status"}));
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find((dir_ / "state/catalog.jsonl").string() + ":2:"), std::string::npos)
+  EXPECT_NE(result.err.find(utf8_of(dir_ / "state/catalog.jsonl") + ":2:"), std::string::npos)
       << result.err;
 }
 
