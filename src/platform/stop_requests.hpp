@@ -21,8 +21,9 @@ enum class StopReason {
 // Ctrl-Break, console close, logoff and shutdown. Windows ends the process
 // as soon as the handler returns from a close, logoff or shutdown (and
 // after about 5 s in any case), so the handler waits until this object is
-// destroyed, i.e. until the command has stopped cleanly. One at a time per
-// process.
+// destroyed, i.e. until the command has stopped cleanly (logoff and
+// shutdown reach it only while user32.dll is not loaded: docs/windows.md).
+// One at a time per process.
 class StopRequests {
  public:
   StopRequests();
