@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "base/utf8_path.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -21,8 +22,8 @@ class DownloadCommandTest : public ::testing::Test {
  protected:
   void serve() {
     seeder_ = std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{kProgram, "--no-mdns", "--games", (dir_ / "seed/games").string(),
-                                 "--state", (dir_ / "seed/state").string(), "serve"});
+        std::vector<std::string>{kProgram, "--no-mdns", "--games", utf8_of(dir_ / "seed/games"),
+                                 "--state", utf8_of(dir_ / "seed/state"), "serve"});
     ASSERT_TRUE(seeder_->wait_for_output("cs16: downloaded", 20s)) << seeder_->err();
     std::smatch match;
     const std::string log = seeder_->err();
@@ -31,7 +32,7 @@ class DownloadCommandTest : public ::testing::Test {
   }
   std::vector<std::string> download(std::initializer_list<std::string> args) const {
     std::vector<std::string> argv = {kProgram,         "--no-mdns", "--games",
-                                     games().string(), "--state",   (dir_ / "state").string(),
+                                     utf8_of(games()), "--state",   utf8_of(dir_ / "state"),
                                      "--peer",         address_};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
@@ -127,7 +128,7 @@ TEST_F(DownloadCommandTest, OtherProcessesLeaveAGameBeingDownloadedAlone) {
   ASSERT_TRUE(next_progress(first)) << first.err();
 
   const std::vector<std::string> local = {kProgram,         "--no-mdns", "--games",
-                                          games().string(), "--state",   (dir_ / "state").string()};
+                                          utf8_of(games()), "--state",   utf8_of(dir_ / "state")};
   auto with = [&](std::initializer_list<std::string> args) {
     auto argv = local;
     argv.insert(argv.end(), args.begin(), args.end());

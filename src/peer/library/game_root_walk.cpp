@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "base/utf8_path.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/directory_handle.hpp"
 
@@ -125,7 +126,7 @@ class Walker {
         return;
       }
       case EntryType::Symlink:
-        if (leads_outside(root_ / path, root_)) {
+        if (leads_outside(root_ / path_from_utf8(path), root_)) {
           spdlog::warn("{}: skipping symlink {}: it leads outside the game root", game_id_,
                        where(path));
         } else {
@@ -138,7 +139,9 @@ class Walker {
     }
   }
 
-  std::string where(const std::string& relative) const { return (root_ / relative).string(); }
+  std::string where(const std::string& relative) const {
+    return utf8_of(root_ / path_from_utf8(relative));
+  }
 
   const fs::path& root_;
   std::string game_id_;
@@ -164,7 +167,7 @@ GameRootWalk walk_game_root(const fs::path& root, std::string_view game_id) {
 
 std::vector<proto::GameFileDescription> list_served_files(const fs::path& game_dir,
                                                           std::string_view game_id) {
-  return walk_game_root(game_dir / game_id, game_id).files;
+  return walk_game_root(game_dir / path_from_utf8(game_id), game_id).files;
 }
 
 }  // namespace lanspread::peer
