@@ -23,7 +23,8 @@ std::u32string utf32(std::wstring_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto unit = static_cast<char32_t>(text[i]);
     if (unit >= 0xD800 && unit < 0xDC00 && i + 1 < text.size()) {
-      out.push_back(0x10000 + ((unit - 0xD800) << 10) + (static_cast<char32_t>(text[++i]) - 0xDC00));
+      out.push_back(0x10000 + ((unit - 0xD800) << 10) +
+                    (static_cast<char32_t>(text[++i]) - 0xDC00));
     } else {
       out.push_back(unit);
     }
@@ -39,10 +40,9 @@ std::u32string upper_case(std::u32string_view text) {
     return {};
   // Simple (one-for-one) mapping keeps the length in UTF-16 units.
   std::wstring upper(wide.size(), L'\0');
-  const int written =
-      ::LCMapStringEx(LOCALE_NAME_INVARIANT, LCMAP_UPPERCASE, wide.data(),
-                      static_cast<int>(wide.size()), upper.data(),
-                      static_cast<int>(upper.size()), nullptr, nullptr, 0);
+  const int written = ::LCMapStringEx(LOCALE_NAME_INVARIANT, LCMAP_UPPERCASE, wide.data(),
+                                      static_cast<int>(wide.size()), upper.data(),
+                                      static_cast<int>(upper.size()), nullptr, nullptr, 0);
   if (written <= 0)
     return std::u32string(text);
   upper.resize(static_cast<std::size_t>(written));
