@@ -51,8 +51,7 @@ Result<GameLock> lock_for_transaction(const TransactionEnv& env, std::string_vie
 }
 
 bool is_downloaded(const fs::path& root) {
-  std::error_code ec;
-  return fs::is_regular_file(fs::symlink_status(root / path_from_utf8(layout::kVersionFile), ec));
+  return is_real_file(root / path_from_utf8(layout::kVersionFile));
 }
 
 void step(const TransactionEnv& env, Step reached) {
@@ -346,7 +345,7 @@ Result<void> remove_downloaded_game(const TransactionEnv& env, const Catalog& ca
   std::error_code ec;
   fs::remove(root / path_from_utf8(layout::kVersionFile), ec);
   if (!ec)
-    fs::remove_all(root, ec);
+    ec = remove_tree(root);
   if (ec)
     return Error{"cannot delete " + utf8_of(root) + ": " + ec.message()};
   spdlog::info("removed the downloaded game {}", game_id);

@@ -73,7 +73,7 @@ VerifyReport verify_game(const TransactionEnv& env, std::string_view game_id,
   }
   std::error_code ec;
   const fs::path version = root / path_from_utf8(layout::kVersionFile);
-  report.downloaded = fs::is_regular_file(fs::symlink_status(version, ec));
+  report.downloaded = is_real_file(version);
   const fs::path local = root / path_from_utf8(layout::kLocalDir);
   report.installed = is_real_directory(local);
   if (!report.downloaded)

@@ -99,6 +99,20 @@ TEST_F(TransactionsTest, UpdateDoesNotFollowSymlinksOutOfLocal) {
   EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
 }
 
+// A link the user made in local/ (to a saves folder elsewhere, say) goes with
+// local/; what it leads to stays. mingw's remove_all would follow it.
+TEST_F(TransactionsTest, UninstallRemovesLinksNotWhatTheyLeadTo) {
+  write_payload(1);
+  ASSERT_TRUE(install().has_value());
+  write_file(temp_ / "elsewhere/secret.txt", "not the game's");
+  test::create_symlink(temp_ / "elsewhere", local() / "linked_dir");
+  test::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
+  const auto result = uninstall_game(env(), "cs16");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_FALSE(fs::exists(fs::symlink_status(local())));
+  EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
+}
+
 TEST_F(TransactionsTest, UpdateOfAnInstallWithoutFileListKeepsNothing) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
