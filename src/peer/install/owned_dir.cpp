@@ -6,7 +6,6 @@
 #include "base/utf8_path.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/atomic_file.hpp"
-#include "platform/directory_handle.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -99,6 +98,13 @@ bool is_real_file(const fs::path& path) {
 
 bool exists_no_follow(const fs::path& path) {
   return type_no_follow(path).has_value();
+}
+
+platform::EntryType examine_walked(fs::recursive_directory_iterator& it) {
+  const auto type = type_no_follow(it->path()).value_or(platform::EntryType::Other);
+  if (type != platform::EntryType::Directory)
+    it.disable_recursion_pending();
+  return type;
 }
 
 }  // namespace lanspread::peer::install

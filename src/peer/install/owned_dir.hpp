@@ -6,6 +6,7 @@
 
 #include "base/result.hpp"
 #include "peer/install/steps.hpp"
+#include "platform/directory_handle.hpp"
 
 namespace lanspread::peer::install {
 
@@ -34,5 +35,10 @@ Result<void> remove_owned_dir(const std::filesystem::path& dir, const StepHook& 
 bool is_real_directory(const std::filesystem::path& path);
 bool is_real_file(const std::filesystem::path& path);
 bool exists_no_follow(const std::filesystem::path& path);
+
+// What a recursive walk stands on, examined without following a link
+// (EntryType::Other when it cannot be examined). Anything but a real folder
+// is not walked into: mingw's iterator would walk into a link to a folder.
+platform::EntryType examine_walked(std::filesystem::recursive_directory_iterator& it);
 
 }  // namespace lanspread::peer::install

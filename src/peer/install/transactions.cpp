@@ -128,11 +128,11 @@ class Filler {
     fs::create_directories(destination, ec);
     for (auto it = fs::recursive_directory_iterator(entry, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      const auto status = it->symlink_status(ec);
+      const auto type = examine_walked(it);
       const auto to = destination / fs::relative(it->path(), entry);
-      if (fs::is_directory(status)) {
+      if (type == platform::EntryType::Directory) {
         fs::create_directories(to, ec);
-      } else if (fs::is_regular_file(status)) {
+      } else if (type == platform::EntryType::File) {
         if (auto copied = copy_file(it->path(), to); !copied)
           return copied;
       } else {

@@ -9,6 +9,7 @@
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/recovery.hpp"
+#include "peer/install/verify.hpp"
 #include "support/wine.hpp"
 #include "test_archives.hpp"
 
@@ -140,6 +141,8 @@ TEST_F(TransactionsTest, InstallKeepsNonAsciiNames) {
   EXPECT_EQ(read_installed_files(state(), "cs16"),
             (FileList{"Übung/größe.txt", "lisez-moi-é.txt", "日本語.dat"}));
   expect_only_payload_and_local();
+  const auto verified = verify_game(env(), "cs16", {});
+  EXPECT_TRUE(verified.problems.empty()) << verified.problems.front();
 }
 
 // Windows does not rename a folder while a file in it is open (the game
