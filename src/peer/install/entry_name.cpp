@@ -1,7 +1,6 @@
 #include "peer/install/entry_name.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <vector>
 
@@ -41,7 +40,7 @@ bool is_windows_device_name(std::string_view component) {
   auto base = component.substr(0, component.find('.'));
   while (!base.empty() && base.back() == ' ')
     base.remove_suffix(1);
-  for (const std::string_view device : {"CON", "PRN", "AUX", "NUL"}) {
+  for (const std::string_view device : {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}) {
     if (equals_ignoring_case(base, device))
       return true;
   }

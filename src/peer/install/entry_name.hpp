@@ -10,8 +10,8 @@ namespace lanspread::peer::install {
 // The names a file system can store, beyond the checks every name passes.
 enum class NameRules {
   Posix,  // any byte but '/' and NUL
-  // Also refused: the device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with
-  // any extension), a trailing dot or space (Windows drops them, so two
+  // Also refused: the device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9,
+  // CONIN$, CONOUT$, with any extension), a trailing dot or space (Windows drops them, so two
   // entries could land on one file), the characters <>:"|?*\ and control
   // characters.
   Windows,

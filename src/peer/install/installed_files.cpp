@@ -62,7 +62,7 @@ FileList list_regular_files(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (!fs::is_regular_file(it->symlink_status(ec)))
+    if (examine_walked(it) != platform::EntryType::File)
       continue;
     auto relative = relative_name(it->path().lexically_relative(dir));
     if (relative != layout::kOwnedMarker)
@@ -124,10 +124,11 @@ Result<void> carry_over_user_files(const fs::path& previous, const fs::path& tar
        it.increment(ec)) {
     if (stop.stop_requested())
       return Error::cancelled();
-    const auto status = it->symlink_status(ec);
+    const auto type = examine_walked(it);
     const fs::path relative = it->path().lexically_relative(previous);
     const auto name = relative_name(relative);
-    if (!fs::is_regular_file(status) || name == layout::kOwnedMarker || produced.contains(name))
+    if (type != platform::EntryType::File || name == layout::kOwnedMarker ||
+        produced.contains(name))
       continue;
     const auto destination = target / relative;
     if (exists_no_follow(destination))

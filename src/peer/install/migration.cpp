@@ -59,8 +59,7 @@ MigrationReport migrate_legacy_files(const fs::path& game_dir, const fs::path& s
       continue;
     for (const auto& legacy : kLegacyFiles) {
       const auto from = it->path() / path_from_utf8(legacy.in_root);
-      std::error_code status_ec;
-      if (!fs::is_regular_file(fs::symlink_status(from, status_ec)))
+      if (!is_real_file(from))
         continue;
       const auto to = game_state_dir(state_dir, id) / path_from_utf8(legacy.in_state);
       if (auto migrated = migrate_one(from, to); !migrated) {

@@ -1,11 +1,11 @@
 #include "peer/install/owned_dir.hpp"
 
 #include <optional>
+#include <vector>
 
 #include "base/utf8_path.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/atomic_file.hpp"
-#include "platform/directory_handle.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -26,13 +26,33 @@ std::optional<platform::EntryType> type_no_follow(const fs::path& path) {
 
 }  // namespace
 
+std::error_code remove_tree(const fs::path& path) {
+  const auto type = type_no_follow(path);
+  if (!type)
+    return {};  // gone already, or nothing this walk may touch
+  std::error_code ec;
+  if (*type == platform::EntryType::Directory) {
+    std::vector<fs::path> children;
+    for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::end(it); it.increment(ec))
+      children.push_back(it->path());
+    if (ec)
+      return ec;
+    for (const auto& child : children) {
+      if (auto failed = remove_tree(child))
+        return failed;
+    }
+  }
+  fs::remove(path, ec);
+  return ec;
+}
+
 Result<void> mark_owned(const fs::path& dir) {
   return platform::write_file_atomically(marker_of(dir),
                                          "Made by Lanspread; removed automatically.\n");
 }
 
 bool is_marked_owned(const fs::path& dir) {
-  return type_no_follow(marker_of(dir)) == platform::EntryType::File;
+  return is_real_file(marker_of(dir));
 }
 
 Result<void> unmark_owned(const fs::path& dir) {
@@ -51,9 +71,8 @@ Result<void> remove_owned_dir(const fs::path& dir, const StepHook& on_step) {
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
     if (it->path().filename() == path_from_utf8(layout::kOwnedMarker))
       continue;
-    fs::remove_all(it->path(), ec);
-    if (ec)
-      return Error{"cannot remove " + utf8_of(it->path()) + ": " + ec.message()};
+    if (const auto failed = remove_tree(it->path()))
+      return Error{"cannot remove " + utf8_of(it->path()) + ": " + failed.message()};
     if (first && on_step)
       on_step(Step::OwnedDirPartlyRemoved);
     first = false;
@@ -73,8 +92,19 @@ bool is_real_directory(const fs::path& path) {
   return type_no_follow(path) == platform::EntryType::Directory;
 }
 
+bool is_real_file(const fs::path& path) {
+  return type_no_follow(path) == platform::EntryType::File;
+}
+
 bool exists_no_follow(const fs::path& path) {
   return type_no_follow(path).has_value();
+}
+
+platform::EntryType examine_walked(fs::recursive_directory_iterator& it) {
+  const auto type = type_no_follow(it->path()).value_or(platform::EntryType::Other);
+  if (type != platform::EntryType::Directory)
+    it.disable_recursion_pending();
+  return type;
 }
 
 }  // namespace lanspread::peer::install

@@ -51,8 +51,7 @@ Result<GameLock> lock_for_transaction(const TransactionEnv& env, std::string_vie
 }
 
 bool is_downloaded(const fs::path& root) {
-  std::error_code ec;
-  return fs::is_regular_file(fs::symlink_status(root / path_from_utf8(layout::kVersionFile), ec));
+  return is_real_file(root / path_from_utf8(layout::kVersionFile));
 }
 
 void step(const TransactionEnv& env, Step reached) {
@@ -129,11 +128,11 @@ class Filler {
     fs::create_directories(destination, ec);
     for (auto it = fs::recursive_directory_iterator(entry, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      const auto status = it->symlink_status(ec);
+      const auto type = examine_walked(it);
       const auto to = destination / fs::relative(it->path(), entry);
-      if (fs::is_directory(status)) {
+      if (type == platform::EntryType::Directory) {
         fs::create_directories(to, ec);
-      } else if (fs::is_regular_file(status)) {
+      } else if (type == platform::EntryType::File) {
         if (auto copied = copy_file(it->path(), to); !copied)
           return copied;
       } else {
@@ -346,7 +345,7 @@ Result<void> remove_downloaded_game(const TransactionEnv& env, const Catalog& ca
   std::error_code ec;
   fs::remove(root / path_from_utf8(layout::kVersionFile), ec);
   if (!ec)
-    fs::remove_all(root, ec);
+    ec = remove_tree(root);
   if (ec)
     return Error{"cannot delete " + utf8_of(root) + ": " + ec.message()};
   spdlog::info("removed the downloaded game {}", game_id);

@@ -28,7 +28,7 @@ void expect_loose(const fs::path& entry, Expected& expected) {
   }
   for (auto it = fs::recursive_directory_iterator(entry, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (fs::is_regular_file(it->symlink_status(ec))) {
+    if (examine_walked(it) == platform::EntryType::File) {
       const auto relative = entry.filename() / fs::relative(it->path(), entry);
       expected[relative_name(relative)] = it->file_size(ec);
     }
@@ -42,8 +42,8 @@ void compare_local(const fs::path& local, const Expected& expected,
   for (const auto& [relative, size] : expected) {
     std::string problem;
     std::error_code ec;
-    const auto file = local / relative;
-    if (!fs::is_regular_file(fs::symlink_status(file, ec)))
+    const auto file = local / path_from_utf8(relative);
+    if (!is_real_file(file))
       problem = "local/" + relative + " is missing";
     else if (const auto actual = fs::file_size(file, ec); actual != size)
       problem = "local/" + relative + " has " + std::to_string(actual) + " bytes, expected " +
@@ -73,7 +73,7 @@ VerifyReport verify_game(const TransactionEnv& env, std::string_view game_id,
   }
   std::error_code ec;
   const fs::path version = root / path_from_utf8(layout::kVersionFile);
-  report.downloaded = fs::is_regular_file(fs::symlink_status(version, ec));
+  report.downloaded = is_real_file(version);
   const fs::path local = root / path_from_utf8(layout::kLocalDir);
   report.installed = is_real_directory(local);
   if (!report.downloaded)

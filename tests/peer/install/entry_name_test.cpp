@@ -19,11 +19,12 @@ TEST(EntryName, RefusesEscapes) {
 }
 
 TEST(EntryName, WindowsRulesRefuseWhatWindowsCannotStore) {
-  for (const char* name : {"CON", "con.txt", "a/Nul.tar.gz", "COM1", "lpt9.x", "AUX .txt", "dir./x",
-                           "x ", "ab:c", "a*b", "a?b", "a\"b", "a<b", "a>b", "a|b", "a\\b",
-                           "a\x01"
-                           "b",
-                           "\x1f"}) {
+  for (const char* name :
+       {"CON", "con.txt", "a/Nul.tar.gz", "COM1", "lpt9.x", "AUX .txt", "conout$.log", "dir./x",
+        "x ", "ab:c", "a*b", "a?b", "a\"b", "a<b", "a>b", "a|b", "a\\b",
+        "a\x01"
+        "b",
+        "\x1f"}) {
     EXPECT_FALSE(check_entry_name(name, NameRules::Windows)) << name;
     EXPECT_TRUE(check_entry_name(name, NameRules::Posix)) << name;
   }

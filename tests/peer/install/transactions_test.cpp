@@ -9,6 +9,7 @@
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/recovery.hpp"
+#include "peer/install/verify.hpp"
 #include "support/wine.hpp"
 #include "test_archives.hpp"
 
@@ -99,6 +100,20 @@ TEST_F(TransactionsTest, UpdateDoesNotFollowSymlinksOutOfLocal) {
   EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
 }
 
+// A link the user made in local/ (to a saves folder elsewhere, say) goes with
+// local/; what it leads to stays. mingw's remove_all would follow it.
+TEST_F(TransactionsTest, UninstallRemovesLinksNotWhatTheyLeadTo) {
+  write_payload(1);
+  ASSERT_TRUE(install().has_value());
+  write_file(temp_ / "elsewhere/secret.txt", "not the game's");
+  test::create_symlink(temp_ / "elsewhere", local() / "linked_dir");
+  test::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
+  const auto result = uninstall_game(env(), "cs16");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_FALSE(fs::exists(fs::symlink_status(local())));
+  EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
+}
+
 TEST_F(TransactionsTest, UpdateOfAnInstallWithoutFileListKeepsNothing) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
@@ -126,6 +141,8 @@ TEST_F(TransactionsTest, InstallKeepsNonAsciiNames) {
   EXPECT_EQ(read_installed_files(state(), "cs16"),
             (FileList{"Übung/größe.txt", "lisez-moi-é.txt", "日本語.dat"}));
   expect_only_payload_and_local();
+  const auto verified = verify_game(env(), "cs16", {});
+  EXPECT_TRUE(verified.problems.empty()) << verified.problems.front();
 }
 
 // Windows does not rename a folder while a file in it is open (the game
