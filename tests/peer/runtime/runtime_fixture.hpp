@@ -42,5 +42,4 @@ class RuntimeTest : public ::testing::Test {
   EventQueue events_;
 };
 
-
 }  // namespace lanspread::peer
