@@ -84,7 +84,7 @@ TEST_F(DownloadCommandTest, AKilledDownloadResumesWithoutRefetchingVerifiedBlock
       ASSERT_TRUE(done) << first.err();
       done_before_kill = *done;
     }
-    first.send_signal(SIGKILL);
+    first.kill();
     first.wait_exit(20s);
   }
   EXPECT_FALSE(fs::exists(games() / "cs16/version.ini"));

@@ -1,6 +1,5 @@
 #include "peer/install/entry_name.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -27,44 +26,6 @@ bool has_windows_drive(std::string_view name) {
          name[1] == ':';
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    return std::toupper(static_cast<unsigned char>(x)) ==
-           std::toupper(static_cast<unsigned char>(y));
-  });
-}
-
-// Whether Windows takes `component` for a device: CON, CON.txt and "con .x"
-// all open the console rather than a file.
-bool is_windows_device_name(std::string_view component) {
-  auto base = component.substr(0, component.find('.'));
-  while (!base.empty() && base.back() == ' ')
-    base.remove_suffix(1);
-  for (const std::string_view device : {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}) {
-    if (equals_ignoring_case(base, device))
-      return true;
-  }
-  return base.size() == 4 &&
-         (equals_ignoring_case(base.substr(0, 3), "COM") ||
-          equals_ignoring_case(base.substr(0, 3), "LPT")) &&
-         base[3] >= '1' && base[3] <= '9';
-}
-
-// Why Windows cannot store `component` as a file or folder name, or empty.
-std::string windows_name_problem(std::string_view component) {
-  for (const char c : component) {
-    if (static_cast<unsigned char>(c) < 0x20)
-      return "has a control character, which Windows does not allow in a file name";
-    if (std::string_view(R"(<>:"|?*\)").find(c) != std::string_view::npos)
-      return std::string("has '") + c + "', which Windows does not allow in a file name";
-  }
-  if (component.back() == '.' || component.back() == ' ')
-    return "ends with a dot or a space, which Windows drops from a file name";
-  if (is_windows_device_name(component))
-    return "names a device on Windows ('" + std::string(component) + "')";
-  return {};
-}
-
 }  // namespace
 
 Result<std::string> check_entry_name(std::string_view name, NameRules rules) {
@@ -88,8 +49,8 @@ Result<std::string> check_entry_name(std::string_view name, NameRules rules) {
       start = end + 1;
     }
     if (rules == NameRules::Windows) {
-      if (auto problem = windows_name_problem(part); !problem.empty())
-        return Error{"entry '" + std::string(name) + "' " + problem};
+      if (auto storable = check_windows_name(part); !storable)
+        return Error{"entry '" + std::string(name) + "' " + storable.error().message};
     }
     if (!normalised.empty())
       normalised += '/';

@@ -11,6 +11,7 @@
 #include "runtime_fixture.hpp"
 #include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
 
@@ -48,6 +49,11 @@ TEST_F(RuntimeTest, NoticesAGameAddedWhileRunning) {
   ASSERT_TRUE(library.has_value());
   EXPECT_EQ(library->games[0].version, "1.32");
 
+  if (test::running_under_wine()) {
+    GTEST_SKIP() << "wine 8 removes a folder only when its last handle closes, and leaves the "
+                    "watch holding one pending when the folder is deleted (Windows ends it with "
+                    "STATUS_DELETE_PENDING), so the game folder never goes";
+  }
   fs::remove_all(games() / "quake3");
   EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
       kTimeout, [](const event::LocalLibraryChanged& e) { return e.games.empty(); }));
