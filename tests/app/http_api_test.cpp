@@ -15,6 +15,7 @@
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/settings.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 
 namespace lanspread::app {
 namespace {
@@ -329,6 +330,11 @@ TEST_F(HttpApiTest, InstallAndUninstallReachTheRuntime) {
   ASSERT_TRUE(wait_for_game("openttd", "installed", false, from));
   EXPECT_FALSE(fs::exists(dir_ / "games/openttd/local"));
 
+  if (test::running_under_wine()) {
+    GTEST_SKIP() << "wine 8 removes a folder only when its last handle closes, and leaves the "
+                    "watch holding one pending when the folder is deleted (Windows ends it with "
+                    "STATUS_DELETE_PENDING), so the removed game's folder never goes";
+  }
   from = events_->mark();
   auto remove = post("/api/games/openttd/remove");
   ASSERT_TRUE(remove);

@@ -19,7 +19,7 @@ std::u32string upper_cased(std::string_view text) {
 // `base` upper-cased, without what follows its first dot or trailing spaces.
 bool is_reserved_device(std::u32string_view base) {
   static constexpr std::array<std::u32string_view, 6> kPlain = {U"CON", U"PRN",    U"AUX",
-                                                                 U"NUL", U"CONIN$", U"CONOUT$"};
+                                                                U"NUL", U"CONIN$", U"CONOUT$"};
   for (const auto reserved : kPlain) {
     if (base == reserved)
       return true;
@@ -50,8 +50,7 @@ Result<void> check_windows_name(std::string_view name) {
   return {};
 }
 
-Result<void> check_distinct_ignoring_case(const std::vector<std::string>& paths,
-                                          NameRules rules) {
+Result<void> check_distinct_ignoring_case(const std::vector<std::string>& paths, NameRules rules) {
   if (rules != NameRules::Windows)
     return {};
   std::map<std::u32string, std::string> seen;  // upper-cased path -> as spelled
