@@ -39,7 +39,10 @@ scripts/package.sh
 scripts/package-test.sh
 echo "== Windows flavour: cross-build (with the Windows archive), tests under wine"
 scripts/package.sh windows
-WINEDEBUG=-all ctest --test-dir build/windows --output-on-failure -j "$jobs"
+# Under wine a test program now and then hangs at start or loses a race inside
+# wine itself when two run at once (docs/windows.md, "Running under wine"); a
+# failed test runs once more, and one that fails twice fails the step.
+WINEDEBUG=-all ctest --test-dir build/windows --output-on-failure -j "$jobs" --repeat until-pass:2
 scripts/windows-left-out.sh build/windows
 echo "== Windows and Linux peers together"
 scripts/cross-platform-test.sh build/release/src/cli/lanspread build/windows/src/cli/lanspread.exe
