@@ -43,6 +43,47 @@ if [ "${1:-}" = --in-namespaces ]; then
   exit
 fi
 
+# The Windows archive (`scripts/package-test.sh windows`, no root needed):
+# unpacked into a fresh folder with a non-ASCII name, lanspread.exe under
+# wine reports its UI built in, and `app --no-browser` serves that UI (the
+# page and every asset identical to ui/dist) and quits cleanly from it.
+if [ "${1:-}" = windows ]; then
+  zip=$(ls build/packages/lanspread-*-windows-x86_64.zip 2> /dev/null | head -n 1 || true)
+  [ -n "$zip" ] || { echo "package-test: no Windows archive: run scripts/package.sh windows" >&2; exit 1; }
+  scratch=$(mktemp -d)
+  trap 'kill $(jobs -p) 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$scratch"' EXIT
+  fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
+  export WINEDEBUG=-all
+  echo "== $zip"
+  folder="$scratch/USB-Stick für die Party"
+  mkdir -p "$folder"
+  bsdtar -xf "$zip" -C "$folder"
+  program=$(ls "$folder"/lanspread-*/lanspread.exe)
+  [ "$(ls "$folder")" = "$(basename "$zip" .zip)" ] || fail "the archive holds more than its folder"
+  wine "$program" --version | tr -d '\r' | grep -q '^web UI: built in' || fail "no UI built in"
+  mkdir -p "$scratch/games"
+  wine "$program" --no-mdns --games "$(winepath -w "$scratch/games")" \
+    --state "$(winepath -w "$scratch/state")" app --no-browser > "$scratch/app.out" 2> "$scratch/app.err" &
+  app=$!
+  for _ in $(seq 600); do grep -q "token=" "$scratch/app.out" 2> /dev/null && break; sleep 0.1; done
+  url=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[0-9a-f]*' "$scratch/app.out") ||
+    { cat "$scratch/app.err"; fail "the app did not start"; }
+  port=${url#http://127.0.0.1:}
+  port=${port%%/*}
+  token=${url##*token=}
+  curl -fsS "$url" > "$scratch/index.html" || fail "the UI's page"
+  cmp -s "$scratch/index.html" ui/dist/index.html || fail "the page is not the UI built in"
+  for asset in $(grep -o '/assets/[^"]*' "$scratch/index.html"); do
+    curl -fsS -o "$scratch/asset" "http://127.0.0.1:$port$asset" || fail "$asset"
+    cmp -s "$scratch/asset" "ui/dist$asset" || fail "$asset differs from ui/dist"
+  done
+  curl -fsS --data "" -H "X-Lanspread-Token: $token" "http://127.0.0.1:$port/api/quit" > /dev/null ||
+    fail "quit"
+  wait "$app" || fail "the app exited with $?: $(cat "$scratch/app.err")"
+  echo "ok: the Windows archive unpacked under a non-ASCII name: lanspread.exe app serves the built-in UI under wine, quits cleanly"
+  exit 0
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
   echo "package-test: skipped: needs root (installs the .deb, makes namespaces)"
   exit 0

@@ -6,18 +6,14 @@
 # built in build/package with build/release's flags, so ccache hands it
 # build/release's objects, and the prefix /usr. docs/packaging.md describes
 # both; scripts/package-test.sh tests them.
-#
-# `scripts/package.sh windows` is where the Windows archive will be made
-# once the Windows build exists.
+# `scripts/package.sh windows` builds the Windows archive instead
+# (scripts/package-windows.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-linux}" in
   linux) ;;
-  windows)
-    echo "package: there is no Windows build yet, so no Windows archive" >&2
-    exit 2
-    ;;
+  windows) exec scripts/package-windows.sh ;;
   *) echo "usage: scripts/package.sh [linux|windows]" >&2; exit 2 ;;
 esac
 
@@ -44,7 +40,7 @@ if ! head -n 1 packaging/debian/changelog | grep -q "^lanspread ($version)"; the
   echo "package: packaging/debian/changelog has no entry for $version yet" >&2
   exit 1
 fi
-rm -rf "$out" "$build/cpack" "$build/portable"
+rm -rf "$build/cpack" "$build/portable" "$out"/lanspread_*_amd64.deb "$out"/lanspread-*-linux-x86_64.tar.gz
 mkdir -p "$out"
 
 echo "== the .deb"

@@ -3,13 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
-#include <cstdlib>
 
+#include "base/utf8_path.hpp"
 #include "peer/install/unpacker.hpp"
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/settings.hpp"
 #include "peer/services/peer_address.hpp"
+#include "platform/user_folders.hpp"
 
 namespace lanspread::app {
 namespace fs = std::filesystem;
@@ -28,12 +30,12 @@ CommandResult refused(int status, std::string error) {
 // the app's working directory means nothing to the person typing.
 std::optional<fs::path> user_path(const std::string& text) {
   if (text.starts_with("~/") || text == "~") {
-    const char* home = std::getenv("HOME");
-    if (home == nullptr)
+    const auto home = platform::user_folders().home;
+    if (!home)
       return std::nullopt;
-    return fs::path(home) / text.substr(std::min<std::size_t>(2, text.size()));
+    return *home / path_from_utf8(text.substr(std::min<std::size_t>(2, text.size())));
   }
-  fs::path path(text);
+  auto path = path_from_utf8(text);
   if (!path.is_absolute())
     return std::nullopt;
   return path;
@@ -59,7 +61,7 @@ AppController::~AppController() {
 void AppController::start(const fs::path& game_dir) {
   const std::scoped_lock lock(runtime_mutex_);
   if (const auto started = start_runtime(game_dir, false); !started) {
-    spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", game_dir.string(),
+    spdlog::warn("game folder {} cannot be used ({}); choose one in the UI", utf8_of(game_dir),
                  started.error().message);
     state_.set_game_dir(game_dir, started.error().message);
   }
@@ -269,7 +271,7 @@ CommandResult AppController::set_game_dir(const std::string& text) {
   if (auto started = start_runtime(folder, true); !started)
     return refused(400, started.error().message);
   lock.unlock();
-  publish({{"event", "game-dir-changed"}, {"path", folder.string()}});
+  publish({{"event", "game-dir-changed"}, {"path", utf8_of(folder)}});
   return CommandResult{.status = 200};
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "base/utf8_path.hpp"
 #include "peer/runtime/commands.hpp"
 #include "peer/runtime/event_json.hpp"
 
@@ -352,7 +353,7 @@ json AppState::snapshot() const {
           {"recoveries", std::move(recoveries)},
           {"peers", std::move(peers)},
           {"peer_count", peer_count_},
-          {"game_dir", game_dir_.string()},
+          {"game_dir", utf8_of(game_dir_)},
           {"game_dir_problem", game_dir_problem_ ? json(*game_dir_problem_) : json(nullptr)},
           {"runtime",
            {{"running", runtime_running_}, {"quic_port", quic_port_}, {"peer_id", peer_id_}}},

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8_path.hpp"
+
 namespace lanspread::app {
 namespace fs = std::filesystem;
 namespace {
@@ -18,13 +20,23 @@ constexpr std::string_view kReadme =
     "to see how Lanspread works, or remove it. Real games come from the\n"
     "other peers on your network.\n";
 
+la_ssize_t write_to_stream(archive* /*unused*/, void* stream, const void* data, size_t size) {
+  auto& out = *static_cast<std::ofstream*>(stream);
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return out ? static_cast<la_ssize_t>(size) : -1;
+}
+
 Result<void> write_zip(const fs::path& zip, std::string_view entry_name,
                        std::string_view contents) {
+  // Opened here rather than by libarchive, whose narrow file names are in the
+  // ANSI code page on Windows.
+  std::ofstream out(zip, std::ios::binary);
   const std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(),
                                                                        archive_write_free);
-  if (!writer || archive_write_set_format_zip(writer.get()) != ARCHIVE_OK ||
-      archive_write_open_filename(writer.get(), zip.c_str()) != ARCHIVE_OK) {
-    return Error{"cannot create " + zip.string()};
+  if (!out || !writer || archive_write_set_format_zip(writer.get()) != ARCHIVE_OK ||
+      archive_write_set_bytes_in_last_block(writer.get(), 1) != ARCHIVE_OK ||
+      archive_write_open(writer.get(), &out, nullptr, write_to_stream, nullptr) != ARCHIVE_OK) {
+    return Error{"cannot create " + utf8_of(zip)};
   }
   const std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
                                                                             archive_entry_free);
@@ -36,8 +48,10 @@ Result<void> write_zip(const fs::path& zip, std::string_view entry_name,
       archive_write_data(writer.get(), contents.data(), contents.size()) !=
           static_cast<la_ssize_t>(contents.size()) ||
       archive_write_close(writer.get()) != ARCHIVE_OK) {
-    return Error{"cannot write " + zip.string() + ": " + archive_error_string(writer.get())};
+    return Error{"cannot write " + utf8_of(zip) + ": " + archive_error_string(writer.get())};
   }
+  if (!out.flush())
+    return Error{"cannot write " + utf8_of(zip)};
   return {};
 }
 
@@ -50,7 +64,7 @@ Result<void> create_game_dir_with_demo(const fs::path& game_dir) {
   const auto root = game_dir / kDemoGameId;
   fs::create_directories(root, ec);
   if (ec)
-    return Error{"cannot create " + root.string() + ": " + ec.message()};
+    return Error{"cannot create " + utf8_of(root) + ": " + ec.message()};
   if (auto written =
           write_zip(root / "openttd-lanspread-demo.zip", "README-lanspread-demo.txt", kReadme);
       !written)

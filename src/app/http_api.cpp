@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "app/app_controller.hpp"
+#include "base/utf8_path.hpp"
 
 namespace lanspread::app {
 namespace {
@@ -313,7 +314,7 @@ void HttpApi::add_ui_routes() {
       res.set_content(from_folder ? fmt::format("The UI is not built: no {}. Run "
                                                 "`npm ci && npm run build` in ui/, or give "
                                                 "--ui-dir.",
-                                                (options_.ui_dir / "index.html").string())
+                                                utf8_of(options_.ui_dir / "index.html"))
                                   : std::string("This lanspread was built without its web UI "
                                                 "(there was no ui/dist). Run "
                                                 "scripts/build-ui.sh and build it again, or give "
@@ -328,8 +329,8 @@ void HttpApi::add_ui_routes() {
   server_->Get("/index.html", index);
 
   if (from_folder) {
-    if (!server_->set_mount_point("/assets", (options_.ui_dir / "assets").string()))
-      spdlog::warn("the UI is not built: {} is missing", (options_.ui_dir / "assets").string());
+    if (!server_->set_mount_point("/assets", utf8_of(options_.ui_dir / "assets")))
+      spdlog::warn("the UI is not built: {} is missing", utf8_of(options_.ui_dir / "assets"));
     return;
   }
   if (!ui_files_.contains("index.html"))

@@ -1,8 +1,6 @@
 #include "cli/app_command.hpp"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,10 +10,10 @@
 #include "app/demo_game.hpp"
 #include "app/http_api.hpp"
 #include "app/ui_files.hpp"
-#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/settings.hpp"
+#include "platform/stop_requests.hpp"
 
 namespace lanspread::cli {
 namespace fs = std::filesystem;
@@ -33,9 +31,10 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
       return fail(created.error());
   }
 
-  // Blocked before any thread starts, so every thread inherits the mask and
-  // sigwait below is the only receiver; the UI's quit button raises SIGTERM.
-  const sigset_t stop_signals = block_stop_signals();
+  // Before any thread starts: on Linux every thread inherits its blocked
+  // SIGINT and SIGTERM, so this is their only receiver. The UI's quit button
+  // asks it too.
+  platform::StopRequests stop;
 
   auto catalog = load_catalog(state_dir);
   if (!catalog)
@@ -49,7 +48,7 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
                                 .ui_files = app::embedded_ui(),
                                 .port = app_options.ui_port,
                                 .token = {},
-                                .on_quit = [] { ::kill(::getpid(), SIGTERM); }});
+                                .on_quit = [&stop] { stop.request_stop(); }});
   controller.start(game_dir);
 
   const auto url = api.url();
@@ -61,9 +60,8 @@ int run_app(const GlobalOptions& options, const AppOptions& app_options) {
   if (!app_options.no_browser)
     app::open_in_browser(url, state_dir);
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  spdlog::info("stopping ({})", signal_number == SIGINT ? "interrupted" : "quit");
+  spdlog::info("stopping ({})",
+               stop.wait() == platform::StopReason::Interrupted ? "interrupted" : "quit");
   api.stop();
   controller.stop();
   spdlog::info("stopped cleanly");

@@ -1,27 +1,26 @@
 #include "cli/download_command.hpp"
 
 #include <fmt/format.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/human_format.hpp"
 #include "cli/install_progress.hpp"
-#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_json.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "platform/stop_requests.hpp"
+#include "platform/terminal.hpp"
 
 namespace lanspread::cli {
 namespace {
 
 using namespace peer::event;
 
-constexpr auto kSignalPoll = std::chrono::milliseconds(100);
+constexpr auto kStopPoll = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 30;
 
 void draw_progress(const DownloadGameFilesProgress& progress) {
@@ -34,12 +33,6 @@ void draw_progress(const DownloadGameFilesProgress& progress) {
                            human_size(progress.bytes_total), human_size(progress.bytes_per_second),
                            progress.peers_streaming)
             << std::flush;
-}
-
-// A pending SIGINT or SIGTERM, without waiting.
-bool stop_requested(const sigset_t& signals) {
-  const timespec now{};
-  return sigtimedwait(&signals, nullptr, &now) > 0;
 }
 
 }  // namespace
@@ -58,7 +51,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   std::error_code ec;
   std::filesystem::create_directories(game_dir, ec);
 
-  const sigset_t stop_signals = block_stop_signals();
+  platform::StopRequests stop;
 
   auto runtime_options = peer_options(options, state_dir);
   if (!runtime_options)
@@ -67,7 +60,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   auto runtime = peer::start_peer(game_dir, events.sink(), peer::PeerGameDB{},
                                   std::make_shared<peer::install::LibarchiveUnpacker>(),
                                   std::move(*catalog), std::move(*runtime_options));
-  const bool bar = !options.json && isatty(STDERR_FILENO) != 0;
+  const bool bar = !options.json && platform::stderr_is_terminal();
   const auto& id = download.game_id;
   const auto looking_until = std::chrono::steady_clock::now() + download.wait;
   bool started = false;
@@ -76,7 +69,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
   std::optional<std::string> failure;
 
   for (;;) {
-    if (!cancelling && stop_requested(stop_signals)) {
+    if (!cancelling && stop.wait_for(std::chrono::milliseconds(0))) {
       if (!started)
         return 1;  // nothing on disk yet; the handle shuts the peer down
       std::cerr << (bar ? "\n" : "") << "lanspread: cancelling the download of " << id << '\n';
@@ -89,7 +82,7 @@ int run_download(const GlobalOptions& options, const DownloadOptions& download) 
                 << " s)\n";
       return 1;
     }
-    auto event = events.pop(kSignalPoll);
+    auto event = events.pop(kStopPoll);
     if (!event)
       continue;
     if (options.json)

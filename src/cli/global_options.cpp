@@ -1,49 +1,43 @@
 #include "cli/global_options.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "peer/runtime/settings.hpp"
+#include "platform/user_folders.hpp"
 
 namespace lanspread::cli {
 namespace fs = std::filesystem;
 namespace {
-
-fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
-  if (const char* value = std::getenv(variable); value != nullptr && *value == '/')
-    return value;
-  const char* home = std::getenv("HOME");
-  return fs::path(home != nullptr ? home : ".") / fallback_under_home;
-}
 
 // The passphrase the user gave this run, if any.
 Result<std::optional<std::string>> passphrase(const GlobalOptions& options) {
   if (!options.passphrase_file.empty()) {
     std::ifstream in(options.passphrase_file, std::ios::binary);
     if (!in)
-      return Error{"cannot read the passphrase file " + options.passphrase_file.string()};
+      return Error{"cannot read the passphrase file " + utf8_of(options.passphrase_file)};
     std::ostringstream text;
     text << in.rdbuf();
     auto first_line = peer::passphrase_from_file_text(text.str());
     if (first_line.empty())
-      return Error{"the passphrase file " + options.passphrase_file.string() + " is empty"};
+      return Error{"the passphrase file " + utf8_of(options.passphrase_file) + " is empty"};
     return std::optional(std::move(first_line));
   }
-  if (const char* value = std::getenv("LANSPREAD_PASSPHRASE"); value != nullptr && *value != '\0')
-    return std::optional<std::string>(value);
+  if (auto value = platform::environment_variable("LANSPREAD_PASSPHRASE"); value && !value->empty())
+    return value;
   return std::optional<std::string>();
 }
 
 }  // namespace
 
 fs::path default_state_dir() {
-  return xdg_dir("XDG_STATE_HOME", ".local/state") / "lanspread";
+  return platform::user_folders().state;
 }
 
 fs::path default_game_dir() {
-  return xdg_dir("XDG_DATA_HOME", ".local/share") / "lanspread" / "games";
+  return platform::user_folders().games;
 }
 
 fs::path resolve_state_dir(const GlobalOptions& options) {

@@ -15,7 +15,7 @@ namespace lanspread::cli {
 // Options every subcommand understands (docs/cli.md).
 struct GlobalOptions {
   std::filesystem::path games;     // empty: the remembered folder, else the default
-  std::filesystem::path state;     // empty: $XDG_STATE_HOME/lanspread
+  std::filesystem::path state;     // empty: the default (platform/user_folders.hpp)
   std::uint16_t port = 0;          // QUIC port; 0 picks a free one
   std::vector<std::string> peers;  // --peer HOST:PORT, repeatable
   bool no_mdns = false;            // --no-mdns: no discovery on the local network

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/utf8_path.hpp"
 #include "cli/app_command.hpp"
 #include "cli/download_command.hpp"
 #include "cli/global_options.hpp"
@@ -18,6 +19,8 @@
 #include "cli/transaction_commands.hpp"
 #include "cli/version.hpp"
 #include "peer/services/peer_address.hpp"
+#include "platform/command_line.hpp"
+#include "platform/terminal.hpp"
 #include "transport/congestion_control.hpp"
 
 namespace {
@@ -31,6 +34,14 @@ void configure_logging(const std::string& level) {
   logger->set_pattern("%H:%M:%S.%e %^%-5l%$ %v");
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
+}
+
+// A path option: its UTF-8 text becomes a path through path_from_utf8 (CLI11
+// would convert it through the ANSI code page on Windows).
+CLI::Option* add_path_option(CLI::App& app, const std::string& name, std::filesystem::path& path,
+                             const std::string& help) {
+  return app.add_option_function<std::string>(
+      name, [&path](const std::string& text) { path = lanspread::path_from_utf8(text); }, help);
 }
 
 }  // namespace
@@ -50,11 +61,12 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.footer(fmt::format("Exit codes: 0 success, {} failure (the reason on stderr), {} bad usage.",
                          kExitFailure, kExitUsage));
-  app.add_option("--games", options.games,
-                 "game folder (default: the remembered one, else " +
-                     lanspread::cli::default_game_dir().string() + ")");
-  app.add_option("--state", options.state,
-                 "state directory (default: " + lanspread::cli::default_state_dir().string() + ")");
+  add_path_option(app, "--games", options.games,
+                  "game folder (default: the remembered one, else " +
+                      lanspread::utf8_of(lanspread::cli::default_game_dir()) + ")");
+  add_path_option(
+      app, "--state", options.state,
+      "state directory (default: " + lanspread::utf8_of(lanspread::cli::default_state_dir()) + ")");
   app.add_option("--port", options.port, "QUIC port (default 0: pick a free one)");
   app.add_option("--peer", options.peers,
                  "a peer reached by address (HOST:PORT), for networks that block multicast; "
@@ -74,9 +86,9 @@ int main(int argc, char** argv) {
                  "download at most this many Mbit/s, this run only (0: no limit; default: the "
                  "app's setting)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--passphrase-file", options.passphrase_file,
-                 "the party passphrase: the first line of FILE (or set LANSPREAD_PASSPHRASE); "
-                 "peers without it can neither list nor download");
+  add_path_option(app, "--passphrase-file", options.passphrase_file,
+                  "the party passphrase: the first line of FILE (or set LANSPREAD_PASSPHRASE); "
+                  "peers without it can neither list nor download");
   app.add_option("--congestion-control", options.congestion_control,
                  "the QUIC sender's congestion controller: bbr (default) or cubic "
                  "(docs/decisions.md compares them)")
@@ -96,9 +108,9 @@ int main(int argc, char** argv) {
                     "print the UI's address instead of opening the browser");
   desktop->add_option("--ui-port", app_options.ui_port,
                       "UI port on 127.0.0.1 (default: a free one)");
-  desktop->add_option("--ui-dir", app_options.ui_dir,
-                      "serve the UI from this built UI folder (e.g. ui/dist) instead of the "
-                      "one built into the program");
+  add_path_option(*desktop, "--ui-dir", app_options.ui_dir,
+                  "serve the UI from this built UI folder (e.g. ui/dist) instead of the "
+                  "one built into the program");
   auto* serve = app.add_subcommand("serve", "share the game folder with peers until stopped");
   auto* status = app.add_subcommand("status", "print the local library: each game's state");
   double wait_seconds = 3;
@@ -134,8 +146,14 @@ int main(int argc, char** argv) {
     transaction_commands.emplace_back(command, transaction);
   }
 
+  // UTF-8 whatever the system's narrow encoding (Windows: the ANSI code page).
+  const auto arguments = lanspread::platform::utf8_arguments(argc, argv);
+  std::vector<const char*> argument_pointers;
+  for (const auto& argument : arguments)
+    argument_pointers.push_back(argument.c_str());
+  lanspread::platform::prepare_console();
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(argument_pointers.size()), argument_pointers.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;

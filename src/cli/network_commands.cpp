@@ -2,19 +2,20 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "cli/human_format.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/runtime/settings.hpp"
+#include "platform/temp_folder.hpp"
 
 namespace lanspread::cli {
 namespace {
@@ -23,10 +24,12 @@ namespace {
 class ScratchDirectory {
  public:
   ScratchDirectory() {
-    auto pattern = (std::filesystem::temp_directory_path() / "lanspread-look-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("cannot create a temporary folder in " + pattern);
-    path_ = pattern;
+    const auto parent = std::filesystem::temp_directory_path();
+    auto created = platform::create_temp_folder(parent, "lanspread-look-");
+    if (!created)
+      throw std::runtime_error("cannot create a temporary folder in " + utf8_of(parent) + ": " +
+                               created.error().message());
+    path_ = std::move(*created);
   }
   ~ScratchDirectory() {
     std::error_code ignored;

@@ -1,18 +1,18 @@
 #include "cli/serve_command.hpp"
 
 #include <fmt/format.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "cli/human_format.hpp"
-#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/event_json.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "platform/stop_requests.hpp"
 
 namespace lanspread::cli {
 namespace {
@@ -45,9 +45,9 @@ int run_serve(const GlobalOptions& options) {
   if (options.games.empty())
     std::filesystem::create_directories(game_dir, ec);
 
-  // Blocked before any thread starts, so every runtime thread inherits the
-  // mask and sigwait below is the only receiver.
-  const sigset_t stop_signals = block_stop_signals();
+  // Before any thread starts: on Linux every runtime thread inherits its
+  // blocked SIGINT and SIGTERM, so this is their only receiver.
+  platform::StopRequests stop;
 
   auto catalog = load_catalog(state_dir);
   if (!catalog)
@@ -55,7 +55,7 @@ int run_serve(const GlobalOptions& options) {
   auto runtime_options = peer_options(options, state_dir);
   if (!runtime_options)
     return fail(runtime_options.error());
-  spdlog::info("catalog: {} titles; state in {}", catalog->size(), state_dir.string());
+  spdlog::info("catalog: {} titles; state in {}", catalog->size(), utf8_of(state_dir));
   auto sink = [json = options.json](const peer::PeerEvent& event) {
     if (json) {
       std::cout << peer::to_json(event).dump() << std::endl;
@@ -66,11 +66,10 @@ int run_serve(const GlobalOptions& options) {
   auto peer = peer::start_peer(game_dir, sink, peer::PeerGameDB{},
                                std::make_shared<peer::install::LibarchiveUnpacker>(),
                                std::move(*catalog), std::move(*runtime_options));
-  spdlog::info("sharing {}; press Ctrl-C to stop", game_dir.string());
+  spdlog::info("sharing {}; press Ctrl-C to stop", utf8_of(game_dir));
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  spdlog::info("stopping ({})", signal_number == SIGINT ? "interrupted" : "terminated");
+  spdlog::info("stopping ({})",
+               stop.wait() == platform::StopReason::Interrupted ? "interrupted" : "terminated");
   peer.shutdown();
   spdlog::info("stopped cleanly");
   return 0;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "cli/human_format.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/library/library_index.hpp"
@@ -23,7 +24,7 @@ int run_status(const GlobalOptions& options) {
   const auto& catalog = *loaded;
   std::error_code ec;
   if (!std::filesystem::is_directory(game_dir, ec)) {
-    std::cerr << "lanspread: game folder " << game_dir.string() << " does not exist\n";
+    std::cerr << "lanspread: game folder " << utf8_of(game_dir) << " does not exist\n";
     return 1;
   }
   peer::LibraryIndex index(state_dir / peer::kLibraryIndexFile, game_dir);
@@ -38,7 +39,7 @@ int run_status(const GlobalOptions& options) {
     }
     return 0;
   }
-  std::cout << fmt::format("Game folder: {}\n", game_dir.string());
+  std::cout << fmt::format("Game folder: {}\n", utf8_of(game_dir));
   if (scan.games.empty()) {
     std::cout << "No games yet. Put a game in a folder named after its catalog id.\n";
     return 0;

@@ -1,16 +1,14 @@
 #include "cli/transaction_commands.hpp"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <thread>
 
+#include "base/utf8_path.hpp"
 #include "cli/install_progress.hpp"
-#include "cli/stop_signals.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/install/migration.hpp"
@@ -19,6 +17,8 @@
 #include "peer/install/transactions.hpp"
 #include "peer/install/verify.hpp"
 #include "peer/runtime/event_json.hpp"
+#include "platform/stop_requests.hpp"
+#include "platform/terminal.hpp"
 
 namespace lanspread::cli {
 namespace {
@@ -76,17 +76,16 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
   }
   std::error_code ec;
   if (!std::filesystem::is_directory(game_dir, ec)) {
-    std::cerr << "lanspread: game folder " << game_dir.string() << " does not exist\n";
+    std::cerr << "lanspread: game folder " << utf8_of(game_dir) << " does not exist\n";
     return 1;
   }
 
   // Ctrl-C asks the transaction to stop; it then rolls back cleanly.
-  const sigset_t stop_signals = block_stop_signals();
+  platform::StopRequests stop_requests;
   std::stop_source stop;
-  std::jthread signal_watcher([&](const std::stop_token& finished) {
-    timespec poll_interval{0, 100'000'000};
+  std::jthread stop_watcher([&](const std::stop_token& finished) {
     while (!finished.stop_requested()) {
-      if (sigtimedwait(&stop_signals, nullptr, &poll_interval) > 0) {
+      if (stop_requests.wait_for(std::chrono::milliseconds(100))) {
         stop.request_stop();
         return;
       }
@@ -103,7 +102,7 @@ int run_transaction(const GlobalOptions& options, Transaction transaction,
       .game_dir = game_dir, .state_dir = state_dir, .unpacker = unpacker};
   switch (transaction) {
     case Transaction::Install: {
-      const bool terminal = isatty(STDERR_FILENO) != 0 && !options.json;
+      const bool terminal = platform::stderr_is_terminal() && !options.json;
       // As often as the runtime reports it to the UI.
       peer::install::ProgressThrottle throttle(std::chrono::milliseconds(250));
       const auto result = peer::install::install_game(

@@ -12,6 +12,7 @@
 #include <span>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "platform/atomic_file.hpp"
 #include "platform/owner_only.hpp"
 #include "proto/hex.hpp"
@@ -124,7 +125,7 @@ Identity generate() {
 std::string read_whole(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
-    throw IdentityFailure{"cannot read " + file.string()};
+    throw IdentityFailure{"cannot read " + utf8_of(file)};
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -139,13 +140,13 @@ Identity parse(const fs::path& dir) {
   const gnutls_datum_t cert_pem{reinterpret_cast<unsigned char*>(identity.certificate_pem.data()),
                                 static_cast<unsigned>(identity.certificate_pem.size())};
   check(gnutls_x509_crt_import(certificate.get(), &cert_pem, GNUTLS_X509_FMT_PEM),
-        ("reading " + (dir / kCertificateFile).string()).c_str());
+        ("reading " + utf8_of(dir / kCertificateFile)).c_str());
   PrivateKey key;
   check(gnutls_x509_privkey_init(key.out()), "gnutls_x509_privkey_init");
   const gnutls_datum_t key_pem{reinterpret_cast<unsigned char*>(identity.private_key_pem.data()),
                                static_cast<unsigned>(identity.private_key_pem.size())};
   check(gnutls_x509_privkey_import(key.get(), &key_pem, GNUTLS_X509_FMT_PEM),
-        ("reading " + (dir / kPrivateKeyFile).string()).c_str());
+        ("reading " + utf8_of(dir / kPrivateKeyFile)).c_str());
 
   std::array<unsigned char, 32> cert_id{};
   std::array<unsigned char, 32> key_id{};
@@ -158,7 +159,7 @@ Identity parse(const fs::path& dir) {
       gnutls_x509_privkey_get_key_id(key.get(), GNUTLS_KEYID_USE_SHA256, key_id.data(), &key_size),
       "hashing the private key");
   if (cert_size != key_size || cert_id != key_id) {
-    throw IdentityFailure{"the private key in " + dir.string() +
+    throw IdentityFailure{"the private key in " + utf8_of(dir) +
                           " does not belong to its certificate"};
   }
   identity.fingerprint = fingerprint_of(certificate.get());
@@ -173,7 +174,7 @@ Result<Identity> create(const fs::path& state_dir, const fs::path& dir) {
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
   if (ec)
-    return Error{"cannot create " + staging.string() + ": " + ec.message()};
+    return Error{"cannot create " + utf8_of(staging) + ": " + ec.message()};
   // Best effort, as ever: a file system without permissions (FAT) cannot
   // keep the key private, and refusing to start would not help.
   if (auto restricted = platform::restrict_to_owner(staging); !restricted)
@@ -191,7 +192,7 @@ Result<Identity> create(const fs::path& state_dir, const fs::path& dir) {
     return written.error();
   fs::rename(staging, dir, ec);
   if (ec)
-    return Error{"cannot create " + dir.string() + ": " + ec.message()};
+    return Error{"cannot create " + utf8_of(dir) + ": " + ec.message()};
   return identity;
 }
 

@@ -10,6 +10,7 @@
 #include <regex>
 #include <vector>
 
+#include "base/utf8_path.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -32,7 +33,7 @@ class PathPrefix {
   explicit PathPrefix(const fs::path& dir) {
     const char* path_now = std::getenv("PATH");
     saved_ = path_now != nullptr ? path_now : "/usr/bin:/bin";
-    const std::string path = dir.string() + ":" + saved_;
+    const std::string path = utf8_of(dir) + ":" + saved_;
     ::setenv("PATH", path.c_str(), 1);
   }
   ~PathPrefix() { ::setenv("PATH", saved_.c_str(), 1); }
@@ -55,9 +56,9 @@ TEST(AppCommand, ServesTheUiUntilCtrlC) {
   test::TempDir dir;
   test::write_file(dir / "games/quake3/version.ini", "1.32");
   test::write_file(dir / "ui/index.html", "<title>ui</title>");
-  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
-                          (dir / "state").string(), "app", "--no-browser", "--ui-dir",
-                          (dir / "ui").string()});
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", utf8_of(dir / "games"), "--state",
+                          utf8_of(dir / "state"), "app", "--no-browser", "--ui-dir",
+                          utf8_of(dir / "ui")});
   ASSERT_TRUE(app.wait_for_output("token=", 20s)) << app.err();
   ASSERT_TRUE(app.wait_for_output("\n", 5s));
   const auto url = parse_url(app.out());
@@ -79,8 +80,8 @@ TEST(AppCommand, ServesTheUiUntilCtrlC) {
 
 TEST(AppCommand, QuitFromTheUiStopsTheApp) {
   test::TempDir dir;
-  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
-                          (dir / "state").string(), "--json", "app", "--no-browser"});
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", utf8_of(dir / "games"), "--state",
+                          utf8_of(dir / "state"), "--json", "app", "--no-browser"});
   ASSERT_TRUE(app.wait_for_output("app-ready", 20s)) << app.err();
   ASSERT_TRUE(app.wait_for_output("\n", 5s));
   const auto ready = nlohmann::json::parse(app.out().substr(0, app.out().find('\n')));
@@ -98,7 +99,7 @@ TEST(AppCommand, ANewcomerGetsTheDefaultFolderWithADemoGame) {
   // The default folder lives under XDG_DATA_HOME; the child inherits it.
   ASSERT_EQ(::setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1), 0);
   test::ChildProcess desktop(
-      {kProgram, "--no-mdns", "--state", (dir / "state").string(), "app", "--no-browser"});
+      {kProgram, "--no-mdns", "--state", utf8_of(dir / "state"), "app", "--no-browser"});
   ASSERT_TRUE(desktop.wait_for_output("token=", 20s)) << desktop.err();
   desktop.send_signal(SIGTERM);
   EXPECT_EQ(desktop.wait_exit(20s), 0) << desktop.err();
@@ -110,8 +111,8 @@ TEST(AppCommand, ANewcomerGetsTheDefaultFolderWithADemoGame) {
 
 TEST(AppCommand, AChosenFolderIsNeverCreated) {
   test::TempDir dir;
-  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "typo").string(), "--state",
-                          (dir / "state").string(), "app", "--no-browser"});
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", utf8_of(dir / "typo"), "--state",
+                          utf8_of(dir / "state"), "app", "--no-browser"});
   ASSERT_TRUE(app.wait_for_output("choose one in the UI", 20s)) << app.err();
   app.send_signal(SIGINT);
   EXPECT_EQ(app.wait_exit(20s), 0) << app.err();
@@ -125,18 +126,18 @@ TEST(AppCommand, OpensTheBrowserThroughAPrivateFileThatHoldsTheUrl) {
   // says so on the app's stdout, which it inherits.
   const auto arguments = dir / "xdg-open-arguments";
   test::write_file(dir / "bin/xdg-open", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > '" +
-                                             arguments.string() + "'\necho 'xdg-open stub ran'\n");
+                                             utf8_of(arguments) + "'\necho 'xdg-open stub ran'\n");
   fs::permissions(dir / "bin/xdg-open", fs::perms::owner_all);
   const PathPrefix stub_first(dir / "bin");
-  test::ChildProcess app({kProgram, "--no-mdns", "--games", (dir / "games").string(), "--state",
-                          (dir / "state").string(), "app"});
+  test::ChildProcess app({kProgram, "--no-mdns", "--games", utf8_of(dir / "games"), "--state",
+                          utf8_of(dir / "state"), "app"});
   ASSERT_TRUE(app.wait_for_output("xdg-open stub ran", 20s)) << app.err();
   const auto url = parse_url(app.out());
   ASSERT_TRUE(url) << app.out();
 
   const auto launcher = dir / "state/open-ui.html";
   const auto given = test::read_file(arguments);
-  EXPECT_EQ(given, "1\n" + launcher.string() + "\n");
+  EXPECT_EQ(given, "1\n" + utf8_of(launcher) + "\n");
   EXPECT_EQ(given.find(url->token), std::string::npos);
   const auto full_url = "http://127.0.0.1:" + std::to_string(url->port) + "/?token=" + url->token;
   EXPECT_NE(test::read_file(launcher).find(full_url), std::string::npos);
@@ -153,8 +154,8 @@ TEST(AppCommand, ListensOnTheUiPortItIsGiven) {
   std::uint16_t port = 0;
   const auto command = [&] {
     return std::vector<std::string>{kProgram,    "--no-mdns",
-                                    "--games",   (dir / "games").string(),
-                                    "--state",   (dir / "state").string(),
+                                    "--games",   utf8_of(dir / "games"),
+                                    "--state",   utf8_of(dir / "state"),
                                     "app",       "--no-browser",
                                     "--ui-port", std::to_string(port)};
   };

@@ -10,10 +10,12 @@
 
 #include "app/app_controller.hpp"
 #include "app/demo_game.hpp"
+#include "base/utf8_path.hpp"
 #include "event_stream_reader.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
 #include "peer/runtime/settings.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 
 namespace lanspread::app {
 namespace {
@@ -78,7 +80,7 @@ class HttpApiTest : public ::testing::Test {
   // for the started runtime's first scan to show the demo game in it.
   void choose_first_folder(const fs::path& folder) {
     const auto from = events_->mark();
-    auto chosen = post("/api/game-dir", {{"path", folder.string()}});
+    auto chosen = post("/api/game-dir", {{"path", utf8_of(folder)}});
     ASSERT_TRUE(chosen);
     EXPECT_EQ(chosen->status, 200) << chosen->body;
     ASSERT_TRUE(wait_for_game("openttd", "downloaded", true, from));
@@ -281,7 +283,7 @@ TEST_F(HttpApiTest, AProgramBuiltWithoutItsUiSaysHowToBuildIt) {
   EXPECT_EQ(page->status, 503);
   EXPECT_NE(page->body.find("scripts/build-ui.sh"), std::string::npos) << page->body;
   // The API works all the same.
-  EXPECT_EQ(state()["game_dir"], (dir_ / "games").string());
+  EXPECT_EQ(state()["game_dir"], utf8_of(dir_ / "games"));
 }
 
 TEST_F(HttpApiTest, SnapshotAndStreamShowTheLocalLibrary) {
@@ -290,7 +292,7 @@ TEST_F(HttpApiTest, SnapshotAndStreamShowTheLocalLibrary) {
   ASSERT_TRUE(first);
   ASSERT_TRUE(wait_for_game("openttd", "downloaded", true));
   const auto snapshot = state();
-  EXPECT_EQ(snapshot["game_dir"], fs::absolute(dir_ / "games").lexically_normal().string());
+  EXPECT_EQ(snapshot["game_dir"], utf8_of(fs::absolute(dir_ / "games").lexically_normal()));
   EXPECT_EQ(snapshot["runtime"]["running"], true);
   std::map<std::string, json> games;
   for (const auto& game : snapshot["games"])
@@ -328,6 +330,11 @@ TEST_F(HttpApiTest, InstallAndUninstallReachTheRuntime) {
   ASSERT_TRUE(wait_for_game("openttd", "installed", false, from));
   EXPECT_FALSE(fs::exists(dir_ / "games/openttd/local"));
 
+  if (test::running_under_wine()) {
+    GTEST_SKIP() << "wine 8 removes a folder only when its last handle closes, and leaves the "
+                    "watch holding one pending when the folder is deleted (Windows ends it with "
+                    "STATUS_DELETE_PENDING), so the removed game's folder never goes";
+  }
   from = events_->mark();
   auto remove = post("/api/games/openttd/remove");
   ASSERT_TRUE(remove);
@@ -408,7 +415,7 @@ TEST_F(HttpApiTest, RateLimitsAreSetAndShown) {
 
 TEST_F(HttpApiTest, GameFolderIsValidatedBeforeUse) {
   start_with_games();
-  auto missing = post("/api/game-dir", {{"path", (dir_ / "nope").string()}});
+  auto missing = post("/api/game-dir", {{"path", utf8_of(dir_ / "nope")}});
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 400);
   EXPECT_FALSE(json::parse(missing->body)["error"].get<std::string>().empty());
@@ -419,12 +426,25 @@ TEST_F(HttpApiTest, GameFolderIsValidatedBeforeUse) {
 
   test::write_file(dir_ / "other/cs16/version.ini", "7");
   const auto from = events_->mark();
-  auto other = post("/api/game-dir", {{"path", (dir_ / "other").string()}});
+  auto other = post("/api/game-dir", {{"path", utf8_of(dir_ / "other")}});
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 202) << other->body;
   ASSERT_TRUE(events_->wait_for_event("game-dir-changed", kTimeout, from));
   ASSERT_TRUE(wait_for_game("cs16", "downloaded", true, from));
-  EXPECT_EQ(state()["game_dir"], (dir_ / "other").string());
+  EXPECT_EQ(state()["game_dir"], utf8_of(dir_ / "other"));
+}
+
+// The UI sends UTF-8; the folder it names is the one used (on Windows a
+// path made from the text as it is would name another).
+TEST_F(HttpApiTest, AFolderWithANonAsciiNameCanBeChosen) {
+  start_with_games();
+  test::write_file(dir_ / "Spiele für alle/cs16/version.ini", "7");
+  const auto from = events_->mark();
+  auto chosen = post("/api/game-dir", {{"path", utf8_of(dir_ / "Spiele für alle")}});
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->status, 202) << chosen->body;
+  ASSERT_TRUE(wait_for_game("cs16", "downloaded", true, from));
+  EXPECT_EQ(state()["game_dir"], utf8_of(dir_ / "Spiele für alle"));
 }
 
 TEST_F(HttpApiTest, WithoutAFolderTheRuntimeStartsWhenOneIsChosen) {
@@ -454,7 +474,7 @@ TEST_F(HttpApiTest, AFolderTheRuntimeCannotStartOnIsNotRemembered) {
   start(dir_ / "missing");
   ASSERT_TRUE(create_game_dir_with_demo(dir_ / "chosen"));
 
-  auto refused = post("/api/game-dir", {{"path", (dir_ / "chosen").string()}});
+  auto refused = post("/api/game-dir", {{"path", utf8_of(dir_ / "chosen")}});
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400) << refused->body;
   EXPECT_FALSE(json::parse(refused->body)["error"].get<std::string>().empty());

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "base/utf8_path.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -40,7 +41,7 @@ std::vector<std::string> with_clock(const fs::path& clock_file, std::vector<std:
     asan_options = std::string(inherited) + ":" + asan_options;
   std::vector<std::string> wrapped = {"/usr/bin/env",
                                       "LD_PRELOAD=" + kFaketime,
-                                      "FAKETIME_TIMESTAMP_FILE=" + clock_file.string(),
+                                      "FAKETIME_TIMESTAMP_FILE=" + utf8_of(clock_file),
                                       "FAKETIME_NO_CACHE=1",
                                       "FAKETIME_DONT_FAKE_MONOTONIC=1",
                                       "ASAN_OPTIONS=" + asan_options};
@@ -65,8 +66,8 @@ TEST(ClockJumpTest, PeersYearsApartAndSteppedMidTransferStillShare) {
   set_clock(downloader_clock, "+3650d");  // ten years ahead
 
   test::ChildProcess seeder(with_clock(
-      seeder_clock, {kProgram, "--no-mdns", "--games", (dir.path() / "seed/games").string(),
-                     "--state", (dir.path() / "seed/state").string(), "serve"}));
+      seeder_clock, {kProgram, "--no-mdns", "--games", utf8_of(dir.path() / "seed/games"),
+                     "--state", utf8_of(dir.path() / "seed/state"), "serve"}));
   ASSERT_TRUE(seeder.wait_for_output("cs16: downloaded", 20s)) << seeder.err();
   std::smatch match;
   const std::string log = seeder.err();
@@ -75,8 +76,8 @@ TEST(ClockJumpTest, PeersYearsApartAndSteppedMidTransferStillShare) {
   // 40 Mbit/s: about 5 s, long enough to step both clocks halfway.
   const auto games = dir.path() / "games";
   test::ChildProcess downloader(with_clock(
-      downloader_clock, {kProgram, "--no-mdns", "--games", games.string(), "--state",
-                         (dir.path() / "state").string(), "--peer", "127.0.0.1:" + match[1].str(),
+      downloader_clock, {kProgram, "--no-mdns", "--games", utf8_of(games), "--state",
+                         utf8_of(dir.path() / "state"), "--peer", "127.0.0.1:" + match[1].str(),
                          "--download-limit", "40", "--json", "download", "cs16", "--no-install"}));
   for (std::uint64_t done = 0; done < 8 * 1024 * 1024;) {
     const auto line = downloader.next_line(

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -22,8 +22,8 @@ class NetworkCommandsTest : public ::testing::Test {
     test::write_file(dir_ / "seed/games/cs16/version.ini", "20240315");
     test::write_file(dir_ / "seed/games/cs16/cs16.zip", "payload");
     seeder_ = std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{kProgram, "--no-mdns", "--games", (dir_ / "seed/games").string(),
-                                 "--state", (dir_ / "seed/state").string(), "serve"});
+        std::vector<std::string>{kProgram, "--no-mdns", "--games", utf8_of(dir_ / "seed/games"),
+                                 "--state", utf8_of(dir_ / "seed/state"), "serve"});
     ASSERT_TRUE(seeder_->wait_for_output("cs16: downloaded", 20s)) << seeder_->err();
     std::smatch match;
     const std::string log = seeder_->err();
@@ -34,7 +34,7 @@ class NetworkCommandsTest : public ::testing::Test {
   }
 
   test::Finished run(std::initializer_list<std::string> args) const {
-    std::vector<std::string> argv = {kProgram, "--no-mdns",    "--state", (dir_ / "look").string(),
+    std::vector<std::string> argv = {kProgram, "--no-mdns",    "--state", utf8_of(dir_ / "look"),
                                      "--peer", seeder_address_};
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run(argv);
@@ -83,20 +83,20 @@ TEST_F(NetworkCommandsTest, APassphraseFileGatesWhatIsListed) {
   test::write_file(dir_ / "wrong.txt", "lan party 2025\n");
   test::write_file(dir_ / "gated/games/quake3/version.ini", "1.32");
   test::write_file(dir_ / "gated/games/quake3/q3.zip", "payload");
-  test::ChildProcess gated(
-      {kProgram, "--no-mdns", "--passphrase-file", (dir_ / "party.txt").string(), "--games",
-       (dir_ / "gated/games").string(), "--state", (dir_ / "gated/state").string(), "serve"});
+  test::ChildProcess gated({kProgram, "--no-mdns", "--passphrase-file", utf8_of(dir_ / "party.txt"),
+                            "--games", utf8_of(dir_ / "gated/games"), "--state",
+                            utf8_of(dir_ / "gated/state"), "serve"});
   ASSERT_TRUE(gated.wait_for_output("quake3: downloaded", 20s)) << gated.err();
   std::smatch match;
   const std::string log = gated.err();
   ASSERT_TRUE(std::regex_search(log, match, std::regex("listening on UDP port (\\d+)")));
   const std::string gated_address = "127.0.0.1:" + std::string(match[1]);
   const auto list = [&](const std::string& passphrase_file) {
-    std::vector<std::string> argv = {kProgram, "--no-mdns",  "--state", (dir_ / "look").string(),
+    std::vector<std::string> argv = {kProgram, "--no-mdns",  "--state", utf8_of(dir_ / "look"),
                                      "--peer", gated_address};
     if (!passphrase_file.empty()) {
       argv.push_back("--passphrase-file");
-      argv.push_back((dir_ / passphrase_file).string());
+      argv.push_back(utf8_of(dir_ / passphrase_file));
     }
     argv.insert(argv.end(), {"--json", "list", "--wait", "2"});
     return test::run(argv);
@@ -122,8 +122,9 @@ TEST_F(NetworkCommandsTest, APassphraseFileGatesWhatIsListed) {
 }
 
 TEST_F(NetworkCommandsTest, NothingFoundIsNotAnError) {
-  seeder_->send_signal(SIGTERM);
-  ASSERT_EQ(seeder_->wait_exit(20s), 0);
+  seeder_->kill();  // gone without a goodbye: nothing answers at its address
+  const auto end = seeder_->wait(20s);
+  ASSERT_TRUE(end && end->killed);
   const auto result = run({"list", "--wait", "1"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("no games found on 0 peer(s)"), std::string::npos) << result.out;

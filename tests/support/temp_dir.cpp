@@ -45,7 +45,16 @@ TempDir::TempDir() {
 }
 #endif
 
+void TempDir::take_over(const fs::path& parent_folder) {
+  std::error_code ec;
+  fs::remove_all(path_, ec);  // best effort: an object built on it may hold it open
+  path_ = parent_folder;
+  owned_ = false;
+}
+
 TempDir::~TempDir() {
+  if (!owned_)
+    return;
   std::error_code ec;
   // Tests may leave unreadable directories behind; make them removable.
   for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::end(it);
@@ -62,7 +71,7 @@ void write_file(const fs::path& file, std::string_view contents) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
   if (!out)
-    throw std::runtime_error("cannot write " + file.string());
+    throw std::runtime_error("cannot write " + utf8_of(file));
 }
 
 void write_random_file(const fs::path& file, std::size_t size, unsigned seed) {
@@ -91,7 +100,7 @@ void create_symlink(const fs::path& target, const fs::path& link) {
   if (fs::is_directory(anchored, ec))
     flags |= SYMBOLIC_LINK_FLAG_DIRECTORY;
   if (!CreateSymbolicLinkW(link.c_str(), target.c_str(), flags))
-    throw std::runtime_error("cannot create the symlink " + link.string());
+    throw std::runtime_error("cannot create the symlink " + utf8_of(link));
 #else
   fs::create_symlink(target, link);
 #endif
@@ -113,7 +122,7 @@ void age(const fs::path& path) {
   if (handle != INVALID_HANDLE_VALUE)
     CloseHandle(handle);
   if (!set)
-    throw std::runtime_error("cannot age " + path.string() + ": error " + std::to_string(error));
+    throw std::runtime_error("cannot age " + utf8_of(path) + ": error " + std::to_string(error));
 #else
   fs::last_write_time(path,
                       file_clock::from_sys(sys_time<nanoseconds>(sys_days{year{2020} / 1 / 1})));

@@ -18,6 +18,10 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // In a test's child process on Windows (support/test_child.hpp): removes
+  // this folder and names `parent_folder`, which the child then works in and
+  // leaves to the parent to remove.
+  void take_over(const std::filesystem::path& parent_folder);
   // `relative` is UTF-8 text, as every name in the program is.
   std::filesystem::path operator/(std::string_view relative) const {
     return path_ / path_from_utf8(relative);
@@ -25,6 +29,7 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+  bool owned_ = true;
 };
 
 // Creates parent directories as needed.

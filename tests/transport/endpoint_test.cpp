@@ -1,11 +1,6 @@
 #include "transport/endpoint.hpp"
 
 #include <gtest/gtest.h>
-#ifndef _WIN32
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#endif
 
 #include <array>
 #include <asio/co_spawn.hpp>
@@ -22,6 +17,7 @@
 #include "async/wakeup.hpp"
 #include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_child.hpp"
 #include "transport/errors.hpp"
 #include "transport/identity.hpp"
 
@@ -392,40 +388,31 @@ TEST_F(EndpointTest, AbandoningAStreamWakesItsOwnReaderAtOnce) {
 }
 
 TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
-#ifdef _WIN32
-  GTEST_SKIP() << "not ported: the server runs in a forked child (Windows needs a CreateProcessW "
-                  "harness, docs/windows.md)";
-#else
-  int port_pipe[2];
-  ASSERT_EQ(pipe(port_pipe), 0);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  // The server's process is killed: no goodbye, no reset, only silence.
+  test::TestChild server_process({&server_state_}, [this] {
     asio::io_context io;
-    Endpoint server(io, server_identity_, server_options(), serve);
-    const auto port = server.local_endpoint().port();
-    if (write(port_pipe[1], &port, sizeof port) != sizeof port)
-      _exit(1);
+    Endpoint server(io, load_or_create_identity(server_state_.path()).value(), server_options(),
+                    serve);
+    test::tell_parent(std::to_string(server.local_endpoint().port()));
     io.run();
-    _exit(0);
-  }
-  std::uint16_t port = 0;
-  ASSERT_EQ(read(port_pipe[0], &port, sizeof port), static_cast<ssize_t>(sizeof port));
-  close(port_pipe[0]);
-  close(port_pipe[1]);
+  });
+  const auto port = server_process.next_message(60s);
+  ASSERT_TRUE(port.has_value()) << server_process.output();
 
   Endpoint client(io_, client_identity_, client_options());
-  const udp::endpoint server_address{asio::ip::address_v4::loopback(), port};
+  const udp::endpoint server_address{asio::ip::address_v4::loopback(),
+                                     static_cast<std::uint16_t>(std::stoi(*port))};
   std::chrono::steady_clock::time_point killed_at;
   std::error_code error;
   test::run_coroutine(io_, [&]() -> awaitable<int> {
     auto connection = co_await client.connect(server_address);
+    EXPECT_EQ(connection.peer_fingerprint(), server_identity_.fingerprint);
     auto stream = co_await connection.open_stream();
     co_await stream.write(std::string_view("stall"));
     stream.finish();
     std::array<std::byte, 1024> buffer{};
     co_await stream.read_some(buffer);  // the server is mid-stream now
-    kill(child, SIGKILL);
+    server_process.kill();
     killed_at = std::chrono::steady_clock::now();
     try {
       while (co_await stream.read_some(buffer) > 0) {
@@ -435,10 +422,11 @@ TEST_F(EndpointTest, VanishedPeerFailsTheStreamInBoundedTime) {
     }
     co_return 0;
   }());
-  waitpid(child, nullptr, 0);
+  const auto end = server_process.wait(30s);
+  ASSERT_TRUE(end.has_value());
+  EXPECT_TRUE(end->killed) << server_process.output();
   EXPECT_EQ(error, std::error_code(TransportError::IdleTimeout));
   EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 5s);
-#endif
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/bundled_catalog.hpp"
 #include "peer/catalog/game_id.hpp"
 
@@ -124,12 +125,12 @@ Result<Catalog> Catalog::load(const std::filesystem::path& state_dir) {
   if (!in) {
     std::error_code ec;
     if (std::filesystem::exists(user_file, ec))
-      return Error{fmt::format("{}: cannot be read", user_file.string())};
+      return Error{fmt::format("{}: cannot be read", utf8_of(user_file))};
     return catalog;
   }
   std::ostringstream text;
   text << in.rdbuf();
-  const auto user = parse(text.str(), user_file.string());
+  const auto user = parse(text.str(), utf8_of(user_file));
   if (!user)
     return user.error();
   catalog.merge(*user);

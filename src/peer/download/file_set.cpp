@@ -1,23 +1,19 @@
 #include "peer/download/file_set.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <optional>
 
 namespace lanspread::peer::download {
 
-// A descriptor shared by the writers using it; closed when the last lets go,
+// An open file shared by the writers using it; closed when the last lets go,
 // so evicting it from the cache never pulls it from under a write.
 struct FileSet::OpenFile {
-  explicit OpenFile(platform::UniqueFd opened) : fd(std::move(opened)) {}
-  platform::UniqueFd fd;
+  explicit OpenFile(platform::WritableFile opened) : file(std::move(opened)) {}
+  platform::WritableFile file;
 };
 
-FileSet::FileSet(int root_fd, std::vector<Entry> entries)
-    : root_fd_(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0)), entries_(std::move(entries)) {}
+FileSet::FileSet(platform::DirectoryHandle root, std::vector<Entry> entries)
+    : root_(std::make_shared<const platform::DirectoryHandle>(std::move(root))),
+      entries_(std::move(entries)) {}
 
 std::string FileSet::path_of(std::uint32_t file_index) const {
   std::string path;
@@ -29,6 +25,7 @@ std::string FileSet::path_of(std::uint32_t file_index) const {
 void FileSet::close_all() const {
   const std::lock_guard lock(mutex_);
   cache_.clear();
+  root_.reset();
 }
 
 Result<void> FileSet::check_range(std::uint32_t file_index, std::uint64_t offset,
@@ -48,8 +45,10 @@ Result<void> FileSet::check_range(std::uint32_t file_index, std::uint64_t offset
 
 Result<std::shared_ptr<FileSet::OpenFile>> FileSet::open(std::uint32_t file_index,
                                                          bool for_write) const {
+  std::shared_ptr<const platform::DirectoryHandle> root;
   {
     const std::lock_guard lock(mutex_);
+    root = root_;
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
       if (it->first == file_index) {
         auto found = *it;
@@ -59,24 +58,31 @@ Result<std::shared_ptr<FileSet::OpenFile>> FileSet::open(std::uint32_t file_inde
       }
     }
   }
+  if (!root)
+    return Error{"cannot open " + path_of(file_index) + ": the download's files are closed"};
   const auto& entry = entries_[file_index];
   const auto& parts = entry.components;
-  const int create = for_write && entry.creation == Creation::OnFirstWrite ? O_CREAT : 0;
-  platform::UniqueFd opened;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const bool last = i + 1 == parts.size();
-    const int flags = last ? O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | create
-                           : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    const int dir = opened ? opened.get() : root_fd_.get();
-    platform::UniqueFd next(::openat(dir, parts[i].c_str(), flags, 0644));
+  const auto failure = [&](const std::error_code& error) {
+    return Error{"cannot open " + path_of(file_index) + ": " + error.message()};
+  };
+  std::optional<platform::DirectoryHandle> dir;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    auto next = (dir ? *dir : *root).open_child(parts[i]);
     if (!next)
-      return Error{"cannot open " + path_of(file_index) + ": " + std::strerror(errno)};
-    opened = std::move(next);
+      return failure(next.error());
+    dir = std::move(*next);
   }
-  struct stat info {};
-  if (::fstat(opened.get(), &info) != 0 || !S_ISREG(info.st_mode))
-    return Error{path_of(file_index) + " is no longer a regular file"};
-  auto file = std::make_shared<OpenFile>(std::move(opened));
+  using Opening = platform::WritableFile::Opening;
+  const auto opening = for_write && entry.creation == Creation::OnFirstWrite
+                           ? Opening::ExistingOrNew
+                           : Opening::Existing;
+  auto opened = platform::WritableFile::open_in(dir ? *dir : *root, parts.back(), opening);
+  if (!opened) {
+    if (opened.error() == std::errc::invalid_argument)
+      return Error{path_of(file_index) + " is no longer a regular file"};
+    return failure(opened.error());
+  }
+  auto file = std::make_shared<OpenFile>(std::move(*opened));
   const std::lock_guard lock(mutex_);
   cache_.emplace_back(file_index, file);
   if (cache_.size() > kOpenFiles)
@@ -91,26 +97,23 @@ Result<void> FileSet::write(std::uint32_t file_index, std::uint64_t offset,
   const auto opened = open(file_index, true);
   if (!opened)
     return opened.error();
-  const auto& file = *opened;
-  const auto start = static_cast<off_t>(offset);
-  const auto length = static_cast<off_t>(bytes.size());
+  const auto& file = (*opened)->file;
+  const auto start = offset;
+  const auto length = bytes.size();
   while (!bytes.empty()) {
-    const auto written =
-        ::pwrite(file->fd.get(), bytes.data(), bytes.size(), static_cast<off_t>(offset));
-    if (written < 0) {
-      if (errno == EINTR)
-        continue;
+    const auto written = file.write_at(offset, bytes.data(), bytes.size());
+    if (!written) {
       return Error{"cannot write " + path_of(file_index) + " at byte " + std::to_string(offset) +
-                   ": " + std::strerror(errno)};
+                   ": " + written.error().message()};
     }
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
-    offset += static_cast<std::uint64_t>(written);
+    bytes = bytes.subspan(*written);
+    offset += *written;
   }
   // Start writing the block to disk now, without waiting for it: the commit
   // flushes everything before version.ini, and with the writeback spread over
   // the download that flush finds little left to do. A hint only; its
   // failure changes nothing.
-  ::sync_file_range(file->fd.get(), start, length, SYNC_FILE_RANGE_WRITE);
+  file.start_writeback(start, length);
   return {};
 }
 
@@ -121,17 +124,15 @@ Result<void> FileSet::read(std::uint32_t file_index, std::uint64_t offset,
   const auto opened = open(file_index, false);
   if (!opened)
     return opened.error();
-  const auto& file = *opened;
+  const auto& file = (*opened)->file;
   while (!out.empty()) {
-    const auto got = ::pread(file->fd.get(), out.data(), out.size(), static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0) {
+    const auto got = file.read_at(offset, out.data(), out.size());
+    if (!got || *got == 0) {
       return Error{"cannot read " + path_of(file_index) + " at byte " + std::to_string(offset) +
-                   ": " + (got == 0 ? std::string("end of file") : std::strerror(errno))};
+                   ": " + (got ? std::string("end of file") : got.error().message())};
     }
-    out = out.subspan(static_cast<std::size_t>(got));
-    offset += static_cast<std::uint64_t>(got);
+    out = out.subspan(*got);
+    offset += *got;
   }
   return {};
 }

@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "platform/unique_fd.hpp"
+#include "platform/directory_handle.hpp"
 
 namespace lanspread::peer::download {
 
 // The payload files a download writes into, indexed like the manifest.
-// Writes are positioned (pwrite), so several peers fill one file at once, and
+// Writes are positioned, so several peers fill one file at once, and
 // never reach past the size the manifest gave the file. Files are opened on
 // demand, component by component from the game root and never through a
 // symlink; at most `kOpenFiles` stay open, so a game with many files does not
@@ -31,8 +31,8 @@ class FileSet {
     Creation creation = Creation::Exists;  // OnFirstWrite: a write creates it, a read never
   };
 
-  // `root_fd` is an open game-root directory; the set keeps its own copy.
-  FileSet(int root_fd, std::vector<Entry> entries);
+  // `root` is the open game-root directory.
+  FileSet(platform::DirectoryHandle root, std::vector<Entry> entries);
   FileSet(const FileSet&) = delete;
   FileSet& operator=(const FileSet&) = delete;
 
@@ -46,7 +46,9 @@ class FileSet {
   std::size_t size() const { return entries_.size(); }
   const Entry& entry(std::uint32_t file_index) const { return entries_.at(file_index); }
   std::string path_of(std::uint32_t file_index) const;
-  // Closes every cached descriptor (before a commit, a cancel).
+  // Closes every open file and the game folder (before a commit, a fail, a
+  // cancel): Windows removes no folder a handle keeps open. Reads and
+  // writes fail from then on.
   void close_all() const;
 
  private:
@@ -55,7 +57,8 @@ class FileSet {
   Result<void> check_range(std::uint32_t file_index, std::uint64_t offset,
                            std::size_t length) const;
 
-  platform::UniqueFd root_fd_;
+  // Shared with the opens under way, so closing never pulls it from under one.
+  mutable std::shared_ptr<const platform::DirectoryHandle> root_;
   std::vector<Entry> entries_;
   mutable std::mutex mutex_;
   mutable std::vector<std::pair<std::uint32_t, std::shared_ptr<OpenFile>>> cache_;  // MRU last

@@ -1,33 +1,24 @@
 #include "peer/download/sentinel_transaction.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <set>
 
+#include "base/utf8_path.hpp"
 #include "peer/download/manifest_path.hpp"
 #include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_layout.hpp"
-#include "platform/unique_fd.hpp"
+#include "platform/directory_handle.hpp"
+#include "platform/flush_tree.hpp"
 
 namespace lanspread::peer::download {
 namespace {
 namespace fs = std::filesystem;
-using platform::UniqueFd;
-
-constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-constexpr int kFileFlags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-
-std::string errno_text(int error) {
-  return std::strerror(error);
-}
+using platform::DirectoryHandle;
+using platform::EntryType;
+using platform::WritableFile;
 
 std::string join(const std::vector<std::string>& parts, std::size_t count) {
   std::string path;
@@ -47,28 +38,31 @@ struct Item {
 // without following symlinks; creates missing ones when `created` is given
 // (recording them). On failure `missing` tells a component that does not
 // exist from one that must not be used.
-Result<UniqueFd> open_parent(int root, const std::vector<std::string>& parts, std::size_t count,
-                             std::vector<std::string>* created, bool* missing = nullptr) {
-  UniqueFd dir(::fcntl(root, F_DUPFD_CLOEXEC, 0));
-  for (std::size_t i = 0; i < count; ++i) {
-    int fd = ::openat(dir.get(), parts[i].c_str(), kDirFlags);
-    if (fd < 0 && errno == ENOENT && created != nullptr) {
-      if (::mkdirat(dir.get(), parts[i].c_str(), 0755) != 0 && errno != EEXIST)
-        return Error{"cannot create folder " + join(parts, i + 1) + ": " + errno_text(errno)};
+Result<DirectoryHandle> open_parent(const DirectoryHandle& root,
+                                    const std::vector<std::string>& parts, std::size_t count,
+                                    std::vector<std::string>* created, bool* missing = nullptr) {
+  auto dir = root.open_child(".");
+  for (std::size_t i = 0; dir && i < count; ++i) {
+    auto next = dir->open_child(parts[i]);
+    if (!next && next.error() == std::errc::no_such_file_or_directory && created != nullptr) {
+      if (auto made = dir->create_child(parts[i]); !made && made.error() != std::errc::file_exists)
+        return Error{"cannot create folder " + join(parts, i + 1) + ": " + made.error().message()};
       created->push_back(join(parts, i + 1));
-      fd = ::openat(dir.get(), parts[i].c_str(), kDirFlags);
+      next = dir->open_child(parts[i]);
     }
-    if (fd < 0) {
-      const int error = errno;
+    if (!next) {
+      const auto error = next.error();
       if (missing != nullptr)
-        *missing = error == ENOENT;
-      if (error == ELOOP || error == ENOTDIR)
+        *missing = error == std::errc::no_such_file_or_directory;
+      if (error == std::errc::too_many_symbolic_link_levels || error == std::errc::not_a_directory)
         return Error{join(parts, i + 1) + " is a symlink or not a folder"};
-      return Error{"cannot open folder " + join(parts, i + 1) + ": " + errno_text(error)};
+      return Error{"cannot open folder " + join(parts, i + 1) + ": " + error.message()};
     }
-    dir.reset(fd);
+    dir = std::move(*next);
   }
-  return dir;
+  if (!dir)
+    return Error{"cannot open the game folder again: " + dir.error().message()};
+  return std::move(*dir);
 }
 
 // The manifest checked as a whole: paths, duplicates, a file where another
@@ -118,10 +112,10 @@ Result<void> check_manifest(const std::vector<proto::GameFileDescription>& files
 // Looks at what is on disk before anything changes: a symlink, or an entry
 // of the wrong kind, on any manifest path is refused. The bytes the download
 // still has to allocate.
-Result<std::uint64_t> inspect(int root, const std::vector<Item>& items) {
+Result<std::uint64_t> inspect(const DirectoryHandle& root, const std::vector<Item>& items) {
   std::uint64_t to_allocate = 0;
-  // As in begin: a folder's files come together, so its descriptor is kept.
-  UniqueFd dir;
+  // As in begin: a folder's files come together, so its handle is kept.
+  std::optional<DirectoryHandle> dir;
   std::optional<std::string> dir_path;
   bool missing = false;
   for (const auto& item : items) {
@@ -140,39 +134,48 @@ Result<std::uint64_t> inspect(int root, const std::vector<Item>& items) {
       to_allocate += item.size;
       continue;
     }
-    struct stat info {};
-    if (::fstatat(dir.get(), parts.back().c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno != ENOENT)
-        return Error{"cannot examine " + join(parts, parts.size()) + ": " + errno_text(errno)};
+    const auto info = dir->examine_child(parts.back());
+    if (!info) {
+      if (info.error() != std::errc::no_such_file_or_directory) {
+        return Error{"cannot examine " + join(parts, parts.size()) + ": " + info.error().message()};
+      }
       to_allocate += item.size;
       continue;
     }
     const auto path = join(parts, parts.size());
     if (item.is_dir) {
-      if (!S_ISDIR(info.st_mode))
+      if (info->type != EntryType::Directory)
         return Error{path + " exists and is not a folder"};
       continue;
     }
-    if (!S_ISREG(info.st_mode))
+    if (info->type != EntryType::File)
       return Error{path + " exists and is not a regular file (a folder, a symlink or a device)"};
-    const auto allocated = static_cast<std::uint64_t>(info.st_blocks) * 512;
-    if (item.size > allocated)
-      to_allocate += item.size - allocated;
+    if (item.size > info->allocated)
+      to_allocate += item.size - info->allocated;
   }
   return to_allocate;
 }
 
-void unlink_quietly(int dir, std::string_view name) {
-  const std::string entry(name);
-  if (::unlinkat(dir, entry.c_str(), 0) != 0 && errno != ENOENT)
-    spdlog::warn("cannot remove {}: {}", entry, std::strerror(errno));
+void remove_quietly(const DirectoryHandle& dir, std::string_view name) {
+  const auto removed = dir.remove_file(name);
+  if (!removed && removed.error() != std::errc::no_such_file_or_directory)
+    spdlog::warn("cannot remove {}: {}", name, removed.error().message());
+}
+
+// Removes the folder `path` if it is empty: a folder someone filled stays.
+void remove_if_empty(const fs::path& path) {
+  const auto clean = path.lexically_normal();
+  const auto folder = clean.has_filename() ? clean : clean.parent_path();
+  const auto parent = DirectoryHandle::open(folder.parent_path());
+  if (parent)
+    static_cast<void>(parent->remove_empty_child(utf8_of(folder.filename())));
 }
 
 }  // namespace
 
 struct SentinelTransaction::State {
   fs::path root;
-  UniqueFd root_fd;
+  std::optional<DirectoryHandle> root_dir;  // closed before the root itself is removed
   bool created_root = false;
   std::vector<proto::GameFileDescription> manifest;
   std::optional<std::uint32_t> sentinel;
@@ -182,9 +185,9 @@ struct SentinelTransaction::State {
   bool settled = false;
 
   void sweep_temporaries() const {
-    unlink_quietly(root_fd.get(), layout::kVersionTmp);
-    unlink_quietly(root_fd.get(), layout::kVersionDiscarded);
-    ::fsync(root_fd.get());
+    remove_quietly(*root_dir, layout::kVersionTmp);
+    remove_quietly(*root_dir, layout::kVersionDiscarded);
+    root_dir->flush();
   }
 
   void remove_created_dirs() const {
@@ -192,11 +195,11 @@ struct SentinelTransaction::State {
       const auto parts = check_manifest_path(*it);
       if (!parts)
         continue;
-      const auto dir = open_parent(root_fd.get(), *parts, parts->size() - 1, nullptr);
+      const auto dir = open_parent(*root_dir, *parts, parts->size() - 1, nullptr);
       if (!dir)
         continue;
       // Only empty ones go: a folder someone filled meanwhile stays.
-      ::unlinkat(dir->get(), parts->back().c_str(), AT_REMOVEDIR);
+      static_cast<void>(dir->remove_empty_child(parts->back()));
     }
   }
 
@@ -205,16 +208,13 @@ struct SentinelTransaction::State {
       const auto& item = items[i];
       if (item.is_dir || (only != nullptr && !(*only)[i]))
         continue;
-      const auto dir =
-          open_parent(root_fd.get(), item.components, item.components.size() - 1, nullptr);
+      const auto dir = open_parent(*root_dir, item.components, item.components.size() - 1, nullptr);
       if (!dir)
         continue;
-      struct stat info {};
       const auto& name = item.components.back();
-      if (::fstatat(dir->get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
-          S_ISREG(info.st_mode)) {
-        unlink_quietly(dir->get(), name);
-      }
+      const auto info = dir->examine_child(name);
+      if (info && info->type == EntryType::File)
+        remove_quietly(*dir, name);
     }
   }
 };
@@ -240,67 +240,70 @@ Result<SentinelTransaction> SentinelTransaction::begin(
     return checked.error();
   state->manifest = std::move(files);
 
-  int fd = ::open(game_root.c_str(), kDirFlags);
-  if (fd < 0 && errno == ENOENT) {
-    if (::mkdir(game_root.c_str(), 0755) != 0)
-      return Error{"cannot create the game folder " + game_root.string() + ": " +
-                   errno_text(errno)};
+  auto opened_root = DirectoryHandle::open(game_root);
+  if (!opened_root && opened_root.error() == std::errc::no_such_file_or_directory) {
+    std::error_code error;
+    if (!fs::create_directory(game_root, error)) {
+      return Error{"cannot create the game folder " + utf8_of(game_root) + ": " +
+                   (error ? error.message() : "it appeared meanwhile")};
+    }
     state->created_root = true;
-    fd = ::open(game_root.c_str(), kDirFlags);
+    opened_root = DirectoryHandle::open(game_root);
   }
-  if (fd < 0)
-    return Error{"cannot open the game folder " + game_root.string() + ": " + errno_text(errno)};
-  state->root_fd.reset(fd);
+  if (!opened_root) {
+    return Error{"cannot open the game folder " + utf8_of(game_root) + ": " +
+                 opened_root.error().message()};
+  }
+  state->root_dir = std::move(*opened_root);
+  const auto& root = *state->root_dir;
   const auto give_up = [&](std::string reason) {
-    if (state->created_root)
-      ::rmdir(game_root.c_str());
+    if (state->created_root) {
+      state->root_dir.reset();
+      remove_if_empty(game_root);
+    }
     return Error{std::move(reason)};
   };
 
   // Everything that can be refused is refused before anything changes.
-  const auto inspected = inspect(fd, state->items);
+  const auto inspected = inspect(root, state->items);
   if (!inspected)
     return give_up(inspected.error().message);
   const auto to_allocate = *inspected;
-  struct stat sentinel_info {};
-  const bool has_sentinel = ::fstatat(fd, std::string(layout::kVersionFile).c_str(), &sentinel_info,
-                                      AT_SYMLINK_NOFOLLOW) == 0;
-  if (has_sentinel && S_ISDIR(sentinel_info.st_mode))
-    return give_up("version.ini in " + game_root.string() + " is a folder");
-  struct statvfs space {};
-  if (::fstatvfs(fd, &space) == 0) {
-    const auto available = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
-    if (to_allocate > available) {
-      return give_up("not enough disk space in " + game_root.string() + ": the download needs " +
-                     std::to_string(to_allocate) + " more bytes, " + std::to_string(available) +
-                     " are free");
-    }
+  const auto sentinel_info = root.examine_child(layout::kVersionFile);
+  const bool has_sentinel = sentinel_info.has_value();
+  if (has_sentinel && sentinel_info->type == EntryType::Directory)
+    return give_up("version.ini in " + utf8_of(game_root) + " is a folder");
+  std::error_code space_error;
+  const auto space = fs::space(game_root, space_error);
+  if (!space_error && to_allocate > space.available) {
+    return give_up("not enough disk space in " + utf8_of(game_root) + ": the download needs " +
+                   std::to_string(to_allocate) + " more bytes, " + std::to_string(space.available) +
+                   " are free");
   }
 
-  unlink_quietly(fd, layout::kVersionTmp);
+  remove_quietly(root, layout::kVersionTmp);
   if (has_sentinel) {
-    if (::renameat(fd, std::string(layout::kVersionFile).c_str(), fd,
-                   std::string(layout::kVersionDiscarded).c_str()) != 0) {
-      return give_up("cannot park version.ini: " + errno_text(errno));
-    }
-    ::fsync(fd);
+    if (auto parked = root.rename(layout::kVersionFile, layout::kVersionDiscarded); !parked)
+      return give_up("cannot park version.ini: " + parked.error().message());
+    root.flush();
   }
 
   // From here a failure is a failed download: the sentinel stays parked and
   // is swept, and what this begin created is removed again.
   std::vector<bool> created(state->items.size(), false);
   std::vector<FileSet::Entry> entries(state->manifest.size());
+  // Manifests list a folder's files together: its handle is kept for the
+  // next file rather than reopened component by component for each.
+  std::optional<DirectoryHandle> dir;
+  std::optional<std::string> dir_path;
   const auto undo = [&](std::string reason) {
+    dir.reset();  // Windows removes no folder a handle keeps open
     state->remove_payload(&created);
     state->remove_created_dirs();
     state->sweep_temporaries();
     state->settled = true;
     return give_up(std::move(reason));
   };
-  // Manifests list a folder's files together: its descriptor is kept for the
-  // next file rather than reopened component by component for each.
-  UniqueFd dir;
-  std::optional<std::string> dir_path;
   for (std::size_t i = 0; i < state->items.size(); ++i) {
     const auto& item = state->items[i];
     const auto& parts = item.components;
@@ -308,7 +311,7 @@ Result<SentinelTransaction> SentinelTransaction::begin(
     const auto depth = item.is_dir ? parts.size() : parts.size() - 1;
     auto parent = join(parts, depth);
     if (parent != dir_path) {
-      auto opened = open_parent(fd, parts, depth, &state->created_dirs);
+      auto opened = open_parent(root, parts, depth, &state->created_dirs);
       if (!opened)
         return undo(opened.error().message);
       dir = std::move(*opened);
@@ -317,8 +320,8 @@ Result<SentinelTransaction> SentinelTransaction::begin(
     if (item.is_dir)
       continue;
     const auto& name = parts.back();
-    int file = ::openat(dir.get(), name.c_str(), kFileFlags);
-    if (file < 0 && errno == ENOENT) {
+    auto file = WritableFile::open_in(*dir, name, WritableFile::Opening::Existing);
+    if (!file && file.error() == std::errc::no_such_file_or_directory) {
       if (item.size > 0) {
         // Created by its first write: creating thousands of files up front
         // held back the first byte by over a second, and each creation now
@@ -326,23 +329,29 @@ Result<SentinelTransaction> SentinelTransaction::begin(
         entries[item.index] = {parts, item.size, FileSet::Creation::OnFirstWrite};
         continue;
       }
-      file = ::openat(dir.get(), name.c_str(), kFileFlags | O_CREAT | O_EXCL, 0644);
-      created[i] = file >= 0;
+      file = WritableFile::open_in(*dir, name, WritableFile::Opening::New);
+      created[i] = file.has_value();
     }
-    if (file < 0)
-      return undo("cannot create " + path + ": " + errno_text(errno));
-    UniqueFd owned(file);
-    struct stat info {};
-    if (::fstat(file, &info) != 0 || !S_ISREG(info.st_mode))
-      return undo(path + " is not a regular file");
-    if (static_cast<std::uint64_t>(info.st_size) != item.size &&
-        ::ftruncate(file, static_cast<off_t>(item.size)) != 0) {
-      return undo("cannot size " + path + " to " + std::to_string(item.size) +
-                  " bytes: " + errno_text(errno));
+    if (!file) {
+      if (file.error() == std::errc::invalid_argument || file.error() == std::errc::is_a_directory)
+        return undo(path + " is not a regular file");
+      return undo("cannot create " + path + ": " + file.error().message());
+    }
+    const auto size = file->size();
+    if (!size)
+      return undo("cannot examine " + path + ": " + size.error().message());
+    if (*size != item.size) {
+      if (auto sized = file->resize(item.size); !sized) {
+        return undo("cannot size " + path + " to " + std::to_string(item.size) +
+                    " bytes: " + sized.error().message());
+      }
     }
     entries[item.index] = {parts, item.size};
   }
-  state->files = std::make_unique<FileSet>(fd, std::move(entries));
+  auto set_root = root.open_child(".");
+  if (!set_root)
+    return undo("cannot open the game folder again: " + set_root.error().message());
+  state->files = std::make_unique<FileSet>(std::move(*set_root), std::move(entries));
   return SentinelTransaction(std::move(state));
 }
 
@@ -363,39 +372,41 @@ Result<void> SentinelTransaction::commit(std::string_view version_ini) {
         return Error{"version.ini does not match the manifest's hash"};
     }
   }
-  const int root = state.root_fd.get();
+  const auto& root = *state.root_dir;
   state.files->close_all();
-  // One call makes every payload byte durable before the sentinel can say so.
-  if (::syncfs(root) != 0)
-    return Error{"cannot flush the downloaded files to disk: " + errno_text(errno)};
+  // Every payload byte durable before the sentinel can say so: one syncfs
+  // on Linux, FlushFileBuffers of every file on Windows.
+  if (auto flushed = platform::flush_tree(state.root); !flushed)
+    return Error{"cannot flush the downloaded files to disk: " + flushed.error().message};
 
-  const std::string tmp(layout::kVersionTmp);
-  const auto write_error = [&](const std::string& what) {
-    Error error{what + " " + std::string(layout::kVersionTmp) + ": " + errno_text(errno)};
-    unlink_quietly(root, layout::kVersionTmp);
-    return error;
+  const auto write_error = [&](const std::string& what, const std::error_code& error) {
+    Error failure{what + " " + std::string(layout::kVersionTmp) + ": " + error.message()};
+    remove_quietly(root, layout::kVersionTmp);
+    return failure;
   };
-  UniqueFd file(
-      ::openat(root, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!file)
-    return write_error("cannot create");
-  std::string_view rest = version_ini;
-  while (!rest.empty()) {
-    const auto written = ::write(file.get(), rest.data(), rest.size());
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written < 0)
-      return write_error("cannot write");
-    rest.remove_prefix(static_cast<std::size_t>(written));
-  }
-  if (::fsync(file.get()) != 0)
-    return write_error("cannot flush");
-  file.reset();
-  if (::renameat(root, tmp.c_str(), root, std::string(layout::kVersionFile).c_str()) != 0)
-    return write_error("cannot rename");
-  ::fsync(root);
-  unlink_quietly(root, layout::kVersionDiscarded);
-  ::fsync(root);
+  {
+    const auto file =
+        WritableFile::open_in(root, layout::kVersionTmp, WritableFile::Opening::ExistingOrNew);
+    if (!file)
+      return write_error("cannot create", file.error());
+    if (auto emptied = file->resize(0); !emptied)
+      return write_error("cannot create", emptied.error());
+    const auto* bytes = reinterpret_cast<const std::byte*>(version_ini.data());
+    std::uint64_t offset = 0;
+    while (offset < version_ini.size()) {
+      const auto written = file->write_at(offset, bytes + offset, version_ini.size() - offset);
+      if (!written)
+        return write_error("cannot write", written.error());
+      offset += *written;
+    }
+    if (auto flushed = file->flush(); !flushed)
+      return write_error("cannot flush", flushed.error());
+  }  // closed before the rename
+  if (auto renamed = root.rename(layout::kVersionTmp, layout::kVersionFile); !renamed)
+    return write_error("cannot rename", renamed.error());
+  root.flush();
+  remove_quietly(root, layout::kVersionDiscarded);
+  root.flush();
   state.settled = true;
   return {};
 }
@@ -417,18 +428,20 @@ void SentinelTransaction::cancel() {
   state.remove_payload(nullptr);
   state.remove_created_dirs();
   state.sweep_temporaries();
-  if (state.created_root)
-    ::rmdir(state.root.c_str());  // only when nothing else is left in it
+  if (state.created_root) {
+    state.root_dir.reset();  // Windows removes no folder a handle keeps open
+    remove_if_empty(state.root);
+  }
   state.settled = true;
 }
 
 void sweep_sentinel_temporaries(const fs::path& game_root) {
-  UniqueFd root(::open(game_root.c_str(), kDirFlags));
+  const auto root = DirectoryHandle::open(game_root);
   if (!root)
     return;
-  unlink_quietly(root.get(), layout::kVersionTmp);
-  unlink_quietly(root.get(), layout::kVersionDiscarded);
-  ::fsync(root.get());
+  remove_quietly(*root, layout::kVersionTmp);
+  remove_quietly(*root, layout::kVersionDiscarded);
+  root->flush();
 }
 
 }  // namespace lanspread::peer::download

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "base/utf8_path.hpp"
+#include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
 
 namespace lanspread::peer::install {
@@ -66,7 +68,7 @@ std::uint64_t tree_size(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file(ec) && !it->is_symlink(ec))
+    if (examine_walked(it) == platform::EntryType::File)
       total += size_of(it->path());
   }
   return total;
@@ -114,19 +116,19 @@ Result<InstallPlan> plan_install(const fs::path& game_root) {
   std::error_code ec;
   for (auto it = fs::directory_iterator(game_root, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    const auto name = it->path().filename().string();
+    const auto name = utf8_of(it->path().filename());
     if (name == layout::kVersionFile || layout::is_unserved_root_entry(name))
       continue;
-    const auto status = it->symlink_status(ec);
-    if (ec)
-      return Error{"cannot read " + it->path().string() + ": " + ec.message()};
-    if (fs::is_directory(status)) {
+    const auto examined = platform::examine(it->path());
+    if (!examined)
+      return Error{"cannot read " + utf8_of(it->path()) + ": " + examined.error().message()};
+    if (examined->type == platform::EntryType::Directory) {
       plan.loose_entries.push_back(it->path());
       plan.loose_size += tree_size(it->path());
       continue;
     }
-    if (!fs::is_regular_file(status)) {
-      spdlog::warn("install: skipping {} (not a regular file or directory)", it->path().string());
+    if (examined->type != platform::EntryType::File) {
+      spdlog::warn("install: skipping {} (not a regular file or directory)", utf8_of(it->path()));
       continue;
     }
     const auto lower = lowercase(name);
@@ -142,10 +144,10 @@ Result<InstallPlan> plan_install(const fs::path& game_root) {
     }
   }
   if (ec)
-    return Error{"cannot list " + game_root.string() + ": " + ec.message()};
+    return Error{"cannot list " + utf8_of(game_root) + ": " + ec.message()};
 
   auto add_set = [&plan](std::vector<fs::path> volumes) {
-    auto name = volumes.front().filename().string();
+    auto name = utf8_of(volumes.front().filename());
     ArchiveSet set{.name = std::move(name), .volumes = std::move(volumes)};
     for (const auto& volume : set.volumes)
       set.size += size_of(volume);

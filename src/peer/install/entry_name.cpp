@@ -28,7 +28,7 @@ bool has_windows_drive(std::string_view name) {
 
 }  // namespace
 
-Result<std::string> check_entry_name(std::string_view name) {
+Result<std::string> check_entry_name(std::string_view name, NameRules rules) {
   if (name.empty())
     return Error{"an entry has an empty name"};
   if (name.front() == '/' || name.front() == '\\' || has_windows_drive(name))
@@ -47,6 +47,10 @@ Result<std::string> check_entry_name(std::string_view name) {
       if (end == std::string_view::npos)
         break;
       start = end + 1;
+    }
+    if (rules == NameRules::Windows) {
+      if (auto storable = check_windows_name(part); !storable)
+        return Error{"entry '" + std::string(name) + "' " + storable.error().message};
     }
     if (!normalised.empty())
       normalised += '/';

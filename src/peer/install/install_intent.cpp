@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "platform/atomic_file.hpp"
 
 namespace lanspread::peer::install {
@@ -37,18 +38,18 @@ std::string_view to_string(Operation operation) {
 }
 
 fs::path game_state_dir(const fs::path& state_dir, std::string_view game_id) {
-  return state_dir / "games" / std::string(game_id);
+  return state_dir / "games" / path_from_utf8(game_id);
 }
 
 fs::path intent_path(const fs::path& state_dir, std::string_view game_id) {
-  return game_state_dir(state_dir, game_id) / std::string(kIntentFile);
+  return game_state_dir(state_dir, game_id) / path_from_utf8(kIntentFile);
 }
 
 std::string encode_intent(const InstallIntent& intent) {
   const nlohmann::json json = {{"format", kFormat},
                                {"operation", to_string(intent.operation)},
                                {"game_id", intent.game_id},
-                               {"game_root", intent.game_root.string()},
+                               {"game_root", utf8_of(intent.game_root)},
                                {"new_local_in_place", intent.new_local_in_place}};
   return json.dump(2) + "\n";
 }
@@ -62,17 +63,17 @@ Result<std::optional<InstallIntent>> read_intent(const fs::path& file,
   text << in.rdbuf();
   const auto json = nlohmann::json::parse(text.str(), nullptr, false);
   if (json.is_discarded() || !json.is_object())
-    return Error{file.string() + " is not valid JSON"};
+    return Error{utf8_of(file) + " is not valid JSON"};
   const auto operation = json.find("operation");
   if (operation == json.end() || !operation->is_string())
-    return Error{file.string() + " has no operation"};
+    return Error{utf8_of(file) + " has no operation"};
   const auto parsed = parse_operation(operation->get<std::string>());
   if (!parsed)
-    return Error{file.string() + " has an unknown operation"};
+    return Error{utf8_of(file) + " has an unknown operation"};
   InstallIntent intent{.operation = *parsed, .game_root = game_root_if_missing};
-  intent.game_id = file.parent_path().filename().string();
+  intent.game_id = utf8_of(file.parent_path().filename());
   if (const auto root = json.find("game_root"); root != json.end() && root->is_string())
-    intent.game_root = root->get<std::string>();
+    intent.game_root = path_from_utf8(root->get<std::string>());
   if (const auto in_place = json.find("new_local_in_place");
       in_place != json.end() && in_place->is_boolean())
     intent.new_local_in_place = in_place->get<bool>();
@@ -89,7 +90,7 @@ Result<void> clear_intent(const fs::path& state_dir, std::string_view game_id) {
   std::error_code ec;
   fs::remove(file, ec);
   if (ec)
-    return Error{"cannot remove " + file.string() + ": " + ec.message()};
+    return Error{"cannot remove " + utf8_of(file) + ": " + ec.message()};
   platform::sync_directory(file.parent_path());
   return {};
 }

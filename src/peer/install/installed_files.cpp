@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
+#include "peer/install/relative_name.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/atomic_file.hpp"
+#include "platform/rename.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -18,11 +21,11 @@ namespace {
 constexpr int kFormat = 1;
 
 fs::path installed_path(const fs::path& state_dir, std::string_view game_id) {
-  return game_state_dir(state_dir, game_id) / std::string(kInstalledFilesFile);
+  return game_state_dir(state_dir, game_id) / path_from_utf8(kInstalledFilesFile);
 }
 
 fs::path pending_path(const fs::path& state_dir, std::string_view game_id) {
-  return game_state_dir(state_dir, game_id) / std::string(kPendingInstalledFilesFile);
+  return game_state_dir(state_dir, game_id) / path_from_utf8(kPendingInstalledFilesFile);
 }
 
 Result<void> remove_durably(const fs::path& file) {
@@ -30,7 +33,7 @@ Result<void> remove_durably(const fs::path& file) {
   if (!fs::remove(file, ec) && !ec)
     return {};
   if (ec)
-    return Error{"cannot remove " + file.string() + ": " + ec.message()};
+    return Error{"cannot remove " + utf8_of(file) + ": " + ec.message()};
   platform::sync_directory(file.parent_path());
   return {};
 }
@@ -59,9 +62,9 @@ FileList list_regular_files(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (!fs::is_regular_file(it->symlink_status(ec)))
+    if (examine_walked(it) != platform::EntryType::File)
       continue;
-    auto relative = it->path().lexically_relative(dir).generic_string();
+    auto relative = relative_name(it->path().lexically_relative(dir));
     if (relative != layout::kOwnedMarker)
       files.insert(std::move(relative));
   }
@@ -78,7 +81,7 @@ std::optional<FileList> read_installed_files(const fs::path& state_dir, std::str
   const auto json = nlohmann::json::parse(text.str(), nullptr, false);
   const auto list = json.is_object() ? json.find("files") : json.end();
   if (list == json.end() || !list->is_array()) {
-    spdlog::warn("{} is not a list of files; ignoring it", file.string());
+    spdlog::warn("{} is not a list of files; ignoring it", utf8_of(file));
     return std::nullopt;
   }
   FileList files;
@@ -99,7 +102,7 @@ Result<void> commit_pending_installed_files(const fs::path& state_dir, std::stri
   const auto pending = pending_path(state_dir, game_id);
   if (!exists_no_follow(pending))
     return {};
-  return rename_durably(pending, installed_path(state_dir, game_id));
+  return platform::rename_durably(pending, installed_path(state_dir, game_id));
 }
 
 Result<void> drop_pending_installed_files(const fs::path& state_dir, std::string_view game_id) {
@@ -121,10 +124,11 @@ Result<void> carry_over_user_files(const fs::path& previous, const fs::path& tar
        it.increment(ec)) {
     if (stop.stop_requested())
       return Error::cancelled();
-    const auto status = it->symlink_status(ec);
+    const auto type = examine_walked(it);
     const fs::path relative = it->path().lexically_relative(previous);
-    const auto name = relative.generic_string();
-    if (!fs::is_regular_file(status) || name == layout::kOwnedMarker || produced.contains(name))
+    const auto name = relative_name(relative);
+    if (type != platform::EntryType::File || name == layout::kOwnedMarker ||
+        produced.contains(name))
       continue;
     const auto destination = target / relative;
     if (exists_no_follow(destination))
@@ -142,7 +146,7 @@ Result<void> carry_over_user_files(const fs::path& previous, const fs::path& tar
     carried.bytes += fs::file_size(destination, ec);
   }
   if (ec)
-    return Error{"cannot read the previous local/ " + previous.string() + ": " + ec.message()};
+    return Error{"cannot read the previous local/ " + utf8_of(previous) + ": " + ec.message()};
   return {};
 }
 

@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <locale.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8_path.hpp"
 #include "peer/install/entry_name.hpp"
+#include "peer/install/libarchive_system.hpp"
 #include "peer/install/rar5_probe.hpp"
 
 namespace lanspread::peer::install {
@@ -21,29 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kReadBlockSize = std::size_t{1} << 20;
-
-// libarchive converts entry names through the current locale; a program left
-// in the "C" locale would mangle every non-ASCII name. Switching only the
-// calling thread (uselocale) leaves the rest of the process alone.
-class Utf8ThreadLocale {
- public:
-  Utf8ThreadLocale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr)) {
-    if (utf8_ != nullptr)
-      previous_ = ::uselocale(utf8_);
-  }
-  ~Utf8ThreadLocale() {
-    if (utf8_ != nullptr) {
-      ::uselocale(previous_);
-      ::freelocale(utf8_);
-    }
-  }
-  Utf8ThreadLocale(const Utf8ThreadLocale&) = delete;
-  Utf8ThreadLocale& operator=(const Utf8ThreadLocale&) = delete;
-
- private:
-  locale_t utf8_;
-  locale_t previous_ = LC_GLOBAL_LOCALE;
-};
 
 struct ReadDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -80,39 +58,25 @@ std::string write_failure(archive* w, const ArchiveSet& set, std::string_view en
          libarchive_message(w);
 }
 
-Result<ReadArchive> open_set(const ArchiveSet& set) {
+// A reader and what its volumes need; the reader is freed first.
+struct OpenedSet {
+  std::unique_ptr<VolumeFiles> files;
+  ReadArchive reader;
+
+  archive* get() const { return reader.get(); }
+};
+
+Result<OpenedSet> open_set(const ArchiveSet& set) {
   if (set.volumes.empty())
     return Error{"archive set " + set.name + " has no volumes"};
   ReadArchive reader(archive_read_new());
   archive_read_support_format_all(reader.get());
   archive_read_support_filter_all(reader.get());
-  std::vector<std::string> names;
-  names.reserve(set.volumes.size());
-  for (const auto& volume : set.volumes)
-    names.push_back(volume.string());
-  std::vector<const char*> pointers;
-  pointers.reserve(names.size() + 1);
-  for (const auto& name : names)
-    pointers.push_back(name.c_str());
-  pointers.push_back(nullptr);
-  if (archive_read_open_filenames(reader.get(), pointers.data(), kReadBlockSize) != ARCHIVE_OK)
+  set_reader_options(reader.get());
+  std::unique_ptr<VolumeFiles> files;
+  if (open_volumes(reader.get(), set.volumes, kReadBlockSize, files) != ARCHIVE_OK)
     return Error{"cannot open archive " + set.name + ": " + libarchive_message(reader.get())};
-  return reader;
-}
-
-const char* entry_path(archive_entry* entry) {
-  const char* utf8 = archive_entry_pathname_utf8(entry);
-  return utf8 != nullptr ? utf8 : archive_entry_pathname(entry);
-}
-
-const char* entry_symlink(archive_entry* entry) {
-  const char* utf8 = archive_entry_symlink_utf8(entry);
-  return utf8 != nullptr ? utf8 : archive_entry_symlink(entry);
-}
-
-const char* entry_hardlink(archive_entry* entry) {
-  const char* utf8 = archive_entry_hardlink_utf8(entry);
-  return utf8 != nullptr ? utf8 : archive_entry_hardlink(entry);
+  return OpenedSet{.files = std::move(files), .reader = std::move(reader)};
 }
 
 bool is_inside(const fs::path& root, const fs::path& candidate) {
@@ -168,40 +132,46 @@ class Extraction {
 
   Result<void> write_entry(archive_entry* entry, const UnpackProgressFn& progress,
                            const std::stop_token& stop) {
-    const char* raw = entry_path(entry);
+    const auto raw = entry_pathname(entry);
     if (archive_entry_is_encrypted(entry) != 0)
-      return Error{"encrypted archive " + set_.name + ": entry '" +
-                   std::string(raw != nullptr ? raw : "") + "' is password-protected"};
-    if (raw == nullptr)
+      return Error{"encrypted archive " + set_.name + ": entry '" + raw.value_or("") +
+                   "' is password-protected"};
+    if (!raw)
       return refuse("an entry has no readable name");
-    const auto checked = check_entry_name(raw);
+    const auto checked = check_entry_name(*raw);
     if (!checked)
       return refuse(checked.error().message);
-    if (auto type = check_entry_type(entry, raw); !type)
+    if (auto type = check_entry_type(entry, *raw); !type)
       return refuse(type.error().message);
     const auto& name = *checked;
     if (name.empty())
       return {};  // the archive's own root directory
 
     if (archive_entry_filetype(entry) == AE_IFLNK) {
-      const char* target = entry_symlink(entry);
-      if (target == nullptr || !link_target_stays_inside(name, target))
-        return refuse("entry '" + name + "' is a link to '" + (target ? target : "") +
+      const auto target = entry_symlink(entry);
+      if (!target || !link_target_stays_inside(name, *target))
+        return refuse("entry '" + name + "' is a link to '" + target.value_or("") +
                       "', outside the target folder");
+      if (!writes_symlinks()) {
+        spdlog::warn("unpack {}: not creating the symbolic link {} -> {}: not on this system",
+                     set_.name, name, *target);
+        return {};
+      }
       links_.push_back(name);
     }
-    if (const char* hardlink = entry_hardlink(entry)) {
-      const auto link = check_entry_name(hardlink);
+    if (const auto hardlink = entry_hardlink(entry)) {
+      const auto link = check_entry_name(*hardlink);
       if (!link)
         return refuse("hard link " + name + ": " + link.error().message);
       std::error_code ec;
-      const auto resolved = fs::weakly_canonical(root_ / *link, ec);
+      const auto linked = root_ / path_from_utf8(*link);
+      const auto resolved = fs::weakly_canonical(linked, ec);
       if (ec || !is_inside(root_, resolved))
-        return refuse("entry '" + name + "' is a hard link to '" + hardlink +
+        return refuse("entry '" + name + "' is a hard link to '" + *hardlink +
                       "', outside the target folder");
-      archive_entry_set_hardlink_utf8(entry, (root_ / *link).c_str());
+      set_entry_hardlink(entry, linked);
     }
-    archive_entry_set_pathname_utf8(entry, (root_ / name).c_str());
+    set_entry_pathname(entry, root_ / path_from_utf8(name));
 
     int status = archive_write_header(writer_, entry);
     if (status == ARCHIVE_WARN)
@@ -252,7 +222,7 @@ class Extraction {
   Result<void> check_links() const {
     for (const auto& link : links_) {
       std::error_code ec;
-      const auto resolved = fs::weakly_canonical(root_ / link, ec);
+      const auto resolved = fs::weakly_canonical(root_ / path_from_utf8(link), ec);
       if (ec)
         return refuse("cannot resolve link '" + link + "': " + ec.message());
       if (!is_inside(root_, resolved))
@@ -273,14 +243,19 @@ class Extraction {
 
 Result<void> LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& target,
                                         const UnpackProgressFn& progress, std::stop_token stop) {
-  const Utf8ThreadLocale locale;
+  return with_entry_names([&] { return unpack_set(set, target, progress, stop); });
+}
+
+Result<void> LibarchiveUnpacker::unpack_set(const ArchiveSet& set, const fs::path& target,
+                                            const UnpackProgressFn& progress,
+                                            const std::stop_token& stop) {
   std::error_code ec;
   // Entries are written by absolute path (changing the working directory
   // would affect every thread), so the prefix must hold no symlink for
   // ARCHIVE_EXTRACT_SECURE_SYMLINKS to accept it.
   const auto root = fs::canonical(target, ec);
   if (ec)
-    return Error{"cannot use unpack target " + target.string() + ": " + ec.message()};
+    return Error{"cannot use unpack target " + utf8_of(target) + ": " + ec.message()};
   auto opened = open_set(set);
   if (!opened)
     return opened.error();
@@ -294,13 +269,17 @@ Result<void> LibarchiveUnpacker::unpack(const ArchiveSet& set, const fs::path& t
   Extraction extraction(set, root, opened->get(), writer.get());
   auto unpacked = extraction.run(progress, stop);
   if (!unpacked)
-    spdlog::warn("unpack {} into {}: {}", set.name, root.string(), unpacked.error().message);
+    spdlog::warn("unpack {} into {}: {}", set.name, utf8_of(root), unpacked.error().message);
   return unpacked;
 }
 
 Result<void> LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
                                       std::stop_token stop) {
-  const Utf8ThreadLocale locale;
+  return with_entry_names([&] { return list_set(set, on_entry, stop); });
+}
+
+Result<void> LibarchiveUnpacker::list_set(const ArchiveSet& set, const ArchiveEntryFn& on_entry,
+                                          const std::stop_token& stop) {
   auto opened = open_set(set);
   if (!opened)
     return opened.error();
@@ -316,12 +295,11 @@ Result<void> LibarchiveUnpacker::list(const ArchiveSet& set, const ArchiveEntryF
       return Error{read_failure(reader, set)};
     if (archive_entry_is_encrypted(entry) != 0)
       return Error{"encrypted archive " + set.name};
-    const char* path = entry_path(entry);
     if (on_entry) {
-      on_entry({.path = path != nullptr ? path : "",
-                .size = static_cast<std::uint64_t>(archive_entry_size(entry)),
-                .regular_file =
-                    archive_entry_filetype(entry) == AE_IFREG && entry_hardlink(entry) == nullptr});
+      on_entry(
+          {.path = entry_pathname(entry).value_or(""),
+           .size = static_cast<std::uint64_t>(archive_entry_size(entry)),
+           .regular_file = archive_entry_filetype(entry) == AE_IFREG && !entry_hardlink(entry)});
     }
     if (archive_read_data_skip(reader) != ARCHIVE_OK)
       return Error{read_failure(reader, set)};

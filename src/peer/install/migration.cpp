@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
@@ -29,7 +30,7 @@ std::optional<std::string> read_all(const fs::path& file) {
 Result<void> migrate_one(const fs::path& from, const fs::path& to) {
   const auto contents = read_all(from);
   if (!contents)
-    return Error{"cannot read " + from.string()};
+    return Error{"cannot read " + utf8_of(from)};
   auto destination = to;
   if (exists_no_follow(to)) {
     if (read_all(to) != contents)
@@ -42,7 +43,7 @@ Result<void> migrate_one(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::remove(from, ec);
   if (ec)
-    return Error{"cannot remove " + from.string() + ": " + ec.message()};
+    return Error{"cannot remove " + utf8_of(from) + ": " + ec.message()};
   return {};
 }
 
@@ -53,26 +54,25 @@ MigrationReport migrate_legacy_files(const fs::path& game_dir, const fs::path& s
   MigrationReport report;
   std::error_code ec;
   for (auto it = fs::directory_iterator(game_dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
-    const auto id = it->path().filename().string();
+    const auto id = utf8_of(it->path().filename());
     if (!catalog.contains(id) || !is_real_directory(it->path()))
       continue;
     for (const auto& legacy : kLegacyFiles) {
-      const auto from = it->path() / legacy.in_root;
-      std::error_code status_ec;
-      if (!fs::is_regular_file(fs::symlink_status(from, status_ec)))
+      const auto from = it->path() / path_from_utf8(legacy.in_root);
+      if (!is_real_file(from))
         continue;
-      const auto to = game_state_dir(state_dir, id) / legacy.in_state;
+      const auto to = game_state_dir(state_dir, id) / path_from_utf8(legacy.in_state);
       if (auto migrated = migrate_one(from, to); !migrated) {
         spdlog::warn("migration: {}: {}", id, migrated.error().message);
         report.problems.push_back(id + ": " + migrated.error().message);
       } else {
-        spdlog::info("migration: moved {} to {}", from.string(), to.string());
-        report.moved.push_back(id + ": " + from.string() + " -> " + to.string());
+        spdlog::info("migration: moved {} to {}", utf8_of(from), utf8_of(to));
+        report.moved.push_back(id + ": " + utf8_of(from) + " -> " + utf8_of(to));
       }
     }
   }
   if (ec)
-    report.problems.push_back("cannot list " + game_dir.string() + ": " + ec.message());
+    report.problems.push_back("cannot list " + utf8_of(game_dir) + ": " + ec.message());
   return report;
 }
 

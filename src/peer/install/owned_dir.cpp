@@ -1,33 +1,66 @@
 #include "peer/install/owned_dir.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <optional>
+#include <vector>
 
-#include <cerrno>
-#include <cstring>
-
+#include "base/utf8_path.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/atomic_file.hpp"
-#include "platform/unique_fd.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
+namespace {
+
+fs::path marker_of(const fs::path& dir) {
+  return dir / path_from_utf8(layout::kOwnedMarker);
+}
+
+// What `path` itself is (never what a symlink, or on Windows a junction,
+// points to); nullopt when it cannot be examined.
+std::optional<platform::EntryType> type_no_follow(const fs::path& path) {
+  const auto examined = platform::examine(path);
+  if (!examined)
+    return std::nullopt;
+  return examined->type;
+}
+
+}  // namespace
+
+std::error_code remove_tree(const fs::path& path) {
+  const auto type = type_no_follow(path);
+  if (!type)
+    return {};  // gone already, or nothing this walk may touch
+  std::error_code ec;
+  if (*type == platform::EntryType::Directory) {
+    std::vector<fs::path> children;
+    for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::end(it); it.increment(ec))
+      children.push_back(it->path());
+    if (ec)
+      return ec;
+    for (const auto& child : children) {
+      if (auto failed = remove_tree(child))
+        return failed;
+    }
+  }
+  fs::remove(path, ec);
+  return ec;
+}
+
 Result<void> mark_owned(const fs::path& dir) {
-  return platform::write_file_atomically(dir / std::string(layout::kOwnedMarker),
+  return platform::write_file_atomically(marker_of(dir),
                                          "Made by Lanspread; removed automatically.\n");
 }
 
 bool is_marked_owned(const fs::path& dir) {
-  std::error_code ec;
-  return fs::is_regular_file(fs::symlink_status(dir / std::string(layout::kOwnedMarker), ec));
+  return is_real_file(marker_of(dir));
 }
 
 Result<void> unmark_owned(const fs::path& dir) {
-  const auto marker = dir / std::string(layout::kOwnedMarker);
+  const auto marker = marker_of(dir);
   std::error_code ec;
   fs::remove(marker, ec);
   if (ec)
-    return Error{"cannot remove " + marker.string() + ": " + ec.message()};
+    return Error{"cannot remove " + utf8_of(marker) + ": " + ec.message()};
   platform::sync_directory(dir);
   return {};
 }
@@ -36,51 +69,42 @@ Result<void> remove_owned_dir(const fs::path& dir, const StepHook& on_step) {
   std::error_code ec;
   bool first = true;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
-    if (it->path().filename() == layout::kOwnedMarker)
+    if (it->path().filename() == path_from_utf8(layout::kOwnedMarker))
       continue;
-    fs::remove_all(it->path(), ec);
-    if (ec)
-      return Error{"cannot remove " + it->path().string() + ": " + ec.message()};
+    if (const auto failed = remove_tree(it->path()))
+      return Error{"cannot remove " + utf8_of(it->path()) + ": " + failed.message()};
     if (first && on_step)
       on_step(Step::OwnedDirPartlyRemoved);
     first = false;
   }
   if (ec)
-    return Error{"cannot list " + dir.string() + ": " + ec.message()};
-  fs::remove(dir / std::string(layout::kOwnedMarker), ec);
+    return Error{"cannot list " + utf8_of(dir) + ": " + ec.message()};
+  fs::remove(marker_of(dir), ec);
   if (!ec)
     fs::remove(dir, ec);
   if (ec)
-    return Error{"cannot remove " + dir.string() + ": " + ec.message()};
+    return Error{"cannot remove " + utf8_of(dir) + ": " + ec.message()};
   platform::sync_directory(dir.parent_path());
   return {};
 }
 
-Result<void> rename_durably(const fs::path& from, const fs::path& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0)
-    return Error{"cannot rename " + from.string() + " to " + to.filename().string() + ": " +
-                 std::strerror(errno)};
-  platform::sync_directory(to.parent_path());
-  return {};
-}
-
-Result<void> flush_file_system(const fs::path& dir) {
-  const platform::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd)
-    return Error{"cannot open " + dir.string() + ": " + std::strerror(errno)};
-  if (::syncfs(fd.get()) != 0)
-    return Error{"cannot write " + dir.string() + " to the disk: " + std::strerror(errno)};
-  return {};
-}
-
 bool is_real_directory(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_directory(fs::symlink_status(path, ec));
+  return type_no_follow(path) == platform::EntryType::Directory;
+}
+
+bool is_real_file(const fs::path& path) {
+  return type_no_follow(path) == platform::EntryType::File;
 }
 
 bool exists_no_follow(const fs::path& path) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(path, ec));
+  return type_no_follow(path).has_value();
+}
+
+platform::EntryType examine_walked(fs::recursive_directory_iterator& it) {
+  const auto type = type_no_follow(it->path()).value_or(platform::EntryType::Other);
+  if (type != platform::EntryType::Directory)
+    it.disable_recursion_pending();
+  return type;
 }
 
 }  // namespace lanspread::peer::install

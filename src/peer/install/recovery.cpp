@@ -4,11 +4,13 @@
 
 #include <set>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/game_id.hpp"
 #include "peer/install/game_lock.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/library/game_root_layout.hpp"
+#include "platform/rename.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -40,7 +42,7 @@ void remove_if_owned(const fs::path& dir, bool owned_by_name, const StepHook& on
                      Notes& notes) {
   if (!exists_no_follow(dir))
     return;
-  const auto name = dir.filename().string();
+  const auto name = utf8_of(dir.filename());
   if (!is_real_directory(dir) || (!owned_by_name && !is_marked_owned(dir))) {
     notes.add("left " + name + " alone (Lanspread did not make it)");
     return;
@@ -52,11 +54,11 @@ void remove_if_owned(const fs::path& dir, bool owned_by_name, const StepHook& on
 }
 
 bool has_leftovers(const fs::path& root) {
-  const fs::path local = root / std::string(layout::kLocalDir);
-  return exists_no_follow(root / std::string(layout::kInstallingDir)) ||
-         exists_no_follow(root / std::string(layout::kBackupDir)) ||
-         exists_no_follow(root / std::string(kStagingTemp)) ||
-         exists_no_follow(root / std::string(kRemovingDir)) || is_marked_owned(local);
+  const fs::path local = root / path_from_utf8(layout::kLocalDir);
+  return exists_no_follow(root / path_from_utf8(layout::kInstallingDir)) ||
+         exists_no_follow(root / path_from_utf8(layout::kBackupDir)) ||
+         exists_no_follow(root / path_from_utf8(kStagingTemp)) ||
+         exists_no_follow(root / path_from_utf8(kRemovingDir)) || is_marked_owned(local);
 }
 
 // The list of installed files follows local/: the one the transaction built
@@ -106,17 +108,17 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
   const auto operation = intent ? std::optional(intent->operation) : std::nullopt;
   RecoveryAction action{.game_id = std::string(game_id), .operation = operation};
   Notes notes;
-  const fs::path local = root / std::string(layout::kLocalDir);
-  const fs::path backup = root / std::string(layout::kBackupDir);
+  const fs::path local = root / path_from_utf8(layout::kLocalDir);
+  const fs::path backup = root / path_from_utf8(layout::kBackupDir);
   bool restored_backup = false;
   bool removed_previous = false;
 
   if (is_real_directory(root)) {
     // Staging never holds the result: the result is whatever became local/.
-    remove_if_owned(root / std::string(kStagingTemp), true, on_step, notes);
-    remove_if_owned(root / std::string(layout::kInstallingDir), false, on_step, notes);
+    remove_if_owned(root / path_from_utf8(kStagingTemp), true, on_step, notes);
+    remove_if_owned(root / path_from_utf8(layout::kInstallingDir), false, on_step, notes);
     // Set aside by uninstall after the point of no return.
-    remove_if_owned(root / std::string(kRemovingDir), true, on_step, notes);
+    remove_if_owned(root / path_from_utf8(kRemovingDir), true, on_step, notes);
 
     if (exists_no_follow(backup) && !notes.failure()) {
       const bool marked = is_marked_owned(backup);
@@ -138,7 +140,7 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
           notes.add("left .local.backup alone (Lanspread did not make it)");
         }
       } else if (ours_to_restore) {
-        if (auto renamed = rename_durably(backup, local); !renamed) {
+        if (auto renamed = platform::rename_durably(backup, local); !renamed) {
           notes.failed(renamed.error().message);
         } else {
           restored_backup = true;
@@ -153,7 +155,7 @@ RecoveryAction recover_game_root(const fs::path& root, std::string_view game_id,
         notes.failed(unmarked.error().message);
     }
   } else if (operation) {
-    notes.add("the game folder " + root.string() + " is gone");
+    notes.add("the game folder " + utf8_of(root) + " is gone");
   }
 
   const bool installed = is_real_directory(local);
@@ -208,8 +210,8 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
   std::error_code ec;
   for (auto it = fs::directory_iterator(state_dir / "games", ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    const auto id = it->path().filename().string();
-    const auto file = it->path() / std::string(kIntentFile);
+    const auto id = utf8_of(it->path().filename());
+    const auto file = it->path() / path_from_utf8(kIntentFile);
     if (!is_valid_game_id(id) || !exists_no_follow(file))
       continue;
     const auto lock = lock_for_recovery(state_dir, id);
@@ -217,7 +219,7 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
       settled.insert(id);
       continue;
     }
-    const auto read = read_intent(file, game_dir / id);
+    const auto read = read_intent(file, game_dir / path_from_utf8(id));
     if (!read || !*read) {
       // Nothing says what ran; the disk alone is settled below, and a file
       // that cannot be read would block the game forever.
@@ -233,13 +235,13 @@ std::vector<RecoveryAction> recover_interrupted_transactions(const fs::path& gam
     auto action = recover_game_root(intent->game_root, id, state_dir, intent, {});
     spdlog::info("recovery: {} {} {}: {}", id, to_string(intent->operation),
                  to_string(action.outcome), action.description);
-    if (intent->game_root == game_dir / id)
+    if (intent->game_root == game_dir / path_from_utf8(id))
       settled.insert(id);
     actions.push_back(std::move(action));
   }
 
   for (auto it = fs::directory_iterator(game_dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
-    const auto id = it->path().filename().string();
+    const auto id = utf8_of(it->path().filename());
     if (!is_valid_game_id(id) || settled.contains(id) || !is_real_directory(it->path()) ||
         !has_leftovers(it->path()))
       continue;

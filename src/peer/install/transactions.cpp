@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/catalog/game_id.hpp"
 #include "peer/install/archive_set.hpp"
@@ -15,6 +16,8 @@
 #include "peer/install/owned_dir.hpp"
 #include "peer/install/recovery.hpp"
 #include "peer/library/game_root_layout.hpp"
+#include "platform/flush_tree.hpp"
+#include "platform/rename.hpp"
 
 namespace lanspread::peer::install {
 namespace fs = std::filesystem;
@@ -24,16 +27,16 @@ namespace {
 Result<fs::path> check_root(const TransactionEnv& env, std::string_view game_id) {
   if (!is_valid_game_id(game_id))
     return Error{fmt::format("'{}' is not a valid game id", game_id)};
-  auto root = env.game_dir / std::string(game_id);
+  auto root = env.game_dir / path_from_utf8(game_id);
   if (!is_real_directory(root))
-    return Error{"there is no game folder " + root.string()};
+    return Error{"there is no game folder " + utf8_of(root)};
   if (exists_no_follow(intent_path(env.state_dir, game_id)))
     return Error{"an interrupted operation on " + std::string(game_id) +
                  " has not been recovered yet; restart Lanspread"};
   for (const auto name :
        std::array{layout::kInstallingDir, layout::kBackupDir, kStagingTemp, kRemovingDir}) {
-    if (exists_no_follow(root / std::string(name)))
-      return Error{"the folder " + (root / std::string(name)).string() +
+    if (exists_no_follow(root / path_from_utf8(name)))
+      return Error{"the folder " + utf8_of(root / path_from_utf8(name)) +
                    " is in the way; move it elsewhere and try again"};
   }
   return root;
@@ -48,8 +51,7 @@ Result<GameLock> lock_for_transaction(const TransactionEnv& env, std::string_vie
 }
 
 bool is_downloaded(const fs::path& root) {
-  std::error_code ec;
-  return fs::is_regular_file(fs::symlink_status(root / std::string(layout::kVersionFile), ec));
+  return is_real_file(root / path_from_utf8(layout::kVersionFile));
 }
 
 void step(const TransactionEnv& env, Step reached) {
@@ -112,7 +114,7 @@ class Filler {
     std::error_code ec;
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
     if (ec)
-      return Error{"cannot copy " + from.string() + " into local/: " + ec.message()};
+      return Error{"cannot copy " + utf8_of(from) + " into local/: " + ec.message()};
     report(state_.done + fs::file_size(from, ec));
     return {};
   }
@@ -126,19 +128,19 @@ class Filler {
     fs::create_directories(destination, ec);
     for (auto it = fs::recursive_directory_iterator(entry, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      const auto status = it->symlink_status(ec);
+      const auto type = examine_walked(it);
       const auto to = destination / fs::relative(it->path(), entry);
-      if (fs::is_directory(status)) {
+      if (type == platform::EntryType::Directory) {
         fs::create_directories(to, ec);
-      } else if (fs::is_regular_file(status)) {
+      } else if (type == platform::EntryType::File) {
         if (auto copied = copy_file(it->path(), to); !copied)
           return copied;
       } else {
-        spdlog::warn("install: not copying {} (not a regular file or folder)", it->path().string());
+        spdlog::warn("install: not copying {} (not a regular file or folder)", utf8_of(it->path()));
       }
     }
     if (ec)
-      return Error{"cannot copy " + entry.string() + " into local/: " + ec.message()};
+      return Error{"cannot copy " + utf8_of(entry) + " into local/: " + ec.message()};
     return {};
   }
 
@@ -185,10 +187,10 @@ Result<void> install_game(const TransactionEnv& env, std::string_view game_id,
   const auto& root = *checked;
   if (!is_downloaded(root))
     return Error{std::string(game_id) + " is not downloaded (no version.ini)"};
-  const fs::path local = root / std::string(layout::kLocalDir);
+  const fs::path local = root / path_from_utf8(layout::kLocalDir);
   const bool update = exists_no_follow(local);
   if (update && !is_real_directory(local))
-    return Error{local.string() + " is not a folder"};
+    return Error{utf8_of(local) + " is not a folder"};
   const auto planned = plan_install(root);
   if (!planned)
     return planned.error();
@@ -207,25 +209,25 @@ Result<void> install_game(const TransactionEnv& env, std::string_view game_id,
                plan.archives.size(), plan.loose_entries.size());
 
   auto fail = [&](Error cause) { return roll_back(env, root, intent, std::move(cause)); };
-  const fs::path backup = root / std::string(layout::kBackupDir);
+  const fs::path backup = root / path_from_utf8(layout::kBackupDir);
   if (update) {
     if (auto done = mark_owned(local); !done)
       return fail(done.error());
     step(env, Step::LocalMarked);
-    if (auto done = rename_durably(local, backup); !done)
+    if (auto done = platform::rename_durably(local, backup); !done)
       return fail(done.error());
     step(env, Step::BackupInPlace);
   }
 
-  const fs::path staging_temp = root / std::string(kStagingTemp);
-  const fs::path staging = root / std::string(layout::kInstallingDir);
+  const fs::path staging_temp = root / path_from_utf8(kStagingTemp);
+  const fs::path staging = root / path_from_utf8(layout::kInstallingDir);
   fs::create_directory(staging_temp, ec);
   if (ec)
-    return fail(Error{"cannot create " + staging_temp.string() + ": " + ec.message()});
+    return fail(Error{"cannot create " + utf8_of(staging_temp) + ": " + ec.message()});
   if (auto done = mark_owned(staging_temp); !done)
     return fail(done.error());
   step(env, Step::StagingCreated);
-  if (auto done = rename_durably(staging_temp, staging); !done)
+  if (auto done = platform::rename_durably(staging_temp, staging); !done)
     return fail(done.error());
   step(env, Step::StagingInPlace);
 
@@ -242,12 +244,13 @@ Result<void> install_game(const TransactionEnv& env, std::string_view game_id,
       return fail(kept.error());
     step(env, Step::UserFilesCarriedOver);
   }
-  // Unpacked files are not fsynced one by one; one syncfs before the rename
-  // keeps a power cut from publishing a local/ whose files are still empty.
-  if (auto done = flush_file_system(staging); !done)
+  // Unpacked files are not flushed one by one as they are written; one flush
+  // of the whole staging folder before the rename (syncfs on Linux) keeps a
+  // power cut from publishing a local/ whose files are still empty.
+  if (auto done = platform::flush_tree(staging); !done)
     return fail(done.error());
 
-  if (auto done = rename_durably(staging, local); !done)
+  if (auto done = platform::rename_durably(staging, local); !done)
     return fail(done.error());
   step(env, Step::NewLocalInPlace);
   if (update) {
@@ -281,7 +284,7 @@ Result<void> uninstall_game(const TransactionEnv& env, std::string_view game_id)
   if (!checked)
     return checked.error();
   const auto& root = *checked;
-  const fs::path local = root / std::string(layout::kLocalDir);
+  const fs::path local = root / path_from_utf8(layout::kLocalDir);
   if (!is_real_directory(local))
     return Error{std::string(game_id) + " is not installed"};
 
@@ -299,8 +302,8 @@ Result<void> uninstall_game(const TransactionEnv& env, std::string_view game_id)
   step(env, Step::LocalMarked);
   // Renamed first so that the library sees "not installed" at once and a
   // crash never leaves a half-deleted local/ that still looks installed.
-  const fs::path aside = root / std::string(kRemovingDir);
-  if (auto done = rename_durably(local, aside); !done)
+  const fs::path aside = root / path_from_utf8(kRemovingDir);
+  if (auto done = platform::rename_durably(local, aside); !done)
     return fail(done.error());
   step(env, Step::LocalMovedAside);
   if (auto done = remove_owned_dir(aside, env.on_step); !done)
@@ -325,26 +328,26 @@ Result<void> remove_downloaded_game(const TransactionEnv& env, const Catalog& ca
   const auto locked = lock_for_transaction(env, game_id);
   if (!locked)
     return locked.error();
-  const fs::path root = env.game_dir / std::string(game_id);
+  const fs::path root = env.game_dir / path_from_utf8(game_id);
   if (!is_real_directory(root))
-    return Error{"there is no game folder " + root.string()};
-  if (exists_no_follow(root / std::string(layout::kLocalDir)))
+    return Error{"there is no game folder " + utf8_of(root)};
+  if (exists_no_follow(root / path_from_utf8(layout::kLocalDir)))
     return Error{std::string(game_id) + " is installed; uninstall it first"};
   if (exists_no_follow(intent_path(env.state_dir, game_id)))
     return Error{"an interrupted operation on " + std::string(game_id) +
                  " has not been recovered yet; restart Lanspread"};
   if (!is_downloaded(root))
-    return Error{"no regular version.ini in " + root.string() +
+    return Error{"no regular version.ini in " + utf8_of(root) +
                  "; not deleting a folder that is not a downloaded game"};
 
   // The sentinel goes first: from then on the root reads as an incomplete
   // download, which is what a crash during the rest leaves behind.
   std::error_code ec;
-  fs::remove(root / std::string(layout::kVersionFile), ec);
+  fs::remove(root / path_from_utf8(layout::kVersionFile), ec);
   if (!ec)
-    fs::remove_all(root, ec);
+    ec = remove_tree(root);
   if (ec)
-    return Error{"cannot delete " + root.string() + ": " + ec.message()};
+    return Error{"cannot delete " + utf8_of(root) + ": " + ec.message()};
   spdlog::info("removed the downloaded game {}", game_id);
   return {};
 }

@@ -3,10 +3,12 @@
 #include <array>
 #include <map>
 
+#include "base/utf8_path.hpp"
 #include "peer/install/archive_set.hpp"
 #include "peer/install/entry_name.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
+#include "peer/install/relative_name.hpp"
 #include "peer/library/game_root_layout.hpp"
 
 namespace lanspread::peer::install {
@@ -21,14 +23,14 @@ using Expected = std::map<std::string, std::uint64_t>;
 void expect_loose(const fs::path& entry, Expected& expected) {
   std::error_code ec;
   if (!is_real_directory(entry)) {
-    expected[entry.filename().string()] = fs::file_size(entry, ec);
+    expected[utf8_of(entry.filename())] = fs::file_size(entry, ec);
     return;
   }
   for (auto it = fs::recursive_directory_iterator(entry, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (fs::is_regular_file(it->symlink_status(ec))) {
+    if (examine_walked(it) == platform::EntryType::File) {
       const auto relative = entry.filename() / fs::relative(it->path(), entry);
-      expected[relative.generic_string()] = it->file_size(ec);
+      expected[relative_name(relative)] = it->file_size(ec);
     }
   }
 }
@@ -40,8 +42,8 @@ void compare_local(const fs::path& local, const Expected& expected,
   for (const auto& [relative, size] : expected) {
     std::string problem;
     std::error_code ec;
-    const auto file = local / relative;
-    if (!fs::is_regular_file(fs::symlink_status(file, ec)))
+    const auto file = local / path_from_utf8(relative);
+    if (!is_real_file(file))
       problem = "local/" + relative + " is missing";
     else if (const auto actual = fs::file_size(file, ec); actual != size)
       problem = "local/" + relative + " has " + std::to_string(actual) + " bytes, expected " +
@@ -64,15 +66,15 @@ void compare_local(const fs::path& local, const Expected& expected,
 VerifyReport verify_game(const TransactionEnv& env, std::string_view game_id,
                          std::stop_token stop) {
   VerifyReport report{.game_id = std::string(game_id)};
-  const fs::path root = env.game_dir / std::string(game_id);
+  const fs::path root = env.game_dir / path_from_utf8(game_id);
   if (!is_real_directory(root)) {
-    report.problems.push_back("there is no game folder " + root.string());
+    report.problems.push_back("there is no game folder " + utf8_of(root));
     return report;
   }
   std::error_code ec;
-  const fs::path version = root / std::string(layout::kVersionFile);
-  report.downloaded = fs::is_regular_file(fs::symlink_status(version, ec));
-  const fs::path local = root / std::string(layout::kLocalDir);
+  const fs::path version = root / path_from_utf8(layout::kVersionFile);
+  report.downloaded = is_real_file(version);
+  const fs::path local = root / path_from_utf8(layout::kLocalDir);
   report.installed = is_real_directory(local);
   if (!report.downloaded)
     report.problems.push_back("version.ini is missing: the download is incomplete");
@@ -82,7 +84,7 @@ VerifyReport verify_game(const TransactionEnv& env, std::string_view game_id,
     report.problems.push_back("an interrupted operation awaits recovery");
   for (const auto name :
        std::array{layout::kInstallingDir, layout::kBackupDir, kStagingTemp, kRemovingDir}) {
-    if (exists_no_follow(root / std::string(name)))
+    if (exists_no_follow(root / path_from_utf8(name)))
       report.problems.push_back("leftover folder " + std::string(name));
   }
 

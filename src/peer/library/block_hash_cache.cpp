@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/utf8_path.hpp"
 #include "peer/library/block_hash.hpp"
 #include "peer/library/game_root_walk.hpp"
 #include "peer/library/racy_stamp.hpp"
@@ -112,7 +113,7 @@ CachedFiles load_cache(const fs::path& file, std::uint32_t block_size) {
   if (!in)
     return files;
   const auto unreadable = [&file](std::string_view why) {
-    spdlog::warn("block hash cache {} is unreadable ({}); rebuilding it", file.string(), why);
+    spdlog::warn("block hash cache {} is unreadable ({}); rebuilding it", utf8_of(file), why);
     return CachedFiles();
   };
   try {
@@ -149,7 +150,7 @@ void save_cache(const fs::path& file, std::uint32_t block_size, const CachedFile
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   if (const auto saved = platform::write_file_atomically(file, doc.dump()); !saved)
-    spdlog::warn("cannot save the block hash cache {}: {}", file.string(), saved.error().message);
+    spdlog::warn("cannot save the block hash cache {}: {}", utf8_of(file), saved.error().message);
 }
 
 }  // namespace
@@ -167,7 +168,7 @@ void BlockHashCache::fill(const fs::path& game_dir, std::string_view game_id,
     state->loaded = true;
   }
 
-  const auto root = platform::DirectoryHandle::open(game_dir / game_id);
+  const auto root = platform::DirectoryHandle::open(game_dir / path_from_utf8(game_id));
   if (!root) {
     spdlog::warn("{}: cannot hash: {}", game_id, root.error().message());
     return;

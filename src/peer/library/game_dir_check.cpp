@@ -1,5 +1,6 @@
 #include "peer/library/game_dir_check.hpp"
 
+#include "base/utf8_path.hpp"
 #include "platform/write_probe.hpp"
 
 namespace lanspread::peer {
@@ -11,12 +12,12 @@ Result<void> check_game_dir(const fs::path& game_dir) {
   std::error_code ec;
   const auto status = fs::status(game_dir, ec);
   if (!fs::exists(status))
-    return Error{game_dir.string() + " does not exist"};
+    return Error{utf8_of(game_dir) + " does not exist"};
   if (!fs::is_directory(status))
-    return Error{game_dir.string() + " is not a directory"};
+    return Error{utf8_of(game_dir) + " is not a directory"};
   if (const auto probed = platform::probe_file_creation(game_dir, ".lanspread_write_probe");
       !probed) {
-    return Error{game_dir.string() + " is not writable: " + probed.error().message()};
+    return Error{utf8_of(game_dir) + " is not writable: " + probed.error().message()};
   }
   return {};
 }

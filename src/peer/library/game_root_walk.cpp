@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "base/utf8.hpp"
+#include "base/utf8_path.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "platform/directory_handle.hpp"
 
@@ -14,45 +16,6 @@ namespace {
 // Deeper trees are not game payloads; the bound keeps a hostile folder from
 // making the walk unbounded.
 constexpr std::size_t kMaxDepth = 64;
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    char32_t code_point = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      code_point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      code_point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      code_point = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size())
-      return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80)
-        return false;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
 
 bool leads_outside(const fs::path& link, const fs::path& boundary) {
   std::error_code ec;
@@ -125,7 +88,7 @@ class Walker {
         return;
       }
       case EntryType::Symlink:
-        if (leads_outside(root_ / path, root_)) {
+        if (leads_outside(root_ / path_from_utf8(path), root_)) {
           spdlog::warn("{}: skipping symlink {}: it leads outside the game root", game_id_,
                        where(path));
         } else {
@@ -138,7 +101,9 @@ class Walker {
     }
   }
 
-  std::string where(const std::string& relative) const { return (root_ / relative).string(); }
+  std::string where(const std::string& relative) const {
+    return utf8_of(root_ / path_from_utf8(relative));
+  }
 
   const fs::path& root_;
   std::string game_id_;
@@ -155,7 +120,7 @@ bool is_servable_name(std::string_view name) {
     if (byte < 0x20 || byte == 0x7F || c == '/' || c == '\\')
       return false;
   }
-  return is_valid_utf8(name);
+  return decode_utf8(name).has_value();
 }
 
 GameRootWalk walk_game_root(const fs::path& root, std::string_view game_id) {
@@ -164,7 +129,7 @@ GameRootWalk walk_game_root(const fs::path& root, std::string_view game_id) {
 
 std::vector<proto::GameFileDescription> list_served_files(const fs::path& game_dir,
                                                           std::string_view game_id) {
-  return walk_game_root(game_dir / game_id, game_id).files;
+  return walk_game_root(game_dir / path_from_utf8(game_id), game_id).files;
 }
 
 }  // namespace lanspread::peer

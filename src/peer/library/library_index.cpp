@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
@@ -58,7 +59,7 @@ LibraryIndex::LibraryIndex(fs::path file, fs::path game_dir)
   try {
     const json document = json::parse(in);
     if (document.at("format").get<int>() != kIndexFormat ||
-        document.at("game_dir").get<std::string>() != game_dir_.string()) {
+        document.at("game_dir").get<std::string>() != utf8_of(game_dir_)) {
       dirty_ = true;
       return;
     }
@@ -66,7 +67,7 @@ LibraryIndex::LibraryIndex(fs::path file, fs::path game_dir)
       roots_.emplace(id, root_from_json(id, value));
     }
   } catch (const json::exception& e) {
-    spdlog::warn("library index {} is unreadable and will be rebuilt: {}", file_.string(),
+    spdlog::warn("library index {} is unreadable and will be rebuilt: {}", utf8_of(file_),
                  e.what());
     roots_.clear();
     dirty_ = true;
@@ -109,10 +110,10 @@ void LibraryIndex::save() {
   for (const auto& [id, root] : roots_)
     roots[id] = to_json(root);
   const json document = {
-      {"format", kIndexFormat}, {"game_dir", game_dir_.string()}, {"roots", std::move(roots)}};
+      {"format", kIndexFormat}, {"game_dir", utf8_of(game_dir_)}, {"roots", std::move(roots)}};
   const auto text = document.dump(-1, ' ', false, json::error_handler_t::replace);
   if (const auto saved = platform::write_file_atomically(file_, text); !saved) {
-    spdlog::warn("could not save library index {}: {}", file_.string(), saved.error().message);
+    spdlog::warn("could not save library index {}: {}", utf8_of(file_), saved.error().message);
     return;
   }
   dirty_ = false;

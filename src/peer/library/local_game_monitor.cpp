@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "platform/directory_watcher.hpp"
 
@@ -36,7 +37,7 @@ void LocalGameMonitor::watch(const std::filesystem::path& game_dir) {
   watched_roots_.clear();
   game_dir_ = game_dir;
   if (!watcher_->watch(game_dir_, kGameDirTag)) {
-    spdlog::warn("cannot watch game folder {}; relying on periodic rescans", game_dir_.string());
+    spdlog::warn("cannot watch game folder {}; relying on periodic rescans", utf8_of(game_dir_));
   }
   mark_everything();
 }
@@ -49,7 +50,7 @@ void LocalGameMonitor::watch_roots(const std::vector<std::string>& game_ids) {
   }
   std::erase_if(watched_roots_, [&](const std::string& id) { return !wanted.contains(id); });
   for (const auto& id : wanted) {
-    if (!watched_roots_.contains(id) && watcher_->watch(game_dir_ / id, id)) {
+    if (!watched_roots_.contains(id) && watcher_->watch(game_dir_ / path_from_utf8(id), id)) {
       watched_roots_.insert(id);
     }
   }
@@ -79,11 +80,11 @@ void LocalGameMonitor::on_change(const platform::DirectoryChange& change) {
     mark_everything();
   } else if (change.tag == kGameDirTag) {
     if (change.watched_directory_gone) {
-      spdlog::warn("game folder {} disappeared", game_dir_.string());
+      spdlog::warn("game folder {} disappeared", utf8_of(game_dir_));
       mark_everything();
     } else if (catalog_.contains(change.entry)) {
       // A root appeared, vanished or was renamed: (re)watch it and rescan it.
-      if (watcher_->watch(game_dir_ / change.entry, change.entry)) {
+      if (watcher_->watch(game_dir_ / path_from_utf8(change.entry), change.entry)) {
         watched_roots_.insert(change.entry);
       } else {
         watcher_->unwatch(change.entry);

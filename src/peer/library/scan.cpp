@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "base/utf8_path.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/library/game_root_walk.hpp"
@@ -54,7 +55,7 @@ std::string read_version(const fs::path& root) {
   text.erase(text.begin(), first);
   if (!is_servable_name(text) && !text.empty()) {
     spdlog::warn("{}: version.ini holds unprintable bytes; treating the version as unknown",
-                 root.string());
+                 utf8_of(root));
     return {};
   }
   return text;
@@ -66,7 +67,8 @@ bool stamps_still_hold(const fs::path& root, const IndexedRoot& indexed,
     return false;
   return std::all_of(
       indexed.directories.begin(), indexed.directories.end(), [&](const DirectoryStamp& dir) {
-        const auto entry = examine(dir.relative_path.empty() ? root : root / dir.relative_path);
+        const auto entry =
+            examine(dir.relative_path.empty() ? root : root / path_from_utf8(dir.relative_path));
         return entry && entry->type == platform::EntryType::Directory &&
                entry->mtime_ns == dir.mtime_ns;
       });
@@ -83,7 +85,7 @@ bool is_game_root_directory(const fs::path& root) {
   const auto entry = examine(root);
   if (entry && entry->type == platform::EntryType::Symlink) {
     spdlog::warn("skipping game root {}: it is a symlink, and links are never followed",
-                 root.string());
+                 utf8_of(root));
     return false;
   }
   return entry && entry->type == platform::EntryType::Directory;
@@ -93,7 +95,7 @@ bool is_game_root_directory(const fs::path& root) {
 
 std::optional<LocalGame> scan_game_root(const fs::path& game_dir, std::string_view game_id,
                                         LibraryIndex& index) {
-  const auto root = game_dir / game_id;
+  const auto root = game_dir / path_from_utf8(game_id);
   if (!is_game_root_directory(root)) {
     index.forget(game_id);
     return std::nullopt;
@@ -131,14 +133,14 @@ LibraryScan scan_local_library(const fs::path& game_dir, const Catalog& catalog,
   std::error_code ec;
   fs::directory_iterator it(game_dir, ec);
   if (ec) {
-    spdlog::warn("cannot list game folder {}: {}", game_dir.string(), ec.message());
+    spdlog::warn("cannot list game folder {}: {}", utf8_of(game_dir), ec.message());
     return scan;
   }
   for (const fs::directory_iterator end; it != end; it.increment(ec)) {
-    const auto name = it->path().filename().string();
+    const auto name = utf8_of(it->path().filename());
     if (!catalog.contains(name)) {
       if (it->is_directory(ec) && !name.starts_with('.')) {
-        spdlog::info("skipping folder {}: not a catalog id", it->path().string());
+        spdlog::info("skipping folder {}: not a catalog id", utf8_of(it->path()));
       }
       continue;
     }
@@ -147,7 +149,7 @@ LibraryScan scan_local_library(const fs::path& game_dir, const Catalog& catalog,
     }
   }
   if (ec)
-    spdlog::warn("listing game folder {} stopped: {}", game_dir.string(), ec.message());
+    spdlog::warn("listing game folder {} stopped: {}", utf8_of(game_dir), ec.message());
   index.retain(scan.games);
   index.save();
   scan.announced = announced_games(scan.games, catalog);

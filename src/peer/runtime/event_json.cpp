@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "proto/json.hpp"
 
 namespace lanspread::peer {
@@ -82,7 +83,7 @@ json fields(const PeerEvent& event) {
                    return {{"port", e.port}, {"peer_id", e.peer_id}};
                  },
                  [](const event::GameDirChanged& e) -> json {
-                   return {{"path", e.path.string()}};
+                   return {{"path", utf8_of(e.path)}};
                  },
                  [](const event::RateLimitsChanged& e) -> json {
                    return {{"upload_limit_mbit", e.limits.upload_mbit},

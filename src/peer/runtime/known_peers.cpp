@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "platform/atomic_file.hpp"
 
 namespace lanspread::peer {
@@ -20,7 +21,7 @@ KnownPeers::KnownPeers(std::filesystem::path file) : file_(std::move(file)) {
         names_.emplace(name, id.get<std::string>());
     }
   } catch (const nlohmann::json::exception& e) {
-    spdlog::warn("ignoring unreadable {}: {}", file_.string(), e.what());
+    spdlog::warn("ignoring unreadable {}: {}", utf8_of(file_), e.what());
   }
 }
 

@@ -1,29 +1,17 @@
 #include "peer/runtime/runtime.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <array>
 #include <stdexcept>
 
 #include "peer/library/game_dir_check.hpp"
+#include "platform/host_name.hpp"
 
 // Starting, dispatching commands, the guard of game commands, stopping; and
 // the handle the programs hold. Each concern's handlers live in the
 // runtime_*.cpp file named after it.
 namespace lanspread::peer {
 namespace fs = std::filesystem;
-namespace {
-
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (::gethostname(name.data(), name.size() - 1) != 0)
-    return {};
-  return name.data();
-}
-
-}  // namespace
-
 Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
                  std::shared_ptr<install::Unpacker> unpacker, Catalog catalog, PeerOptions options,
                  transport::Identity identity)
@@ -37,7 +25,7 @@ Runtime::Runtime(fs::path game_dir, EventSink events, PeerGameDB peers,
                [this](LocalGameMonitor::Rescan request) { rescan(std::move(request)); }),
       identity_(std::move(identity)),
       hashes_(options_.state_dir),
-      auth_(identity_.fingerprint, options_.name.empty() ? host_name() : options_.name,
+      auth_(identity_.fingerprint, options_.name.empty() ? platform::host_name() : options_.name,
             options_.party_key || options_.remember_party_key
                 ? options_.party_key
                 : load_settings(options_.state_dir).party_key,

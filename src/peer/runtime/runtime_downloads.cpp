@@ -5,6 +5,7 @@
 #include <asio/detached.hpp>
 
 #include "async/wakeup.hpp"
+#include "base/utf8_path.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/library/game_root_layout.hpp"
 #include "peer/runtime/runtime.hpp"
@@ -131,7 +132,7 @@ asio::awaitable<void> Runtime::download(command::DownloadGameFiles command) {
   }
   auto job = download::DownloadJob::start(
       io_, disk_, blocks_,
-      download::DownloadJob::Setup{.game_root = game_dir_ / id,
+      download::DownloadJob::Setup{.game_root = game_dir_ / path_from_utf8(id),
                                    .game_id = id,
                                    .manifest = std::move(manifest->files),
                                    .sources = std::move(manifest->peers),

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include "base/utf8_path.hpp"
 #include "peer/runtime/runtime.hpp"
 
 // The local library: scans on the disk thread, what the monitor asks for,
@@ -104,7 +105,7 @@ void Runtime::handle(command::ListGames) {
 
 // The folder is checked and remembered by then (runtime_settings.cpp).
 void Runtime::use_game_dir(const fs::path& path) {
-  spdlog::info("game folder is now {}", path.string());
+  spdlog::info("game folder is now {}", utf8_of(path));
   game_dir_ = path;
   ++game_dir_generation_;
   library_.clear();

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "base/utf8_path.hpp"
 #include "peer/library/game_dir_check.hpp"
 #include "peer/runtime/runtime.hpp"
 
@@ -25,7 +26,7 @@ void Runtime::remember_known_peers() {
                          DiskState&) { return KnownPeers::save(file, names); },
                      [file = known_peers_.file()](const Result<void>& saved) {
                        if (!saved)
-                         spdlog::warn("cannot remember known peers in {}: {}", file.string(),
+                         spdlog::warn("cannot remember known peers in {}: {}", utf8_of(file),
                                       saved.error().message);
                      });
 }

@@ -3,6 +3,7 @@
 #include <asio/post.hpp>
 #include <chrono>
 
+#include "base/utf8_path.hpp"
 #include "peer/download/sentinel_transaction.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/migration.hpp"
@@ -123,7 +124,7 @@ void Runtime::settle_interrupted_transactions() {
         // payload stays for the resume.
         std::error_code ec;
         for (const auto& root : fs::directory_iterator(game_dir, ec)) {
-          const auto id = root.path().filename().string();
+          const auto id = utf8_of(root.path().filename());
           if (!catalog_.contains(id) || !root.is_directory(ec) || root.is_symlink(ec))
             continue;
           // Another process downloading it still needs its temporaries.

@@ -1,19 +1,20 @@
 #include "peer/runtime/settings.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/utf8_path.hpp"
 #include "platform/atomic_file.hpp"
+#include "platform/private_file.hpp"
 
 namespace lanspread::peer {
 namespace {
 constexpr const char* kSettingsFile = "settings.json";
 
 Result<void> save_settings(const std::filesystem::path& state_dir, const Settings& settings) {
-  nlohmann::json document = {{"game_dir", settings.game_dir.string()},
+  nlohmann::json document = {{"game_dir", utf8_of(settings.game_dir)},
                              {"peers", settings.peers},
                              {"upload_limit_mbit", settings.rate_limits.upload_mbit},
                              {"download_limit_mbit", settings.rate_limits.download_mbit}};
@@ -34,7 +35,7 @@ Settings load_settings(const std::filesystem::path& state_dir) {
   try {
     const auto document = nlohmann::json::parse(in);
     if (const auto it = document.find("game_dir"); it != document.end() && it->is_string()) {
-      settings.game_dir = it->get<std::string>();
+      settings.game_dir = path_from_utf8(it->get<std::string>());
     }
     if (const auto it = document.find("peers"); it != document.end() && it->is_array()) {
       for (const auto& peer : *it) {
@@ -52,18 +53,15 @@ Settings load_settings(const std::filesystem::path& state_dir) {
     if (const auto it = document.find("party_key"); it != document.end() && it->is_string()) {
       settings.party_key = PartyKey::from_hex(it->get<std::string>());
       if (!settings.party_key)
-        spdlog::warn("ignoring the malformed party_key in {}",
-                     (state_dir / kSettingsFile).string());
+        spdlog::warn("ignoring the malformed party_key in {}", utf8_of(state_dir / kSettingsFile));
     }
   } catch (const std::exception& e) {  // bad JSON, or a read error (EISDIR, EIO)
-    spdlog::warn("ignoring unreadable settings {}: {}", (state_dir / kSettingsFile).string(),
+    spdlog::warn("ignoring unreadable settings {}: {}", utf8_of(state_dir / kSettingsFile),
                  e.what());
   }
-  struct stat status {};
-  if (settings.party_key && ::stat((state_dir / kSettingsFile).c_str(), &status) == 0 &&
-      (status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+  if (settings.party_key && platform::others_may_read(state_dir / kSettingsFile)) {
     spdlog::warn("{} holds the party key but others may read it: chmod 600 it",
-                 (state_dir / kSettingsFile).string());
+                 utf8_of(state_dir / kSettingsFile));
   }
   return settings;
 }

@@ -6,7 +6,6 @@
 // clang-format on
 
 #include <algorithm>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +39,16 @@ std::error_code error_from(DWORD error) {
       return std::make_error_code(std::errc::permission_denied);
     case ERROR_DIRECTORY:
       return std::make_error_code(std::errc::not_a_directory);
+    case ERROR_FILE_EXISTS:
+    case ERROR_ALREADY_EXISTS:
+      return std::make_error_code(std::errc::file_exists);
+    case ERROR_DIR_NOT_EMPTY:
+      return std::make_error_code(std::errc::directory_not_empty);
+    case ERROR_FILENAME_EXCED_RANGE:
+      return std::make_error_code(std::errc::filename_too_long);
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+      return std::make_error_code(std::errc::no_space_on_device);
     default:
       return {static_cast<int>(error), std::system_category()};
   }
@@ -101,6 +110,22 @@ EntryType type_of(DWORD attributes) {
   return EntryType::File;
 }
 
+// NtSetInformationFile's classes with POSIX semantics, which mingw-w64's
+// winternl.h does not list; the numbers are Windows'.
+constexpr auto kFileDispositionInformationEx = static_cast<FILE_INFORMATION_CLASS>(64);
+constexpr auto kFileRenameInformationEx = static_cast<FILE_INFORMATION_CLASS>(65);
+
+// NtSetInformationFile with a Win32 error, as the callers map them.
+Result<void, std::error_code> set_information(HANDLE handle, void* info, std::size_t size,
+                                              FILE_INFORMATION_CLASS kind) {
+  IO_STATUS_BLOCK status_block{};
+  const NTSTATUS status =
+      ::NtSetInformationFile(handle, &status_block, info, static_cast<ULONG>(size), kind);
+  if (!NT_SUCCESS(status))
+    return error_from(::RtlNtStatusToDosError(status));
+  return {};
+}
+
 constexpr DWORD kShareAll = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
 constexpr ACCESS_MASK kDirectoryAccess = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES;
 
@@ -128,16 +153,22 @@ Result<bool, std::error_code> has_exact_name(HANDLE handle, std::wstring_view na
 
 // openat(2) for Windows: opens `name` inside the open directory `dir`
 // (NtCreateFile relative to its handle), never through a reparse point, and
-// only by its exact name. "." opens `dir` itself again.
+// only by its exact name. "." opens `dir` itself again. `disposition` is
+// NtCreateFile's (FILE_OPEN, FILE_CREATE, FILE_OPEN_IF); `options` add to
+// its create options.
 Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view name,
-                                                   ACCESS_MASK access) {
+                                                   ACCESS_MASK access,
+                                                   ULONG disposition = FILE_OPEN,
+                                                   ULONG options = 0) {
   if (name != "." && !is_single_component(name))
     return std::make_error_code(std::errc::invalid_argument);
   auto converted = name == "." ? std::optional(std::wstring()) : wide(name);
   if (!converted)
     return std::make_error_code(std::errc::no_such_file_or_directory);
   std::wstring& text = *converted;
-  if (text.size() * sizeof(wchar_t) > std::numeric_limits<USHORT>::max())
+  // NTFS's limit on one name, in UTF-16 units, where POSIX gives ENAMETOOLONG.
+  constexpr std::size_t kLongestName = 255;
+  if (text.size() > kLongestName)
     return std::make_error_code(std::errc::filename_too_long);
   UNICODE_STRING object_name{};
   object_name.Length = static_cast<USHORT>(text.size() * sizeof(wchar_t));
@@ -147,9 +178,10 @@ Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view 
   InitializeObjectAttributes(&attributes, &object_name, OBJ_CASE_INSENSITIVE, dir, nullptr);
   IO_STATUS_BLOCK status_block{};
   HANDLE handle = nullptr;
-  const NTSTATUS status = ::NtCreateFile(
-      &handle, access | SYNCHRONIZE, &attributes, &status_block, nullptr, 0, kShareAll, FILE_OPEN,
-      FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, nullptr, 0);
+  const NTSTATUS status =
+      ::NtCreateFile(&handle, access | SYNCHRONIZE, &attributes, &status_block, nullptr,
+                     FILE_ATTRIBUTE_NORMAL, kShareAll, disposition,
+                     options | FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, nullptr, 0);
   if (!NT_SUCCESS(status))
     return error_from(::RtlNtStatusToDosError(status));
   OwnedHandle opened(handle);
@@ -157,8 +189,12 @@ Result<OwnedHandle, std::error_code> open_relative(HANDLE dir, std::string_view 
     const auto exact = has_exact_name(opened.get(), text);
     if (!exact)
       return exact.error();
-    if (!*exact)
-      return std::make_error_code(std::errc::no_such_file_or_directory);
+    // Another spelling of the name (its case, its 8.3 alias) holds it: POSIX
+    // would open or create a separate entry, Windows cannot.
+    if (!*exact) {
+      return std::make_error_code(disposition == FILE_OPEN ? std::errc::no_such_file_or_directory
+                                                           : std::errc::file_exists);
+    }
   }
   return opened;
 }
@@ -213,6 +249,33 @@ Result<OpenedFile, std::error_code> open_regular_file(HANDLE dir, std::string_vi
                                     : std::errc::invalid_argument);
   }
   return OpenedFile{std::move(*opened), *info};
+}
+
+// The offset rides in the OVERLAPPED; the handle is synchronous, so the
+// call returns with the bytes, and concurrent reads and writes never share
+// a position.
+OVERLAPPED at(std::uint64_t offset) {
+  OVERLAPPED position{};
+  position.Offset = static_cast<DWORD>(offset);
+  position.OffsetHigh = static_cast<DWORD>(offset >> 32);
+  return position;
+}
+
+// ReadFile and WriteFile take a DWORD count.
+DWORD capped(std::size_t length) {
+  return static_cast<DWORD>(std::min<std::size_t>(length, 1U << 30));
+}
+
+Result<std::size_t, std::error_code> read_at_offset(HANDLE file, std::uint64_t offset,
+                                                    std::byte* out, std::size_t length) {
+  OVERLAPPED position = at(offset);
+  DWORD got = 0;
+  if (!::ReadFile(file, out, capped(length), &got, &position)) {
+    if (const DWORD code = ::GetLastError(); code != ERROR_HANDLE_EOF)
+      return error_from(code);
+    return std::size_t{0};
+  }
+  return static_cast<std::size_t>(got);
 }
 
 }  // namespace
@@ -277,8 +340,10 @@ std::vector<DirectoryEntry> DirectoryHandle::entries(std::error_code& error) con
       if (wide_name != L"." && wide_name != L"..") {
         bool valid = true;
         DirectoryEntry entry{.name = utf8(wide_name, valid), .type = type_of(info.FileAttributes)};
-        if (entry.type == EntryType::File)
+        if (entry.type == EntryType::File) {
           entry.size = static_cast<std::uint64_t>(info.EndOfFile.QuadPart);
+          entry.allocated = static_cast<std::uint64_t>(info.AllocationSize.QuadPart);
+        }
         entry.mtime_ns = to_unix_ns(info.LastWriteTime.QuadPart);
         if (!valid)
           entry.error = std::make_error_code(std::errc::illegal_byte_sequence);
@@ -312,6 +377,132 @@ std::int64_t DirectoryHandle::mtime_ns() const {
   return info ? to_unix_ns(info->ftLastWriteTime) : 0;
 }
 
+Result<DirectoryEntry, std::error_code> DirectoryHandle::examine_child(
+    std::string_view name) const {
+  const auto opened = open_relative(fd_.get(), name, FILE_READ_ATTRIBUTES);
+  if (!opened)
+    return opened.error();
+  FILE_BASIC_INFO basic{};
+  FILE_STANDARD_INFO standard{};
+  if (!::GetFileInformationByHandleEx(opened->get(), FileBasicInfo, &basic, sizeof basic) ||
+      !::GetFileInformationByHandleEx(opened->get(), FileStandardInfo, &standard,
+                                      sizeof standard)) {
+    return last_error();
+  }
+  DirectoryEntry entry{.name = std::string(name), .type = type_of(basic.FileAttributes)};
+  if (entry.type == EntryType::File) {
+    entry.size = static_cast<std::uint64_t>(standard.EndOfFile.QuadPart);
+    entry.allocated = static_cast<std::uint64_t>(standard.AllocationSize.QuadPart);
+  }
+  entry.mtime_ns = to_unix_ns(basic.LastWriteTime.QuadPart);
+  return entry;
+}
+
+Result<void, std::error_code> DirectoryHandle::create_child(std::string_view name) const {
+  const auto created =
+      open_relative(fd_.get(), name, FILE_LIST_DIRECTORY, FILE_CREATE, FILE_DIRECTORY_FILE);
+  if (!created)
+    return created.error();
+  return {};
+}
+
+Result<void, std::error_code> DirectoryHandle::rename(std::string_view from,
+                                                      std::string_view to) const {
+  if (!is_single_component(to))
+    return std::make_error_code(std::errc::invalid_argument);
+  const auto target = wide(to);
+  if (!target)
+    return std::make_error_code(std::errc::invalid_argument);
+  // FILE_WRITE_THROUGH on the handle makes NTFS commit its journal up to the
+  // rename before the call returns (MoveFileEx's MOVEFILE_WRITE_THROUGH does
+  // the same); the journal is written in order, so every creation, rename
+  // and removal made before it is durable with it.
+  const auto source =
+      open_relative(fd_.get(), from, DELETE | FILE_READ_ATTRIBUTES, FILE_OPEN, FILE_WRITE_THROUGH);
+  if (!source)
+    return source.error();
+  const auto name_bytes = target->size() * sizeof(wchar_t);
+  // FILE_RENAME_INFO (FILE_RENAME_INFORMATION's layout, with the Flags of
+  // its Ex class) and the name after it, 8-byte aligned.
+  std::vector<std::uint64_t> buffer(
+      (sizeof(FILE_RENAME_INFO) + name_bytes) / sizeof(std::uint64_t) + 1);
+  auto* info = reinterpret_cast<FILE_RENAME_INFO*>(buffer.data());
+  info->RootDirectory = fd_.get();  // the new name is relative to this directory
+  info->FileNameLength = static_cast<DWORD>(name_bytes);
+  std::copy(target->begin(), target->end(), info->FileName);
+  const auto bytes = buffer.size() * sizeof(std::uint64_t);
+  // NtSetInformationFile, not SetFileInformationByHandle: wine's takes the
+  // name for a path from the current directory, which clashes with
+  // RootDirectory. POSIX semantics replace a target that is open elsewhere
+  // (Windows 10 1607 and later); the plain rename is the fallback where
+  // they are unknown (older Windows, wine), and fails on such a target.
+  info->Flags = FILE_RENAME_FLAG_REPLACE_IF_EXISTS | FILE_RENAME_FLAG_POSIX_SEMANTICS;
+  if (set_information(source->get(), info, bytes, kFileRenameInformationEx))
+    return {};
+  info->Flags = 0;
+  info->ReplaceIfExists = TRUE;
+  return set_information(source->get(), info, bytes, FileRenameInformation);
+}
+
+namespace {
+
+// Deletes what `handle` (opened with DELETE) names. POSIX semantics take
+// the name away at once even while another handle keeps the file open; the
+// plain disposition, the fallback where they are unknown, leaves the name
+// until the last handle closes.
+Result<void, std::error_code> delete_opened(HANDLE handle) {
+  FILE_DISPOSITION_INFO_EX posix{FILE_DISPOSITION_FLAG_DELETE |
+                                 FILE_DISPOSITION_FLAG_POSIX_SEMANTICS |
+                                 FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE};
+  const auto deleted = set_information(handle, &posix, sizeof posix, kFileDispositionInformationEx);
+  if (deleted || deleted.error() == std::errc::directory_not_empty)
+    return deleted;
+  FILE_DISPOSITION_INFORMATION plain{TRUE};
+  return set_information(handle, &plain, sizeof plain, FileDispositionInformation);
+}
+
+// Opens the child `name` of `dir` for deletion, if it is of the kind the
+// caller removes (POSIX's unlinkat refusals otherwise).
+Result<OwnedHandle, std::error_code> open_for_removal(HANDLE dir, std::string_view name,
+                                                      bool directory) {
+  auto opened = open_relative(dir, name, DELETE | FILE_READ_ATTRIBUTES);
+  if (!opened)
+    return opened.error();
+  const auto info = information(opened->get());
+  if (!info)
+    return info.error();
+  const auto type = type_of(info->dwFileAttributes);
+  if (directory && type != EntryType::Directory)
+    return std::make_error_code(std::errc::not_a_directory);
+  if (!directory && type == EntryType::Directory)
+    return std::make_error_code(std::errc::is_a_directory);
+  return opened;
+}
+
+}  // namespace
+
+Result<void, std::error_code> DirectoryHandle::remove_file(std::string_view name) const {
+  const auto opened = open_for_removal(fd_.get(), name, false);
+  if (!opened)
+    return opened.error();
+  return delete_opened(opened->get());
+}
+
+Result<void, std::error_code> DirectoryHandle::remove_empty_child(std::string_view name) const {
+  const auto opened = open_for_removal(fd_.get(), name, true);
+  if (!opened)
+    return opened.error();
+  return delete_opened(opened->get());
+}
+
+void DirectoryHandle::flush() const {
+  // FlushFileBuffers needs write access, which this handle lacks; a folder
+  // that will not open so is left to NTFS's journal (see rename).
+  const auto writable = open_relative(fd_.get(), ".", FILE_GENERIC_WRITE);
+  if (writable)
+    ::FlushFileBuffers(writable->get());
+}
+
 Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandle& dir,
                                                             std::string_view name) {
   auto file = open_regular_file(dir.native_handle(), name, FILE_GENERIC_READ);
@@ -322,20 +513,72 @@ Result<ReadOnlyFile, std::error_code> ReadOnlyFile::open_in(const DirectoryHandl
 
 Result<std::size_t, std::error_code> ReadOnlyFile::read_at(std::uint64_t offset, std::byte* out,
                                                            std::size_t length) const {
-  // The offset rides in the OVERLAPPED; the handle is synchronous, so the
-  // call returns with the bytes, and concurrent reads never share a
-  // position.
-  OVERLAPPED position{};
-  position.Offset = static_cast<DWORD>(offset);
-  position.OffsetHigh = static_cast<DWORD>(offset >> 32);
-  const auto want = static_cast<DWORD>(std::min<std::size_t>(length, 1U << 30));
-  DWORD got = 0;
-  if (!::ReadFile(fd_.get(), out, want, &got, &position)) {
-    if (const DWORD code = ::GetLastError(); code != ERROR_HANDLE_EOF)
-      return error_from(code);
-    return std::size_t{0};
-  }
-  return static_cast<std::size_t>(got);
+  return read_at_offset(fd_.get(), offset, out, length);
 }
+
+Result<WritableFile, std::error_code> WritableFile::open_in(const DirectoryHandle& dir,
+                                                            std::string_view name,
+                                                            Opening opening) {
+  const ULONG disposition = opening == Opening::Existing ? FILE_OPEN
+                            : opening == Opening::New    ? FILE_CREATE
+                                                         : FILE_OPEN_IF;
+  auto opened =
+      open_relative(dir.native_handle(), name, FILE_GENERIC_READ | FILE_GENERIC_WRITE, disposition);
+  if (!opened)
+    return opened.error();
+  const auto info = information(opened->get());
+  if (!info)
+    return info.error();
+  switch (type_of(info->dwFileAttributes)) {
+    case EntryType::File:
+      return WritableFile(std::move(*opened));
+    case EntryType::Symlink:
+      return std::make_error_code(std::errc::too_many_symbolic_link_levels);
+    case EntryType::Directory:
+      return std::make_error_code(std::errc::is_a_directory);
+    default:
+      return std::make_error_code(std::errc::invalid_argument);
+  }
+}
+
+Result<std::uint64_t, std::error_code> WritableFile::size() const {
+  LARGE_INTEGER size{};
+  if (!::GetFileSizeEx(fd_.get(), &size))
+    return last_error();
+  return static_cast<std::uint64_t>(size.QuadPart);
+}
+
+Result<std::size_t, std::error_code> WritableFile::write_at(std::uint64_t offset,
+                                                            const std::byte* bytes,
+                                                            std::size_t length) const {
+  OVERLAPPED position = at(offset);
+  DWORD written = 0;
+  if (!::WriteFile(fd_.get(), bytes, capped(length), &written, &position))
+    return last_error();
+  return static_cast<std::size_t>(written);
+}
+
+Result<std::size_t, std::error_code> WritableFile::read_at(std::uint64_t offset, std::byte* out,
+                                                           std::size_t length) const {
+  return read_at_offset(fd_.get(), offset, out, length);
+}
+
+Result<void, std::error_code> WritableFile::resize(std::uint64_t size) const {
+  FILE_END_OF_FILE_INFO end{};
+  end.EndOfFile.QuadPart = static_cast<LONGLONG>(size);
+  if (!::SetFileInformationByHandle(fd_.get(), FileEndOfFileInfo, &end, sizeof end))
+    return last_error();
+  return {};
+}
+
+Result<void, std::error_code> WritableFile::flush() const {
+  if (!::FlushFileBuffers(fd_.get()))
+    return last_error();
+  return {};
+}
+
+// Windows has no call to start the writeback of a range; its lazy writer
+// flushes dirty pages within seconds on its own.
+void WritableFile::start_writeback(std::uint64_t, std::uint64_t) const {}
 
 }  // namespace lanspread::platform

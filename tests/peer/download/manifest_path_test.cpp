@@ -52,18 +52,5 @@ TEST(ManifestPath, WindowsRulesKeepNamesThatOnlyLookReserved) {
   }
 }
 
-TEST(ManifestPath, WindowsRulesRefusePathsDifferingOnlyInCase) {
-  const auto files = check_distinct_ignoring_case({"Maps/a.bsp", "maps/b.bsp"}, NameRules::Windows);
-  ASSERT_FALSE(files);
-  EXPECT_NE(files.error().message.find("'Maps' and 'maps'"), std::string::npos) << files.error();
-  // Beyond ASCII too: NTFS compares names upper-cased by Unicode's table.
-  EXPECT_FALSE(
-      check_distinct_ignoring_case({"\xc3\xa4rger.txt", "\xc3\x84RGER.TXT"}, NameRules::Windows));
-  EXPECT_FALSE(check_distinct_ignoring_case({"\xce\xb1.txt", "\xce\x91.txt"}, NameRules::Windows));
-  EXPECT_TRUE(check_distinct_ignoring_case({"Maps/a.bsp", "Maps/b.bsp", "maps2/a.bsp"},
-                                           NameRules::Windows));
-  EXPECT_TRUE(check_distinct_ignoring_case({"Maps/a.bsp", "maps/b.bsp"}, NameRules::Posix));
-}
-
 }  // namespace
 }  // namespace lanspread::peer::download

@@ -12,7 +12,7 @@ using peer::install::plan_install;
 std::vector<std::string> names(const std::vector<fs::path>& paths) {
   std::vector<std::string> out;
   for (const auto& path : paths)
-    out.push_back(path.filename().string());
+    out.push_back(utf8_of(path.filename()));
   return out;
 }
 
@@ -78,7 +78,7 @@ TEST_F(ArchiveSetTest, OrphanOldStyleVolumeFails) {
 
 TEST_F(ArchiveSetTest, SymlinkedArchiveIsNeitherUnpackedNorCopied) {
   touch("real.zip");
-  fs::create_symlink(temp_ / "real.zip", temp_ / "link.zip");
+  test::create_symlink(temp_ / "real.zip", temp_ / "link.zip");
   const auto outcome = plan_install(temp_.path());
   ASSERT_TRUE(outcome) << outcome.error();
   ASSERT_EQ(outcome->archives.size(), 1u);

@@ -3,9 +3,6 @@
 // old or the new install is complete, never a mix, and that nothing Lanspread
 // did not make was deleted.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <optional>
 
@@ -13,6 +10,7 @@
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
 #include "peer/install/recovery.hpp"
+#include "support/test_child.hpp"
 #include "test_archives.hpp"
 
 namespace lanspread::test {
@@ -133,25 +131,22 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
   prepare(point.txn);
   const auto old_state = fs::exists(local()) ? std::optional(snapshot(local())) : std::nullopt;
 
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const auto child = run_in_child({&temp_}, [&] {
     int count = 0;
     const auto hook = [&](Step step) {
       if (point.step == step && ++count == point.occurrence)
-        ::raise(SIGKILL);
+        crash_here();
     };
     const auto progress = [&](const InstallProgress& p) {
       if (!point.step && p.done > 0)
-        ::raise(SIGKILL);
+        crash_here();
     };
     const auto result = run(point.txn, hook, progress);
-    ::_exit(result.has_value() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-      << "the child finished without reaching the crash point";
+    EXPECT_TRUE(result.has_value()) << result.error();
+  });
+  ASSERT_TRUE(child.end && child.end->killed)
+      << "the child finished without reaching the crash point\n"
+      << child.output;
 
   // Past the rename of the new local/ the transaction is finished forward;
   // before it, the previous state comes back.
@@ -200,7 +195,7 @@ TEST_P(CrashPointTest, RecoveryLeavesOldOrNewInstall) {
       break;
   }
   EXPECT_FALSE(
-      fs::exists(game_state_dir(state(), "cs16") / std::string(kPendingInstalledFilesFile)));
+      fs::exists(game_state_dir(state(), "cs16") / path_from_utf8(kPendingInstalledFilesFile)));
   // And the game can be worked on again.
   const auto again =
       point.txn == Txn::Uninstall && !committed ? uninstall_game(env(), "cs16") : install();
@@ -224,31 +219,22 @@ TEST_F(CrashTest, StepsAreTheDocumentedSequence) {
 
 TEST_F(CrashTest, CrashDuringRecoveryIsRecoveredNextTime) {
   prepare(Txn::Update);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const auto child = run_in_child({&temp_}, [&] {
     (void)run(Txn::Update, [](Step step) {
       if (step == Step::NewLocalUnmarked)
-        ::raise(SIGKILL);
+        crash_here();
     });
-    ::_exit(0);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  });
+  ASSERT_TRUE(child.end && child.end->killed) << child.output;
   // Recovery removes the backup; kill it halfway through that.
-  const pid_t recoverer = ::fork();
-  ASSERT_GE(recoverer, 0);
-  if (recoverer == 0) {
+  const auto recoverer = run_in_child({&temp_}, [&] {
     const auto intent = read_intent(intent_path(state(), "cs16"), root()).value();
     (void)recover_game_root(root(), "cs16", state(), intent, [](Step step) {
       if (step == Step::OwnedDirPartlyRemoved)
-        ::raise(SIGKILL);
+        crash_here();
     });
-    ::_exit(0);
-  }
-  ASSERT_EQ(::waitpid(recoverer, &status, 0), recoverer);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  });
+  ASSERT_TRUE(recoverer.end && recoverer.end->killed) << recoverer.output;
   EXPECT_TRUE(fs::exists(root() / ".local.backup/.lanspread_owned"));
   recover_interrupted_transactions(games(), state());
   EXPECT_EQ(snapshot(local()), updated_with_save());

@@ -1,15 +1,16 @@
 #include "peer/install/game_lock.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include <memory>
+#include <thread>
 
 #include "install_fixture.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/owned_dir.hpp"
 #include "peer/install/recovery.hpp"
+#include "support/test_child.hpp"
 #include "test_archives.hpp"
 
 // A game another process works on (a `lanspread install` in a second
@@ -22,35 +23,25 @@ using namespace peer::install;
 
 class GameLockTest : public InstallFixture {
  protected:
-  ~GameLockTest() override { kill_holder(); }
-
   // A child process that holds cs16's lock until it is killed.
   void hold_in_another_process() {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    holder_ = ::fork();
-    ASSERT_GE(holder_, 0);
-    if (holder_ == 0) {
+    holder_ = std::make_unique<TestChild>(std::vector<TempDir*>{&temp_}, [this] {
       const auto attempt = GameLock::try_acquire(operation_lock_path(state(), "cs16"));
-      const char held = attempt && *attempt ? 1 : 0;
-      (void)!::write(ready[1], &held, 1);
+      tell_parent(attempt && *attempt ? "held" : "not held");
       for (;;)
-        ::pause();
-    }
-    ::close(ready[1]);
-    char held = 0;
-    ASSERT_EQ(::read(ready[0], &held, 1), 1);
-    ::close(ready[0]);
-    ASSERT_EQ(held, 1) << "the child could not take the lock";
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    });
+    const auto held = holder_->next_message(std::chrono::seconds(60));
+    ASSERT_EQ(held, "held") << "the child could not take the lock\n" << holder_->output();
   }
 
   void kill_holder() {
-    if (holder_ <= 0)
+    if (!holder_)
       return;
-    ::kill(holder_, SIGKILL);
-    int status = 0;
-    ::waitpid(holder_, &status, 0);
-    holder_ = -1;
+    holder_->kill();
+    const auto end = holder_->wait(std::chrono::seconds(30));
+    ASSERT_TRUE(end && end->killed) << holder_->output();
+    holder_.reset();
   }
 
   static peer::Catalog catalog() {
@@ -60,7 +51,7 @@ class GameLockTest : public InstallFixture {
             .value();
   }
 
-  pid_t holder_ = -1;
+  std::unique_ptr<TestChild> holder_;  // killed at the end of the test if still running
 };
 
 TEST_F(GameLockTest, OneHolderAtATimeEvenInOneProcess) {

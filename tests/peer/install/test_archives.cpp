@@ -2,11 +2,11 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <sys/sysmacros.h>
 
 #include <random>
 #include <stdexcept>
 
+#include "peer/install/relative_name.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lanspread::test {
@@ -16,6 +16,11 @@ void write_archive(const fs::path& file, const std::vector<TestEntry>& entries, 
   archive* a = archive_write_new();
   if (format == TestFormat::Zip) {
     archive_write_set_format_zip(a);
+#ifdef _WIN32
+    // Names in UTF-8, flagged as such; the writer would otherwise ask for
+    // them in the ANSI code page, and get nothing for most non-ASCII names.
+    archive_write_set_options(a, "hdrcharset=UTF-8");
+#endif
   } else {
     archive_write_set_format_pax_restricted(a);
     if (format == TestFormat::TarGz)
@@ -23,11 +28,21 @@ void write_archive(const fs::path& file, const std::vector<TestEntry>& entries, 
     if (format == TestFormat::TarXz)
       archive_write_add_filter_xz(a);
   }
-  if (archive_write_open_filename(a, file.c_str()) != ARCHIVE_OK)
-    throw std::runtime_error("cannot create " + file.string());
+#ifdef _WIN32
+  // libarchive's char file names go through the ANSI code page on Windows.
+  const int opened = archive_write_open_filename_w(a, file.c_str());
+#else
+  const int opened = archive_write_open_filename(a, file.c_str());
+#endif
+  if (opened != ARCHIVE_OK)
+    throw std::runtime_error("cannot create " + utf8_of(file));
   for (const auto& e : entries) {
     archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.path.c_str());
+#ifdef _WIN32
+    archive_entry_copy_pathname_w(entry, path_from_utf8(e.path).c_str());
+#else
+    archive_entry_set_pathname_utf8(entry, e.path.c_str());
+#endif
     archive_entry_set_perm(entry, 0644);
     switch (e.type) {
       case TestEntry::Type::File:
@@ -40,15 +55,16 @@ void write_archive(const fs::path& file, const std::vector<TestEntry>& entries, 
         break;
       case TestEntry::Type::Symlink:
         archive_entry_set_filetype(entry, AE_IFLNK);
-        archive_entry_set_symlink(entry, e.link.c_str());
+        archive_entry_set_symlink_utf8(entry, e.link.c_str());
         break;
       case TestEntry::Type::Hardlink:
         archive_entry_set_filetype(entry, AE_IFREG);
-        archive_entry_set_hardlink(entry, e.link.c_str());
+        archive_entry_set_hardlink_utf8(entry, e.link.c_str());
         break;
       case TestEntry::Type::CharDevice:
         archive_entry_set_filetype(entry, AE_IFCHR);
-        archive_entry_set_rdev(entry, makedev(1, 3));
+        archive_entry_set_rdevmajor(entry, 1);
+        archive_entry_set_rdevminor(entry, 3);
         break;
       case TestEntry::Type::Fifo:
         archive_entry_set_filetype(entry, AE_IFIFO);
@@ -67,9 +83,9 @@ void write_archive(const fs::path& file, const std::vector<TestEntry>& entries, 
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> tree;
   for (auto it = fs::recursive_directory_iterator(dir); it != fs::end(it); ++it) {
-    const auto relative = fs::relative(it->path(), dir).generic_string();
+    const auto relative = peer::install::relative_name(fs::relative(it->path(), dir));
     if (it->is_symlink())
-      tree[relative] = "link:" + fs::read_symlink(it->path()).string();
+      tree[relative] = "link:" + utf8_of(fs::read_symlink(it->path()));
     else if (it->is_directory())
       tree[relative] = "dir";
     else

@@ -2,16 +2,23 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "install_fixture.hpp"
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/install_intent.hpp"
 #include "peer/install/installed_files.hpp"
+#include "peer/install/recovery.hpp"
+#include "peer/install/verify.hpp"
+#include "support/wine.hpp"
 #include "test_archives.hpp"
 
 namespace lanspread::test {
 namespace {
 namespace fs = std::filesystem;
 using namespace peer::install;
+
+const fs::path kSamples = LANSPREAD_TEST_ARCHIVES;
 
 peer::Catalog catalog() {
   return peer::Catalog::parse(
@@ -85,11 +92,25 @@ TEST_F(TransactionsTest, UpdateDoesNotFollowSymlinksOutOfLocal) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
   write_file(temp_ / "elsewhere/secret.txt", "not the game's");
-  fs::create_directory_symlink(temp_ / "elsewhere", local() / "linked_dir");
-  fs::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
+  test::create_symlink(temp_ / "elsewhere", local() / "linked_dir");
+  test::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
   write_payload(2);
   ASSERT_TRUE(install().has_value());
   EXPECT_EQ(snapshot(local()), expected_local(2));
+  EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
+}
+
+// A link the user made in local/ (to a saves folder elsewhere, say) goes with
+// local/; what it leads to stays. mingw's remove_all would follow it.
+TEST_F(TransactionsTest, UninstallRemovesLinksNotWhatTheyLeadTo) {
+  write_payload(1);
+  ASSERT_TRUE(install().has_value());
+  write_file(temp_ / "elsewhere/secret.txt", "not the game's");
+  test::create_symlink(temp_ / "elsewhere", local() / "linked_dir");
+  test::create_symlink(temp_ / "elsewhere/secret.txt", local() / "linked_file");
+  const auto result = uninstall_game(env(), "cs16");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_FALSE(fs::exists(fs::symlink_status(local())));
   EXPECT_EQ(read_file(temp_ / "elsewhere/secret.txt"), "not the game's");
 }
 
@@ -97,17 +118,70 @@ TEST_F(TransactionsTest, UpdateOfAnInstallWithoutFileListKeepsNothing) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
   // As an earlier Lanspread left it.
-  fs::remove(game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile));
+  fs::remove(game_state_dir(state(), "cs16") / path_from_utf8(kInstalledFilesFile));
   write_file(local() / "saves/slot1.sav", "my progress");
   write_payload(2);
   ASSERT_TRUE(install().has_value());
   EXPECT_EQ(snapshot(local()), expected_local(2));
 }
 
+TEST_F(TransactionsTest, InstallKeepsNonAsciiNames) {
+  fs::create_directories(root());
+  write_archive(root() / "spiel.zip",
+                {{.path = "Übung/größe.txt", .data = "ü"}, {.path = "日本語.dat", .data = "j"}},
+                TestFormat::Zip);
+  write_file(root() / path_from_utf8("lisez-moi-é.txt"), "é");
+  write_file(root() / "version.ini", "1");
+  const auto result = install();
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(snapshot(local()), (std::map<std::string, std::string>{{"Übung", "dir"},
+                                                                   {"Übung/größe.txt", "file:ü"},
+                                                                   {"日本語.dat", "file:j"},
+                                                                   {"lisez-moi-é.txt", "file:é"}}));
+  EXPECT_EQ(read_installed_files(state(), "cs16"),
+            (FileList{"Übung/größe.txt", "lisez-moi-é.txt", "日本語.dat"}));
+  expect_only_payload_and_local();
+  const auto verified = verify_game(env(), "cs16", {});
+  EXPECT_TRUE(verified.problems.empty()) << verified.problems.front();
+}
+
+// Windows does not rename a folder while a file in it is open (the game
+// running): the uninstall rolls back and says why. Wine renames it, as POSIX
+// does, but deletes no file open without delete sharing, as Windows does:
+// the uninstall stops past its commit point and the next start finishes it.
+TEST_F(TransactionsTest, UninstallWhileAFileInLocalIsOpen) {
+  write_payload(1);
+  ASSERT_TRUE(install().has_value());
+  std::ifstream running(local() / "bin/game.exe");
+  ASSERT_TRUE(running.is_open());
+  const auto result = uninstall_game(env(), "cs16");
+#ifdef _WIN32
+  ASSERT_FALSE(result.has_value());
+  if (!running_under_wine()) {
+    EXPECT_NE(result.error().message.find("close the game"), std::string::npos) << result.error();
+    EXPECT_EQ(snapshot(local()), expected_local(1));
+    expect_only_payload_and_local();
+    return;
+  }
+  EXPECT_NE(result.error().message.find("cannot remove"), std::string::npos) << result.error();
+  EXPECT_FALSE(fs::exists(local()));
+  EXPECT_TRUE(fs::exists(intent_path(state(), "cs16")));
+  running.close();
+  const auto actions = recover_interrupted_transactions(games(), state());
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].outcome, RecoveryAction::Outcome::Completed) << actions[0].description;
+  EXPECT_FALSE(fs::exists(root() / ".lanspread.removing"));
+  expect_only_payload_and_local();
+#else
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_FALSE(fs::exists(local()));
+#endif
+}
+
 TEST_F(TransactionsTest, UninstallForgetsTheInstalledFiles) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
-  const auto list = game_state_dir(state(), "cs16") / std::string(kInstalledFilesFile);
+  const auto list = game_state_dir(state(), "cs16") / path_from_utf8(kInstalledFilesFile);
   ASSERT_TRUE(fs::exists(list));
   EXPECT_EQ(read_installed_files(state(), "cs16"),
             (FileList{"bin/game.exe", "data/map.dat", "data/v1.txt", "readme.txt"}));
@@ -135,7 +209,7 @@ TEST_F(TransactionsTest, FailedInstallLeavesNothingHalfUnpacked) {
     SCOPED_TRACE(sample);
     fs::remove_all(root());
     write_payload(1);
-    fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/" + sample, root() / "c_bad.rar");
+    fs::copy_file(kSamples / sample, root() / "c_bad.rar");
     const auto result = install();
     ASSERT_FALSE(result.has_value());
     EXPECT_NE(result.error().message.find(reason), std::string::npos) << result.error();
@@ -148,8 +222,7 @@ TEST_F(TransactionsTest, UpdateWithACorruptArchiveRestoresThePreviousInstall) {
   write_payload(1);
   ASSERT_TRUE(install().has_value());
   write_payload(2);
-  fs::copy_file(std::string(LANSPREAD_TEST_ARCHIVES) + "/test_read_format_rar5_bad_tables.rar",
-                root() / "c_bad.rar");
+  fs::copy_file(kSamples / "test_read_format_rar5_bad_tables.rar", root() / "c_bad.rar");
   const auto result = install();
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message.find("corrupt"), std::string::npos) << result.error();
@@ -224,7 +297,7 @@ TEST_F(TransactionsTest, RemoveRequiresARegularVersionIni) {
   EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).has_value());
   fs::remove(root() / "version.ini");
   write_file(temp_ / "elsewhere.ini", "1");
-  fs::create_symlink(temp_ / "elsewhere.ini", root() / "version.ini");
+  test::create_symlink(temp_ / "elsewhere.ini", root() / "version.ini");
   EXPECT_FALSE(remove_downloaded_game(env(), cat, "cs16", false).has_value());
   EXPECT_TRUE(fs::exists(root() / "a_data.tar"));
 }
@@ -241,7 +314,7 @@ TEST_F(TransactionsTest, RemoveDownloadedGameDeletesTheRoot) {
 TEST_F(TransactionsTest, RemoveDoesNotFollowASymlinkedRoot) {
   write_payload(1);
   fs::rename(root(), temp_ / "real_cs16");
-  fs::create_directory_symlink(temp_ / "real_cs16", root());
+  test::create_symlink(temp_ / "real_cs16", root());
   EXPECT_FALSE(remove_downloaded_game(env(), catalog(), "cs16", false).has_value());
   EXPECT_TRUE(fs::exists(temp_ / "real_cs16/version.ini"));
 }

@@ -1,9 +1,6 @@
 // The install events the runtime reports: progress while a real archive is
 // unpacked, and what startup recovery did with an interrupted transaction.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 
@@ -13,6 +10,7 @@
 #include "peer/install/test_archives.hpp"
 #include "peer/runtime/event_queue.hpp"
 #include "peer/runtime/peer_runtime.hpp"
+#include "support/test_child.hpp"
 
 namespace lanspread::test {
 namespace {
@@ -81,18 +79,13 @@ TEST_F(RuntimeInstallEventsTest, InterruptedUpdateIsReportedRolledBack) {
   ASSERT_TRUE(install().has_value());
   write_payload(2);
   // A real crash in the middle of the update: the new archives half unpacked.
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const auto result = install([](install::Step step) {
+  const auto child = run_in_child({&temp_}, [&] {
+    (void)install([](install::Step step) {
       if (step == install::Step::ArchiveSetUnpacked)
-        ::raise(SIGKILL);
+        crash_here();
     });
-    ::_exit(result.has_value() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  });
+  ASSERT_TRUE(child.end && child.end->killed) << child.output;
   ASSERT_TRUE(fs::exists(root() / ".local.backup"));
 
   auto peer = start();
@@ -108,18 +101,13 @@ TEST_F(RuntimeInstallEventsTest, InterruptedUpdateIsReportedRolledBack) {
 
 TEST_F(RuntimeInstallEventsTest, InterruptedInstallPastItsCommitIsReportedCompleted) {
   write_payload(1);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const auto result = install([](install::Step step) {
+  const auto child = run_in_child({&temp_}, [&] {
+    (void)install([](install::Step step) {
       if (step == install::Step::NewLocalInPlace)
-        ::raise(SIGKILL);
+        crash_here();
     });
-    ::_exit(result.has_value() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  });
+  ASSERT_TRUE(child.end && child.end->killed) << child.output;
 
   auto peer = start();
   const auto recovered = events_.wait_for<event::InstallTransactionRecovered>(kTimeout);

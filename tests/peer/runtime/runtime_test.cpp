@@ -1,11 +1,6 @@
 #include <gtest/gtest.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <asio/io_context.hpp>
-#include <cerrno>
-#include <cstring>
 
 #include "peer/catalog/catalog.hpp"
 #include "peer/install/libarchive_unpacker.hpp"
@@ -13,8 +8,10 @@
 #include "peer/runtime/peer_runtime.hpp"
 #include "peer/runtime/settings.hpp"
 #include "peer/services/game_client.hpp"
+#include "runtime_fixture.hpp"
 #include "support/run_coroutine.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wine.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/identity.hpp"
 
@@ -22,35 +19,6 @@ namespace lanspread::peer {
 namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-constexpr auto kTimeout = 10s;
-
-std::size_t count_entries(const char* dir) {
-  return static_cast<std::size_t>(
-      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
-}
-
-bool has_game(const event::LocalLibraryChanged& e, std::string_view id) {
-  return std::any_of(e.games.begin(), e.games.end(),
-                     [&](const LocalGame& g) { return g.id == id; });
-}
-
-class RuntimeTest : public ::testing::Test {
- protected:
-  PeerRuntimeHandle start() {
-    fs::create_directories(games());
-    return start_peer(games(), events_.sink(), PeerGameDB{},
-                      std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
-                      PeerOptions{.state_dir = dir_ / "state",
-                                  .listen = {asio::ip::address_v4::loopback(), 0},
-                                  .rescan_delay = 10ms,
-                                  .mdns = std::nullopt});
-  }
-  fs::path games() const { return dir_ / "games"; }
-
-  test::TempDir dir_;
-  EventQueue events_;
-};
 
 TEST_F(RuntimeTest, ReportsTheLibraryFoundAtStart) {
   test::write_file(games() / "cs16/version.ini", "20240315");
@@ -81,6 +49,11 @@ TEST_F(RuntimeTest, NoticesAGameAddedWhileRunning) {
   ASSERT_TRUE(library.has_value());
   EXPECT_EQ(library->games[0].version, "1.32");
 
+  if (test::running_under_wine()) {
+    GTEST_SKIP() << "wine 8 removes a folder only when its last handle closes, and leaves the "
+                    "watch holding one pending when the folder is deleted (Windows ends it with "
+                    "STATUS_DELETE_PENDING), so the game folder never goes";
+  }
   fs::remove_all(games() / "quake3");
   EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
       kTimeout, [](const event::LocalLibraryChanged& e) { return e.games.empty(); }));
@@ -288,51 +261,6 @@ TEST(Settings, UnreadableSettingsAreIgnoredNotFatal) {
   }
 }
 
-// The state folder turning read-only under a running peer (a full or
-// remounted disk): what must be remembered fails with a reason, nothing else
-// stops. A tmpfs remounted read-only, since root ignores permission bits.
-TEST_F(RuntimeTest, AStateFolderThatBecomesReadOnlyFailsWhatMustBeRemembered) {
-  if (::geteuid() != 0)
-    GTEST_SKIP() << "needs root to mount a tmpfs and remount it read-only";
-  const auto state = dir_ / "state";
-  fs::create_directories(state);
-  if (::mount("tmpfs", state.c_str(), "tmpfs", 0, "size=4m") != 0)
-    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
-  struct Unmount {
-    fs::path path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{state};
-  test::write_file(games() / "quake3/version.ini", "1.32");
-  {
-    auto peer = start();
-    ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
-        kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "quake3"); }));
-    ASSERT_EQ(::mount(nullptr, state.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0)
-        << std::strerror(errno);
-
-    test::write_file(dir_ / "other/factorio/version.ini", "2.0");
-    peer.send(command::SetGameDir{dir_ / "other"});
-    const auto game_dir = events_.wait_for<event::CommandFailed>(kTimeout);
-    ASSERT_TRUE(game_dir);
-    EXPECT_EQ(game_dir->command, "set-game-dir");
-    EXPECT_NE(game_dir->reason.find("cannot remember"), std::string::npos) << game_dir->reason;
-
-    peer.send(command::SetPassphrase{"secret"});
-    const auto passphrase = events_.wait_for<event::CommandFailed>(kTimeout);
-    ASSERT_TRUE(passphrase);
-    EXPECT_EQ(passphrase->command, "set-passphrase");
-
-    // Still running: a new game in the folder it has is noticed.
-    test::write_file(games() / "factorio/version.ini", "2.0");
-    EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
-        kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
-  }
-  // Starting on a read-only state folder works too: the identity exists.
-  auto again = start();
-  EXPECT_TRUE(events_.wait_for<event::LocalLibraryChanged>(
-      kTimeout, [](const event::LocalLibraryChanged& e) { return has_game(e, "factorio"); }));
-}
-
 TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
   EXPECT_THROW(start_peer(dir_ / "missing", events_.sink(), PeerGameDB{},
                           std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
@@ -343,21 +271,6 @@ TEST_F(RuntimeTest, StartRefusesAMissingGameFolder) {
                           std::make_shared<install::LibarchiveUnpacker>(), Catalog::bundled(),
                           PeerOptions{}),
                std::invalid_argument);
-}
-
-TEST_F(RuntimeTest, ShutdownJoinsEveryThreadAndClosesEveryDescriptor) {
-  fs::create_directories(games());
-  const auto threads_before = count_entries("/proc/self/task");
-  const auto fds_before = count_entries("/proc/self/fd");
-  {
-    auto peer = start();
-    ASSERT_TRUE(events_.wait_for<event::LocalLibraryChanged>(kTimeout));
-    EXPECT_GT(count_entries("/proc/self/task"), threads_before);
-    peer.shutdown();
-    EXPECT_FALSE(peer.send(command::ListGames{}));
-  }
-  EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
-  EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
 }
 
 }  // namespace

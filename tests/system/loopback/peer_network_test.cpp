@@ -122,7 +122,7 @@ TEST_F(PeerNetworkTest, AKilledPeerIsDroppedAfterTheTimeoutAndFoundAgainWhenItRe
   ASSERT_TRUE(found);
   EXPECT_EQ(found->peer_id, b_id);
 
-  b->send_signal(SIGKILL);
+  b->kill();
   b->wait_exit(kTimeout);
   const auto killed_at = std::chrono::steady_clock::now();
   const auto lost = a.events.wait_for<event::PeerLost>(kTimeout);

@@ -59,7 +59,7 @@ class SeederKilledTest : public ::testing::TestWithParam<Phase> {
   }
 
   void kill_doomed_seeder() {
-    doomed_->send_signal(SIGKILL);
+    doomed_->kill();
     ASSERT_FALSE(doomed_->wait_exit(kTimeout)) << "SIGKILL is not a normal exit";
   }
 
