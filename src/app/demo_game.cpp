@@ -70,7 +70,8 @@ Result<void> create_game_dir_with_demo(const fs::path& game_dir) {
       !written)
     return written;
   // The sentinel last: a game counts as downloaded once version.ini exists.
-  std::ofstream(root / "version.ini") << "demo-1\n";
+  // Binary: the same bytes on every system (text mode writes \r\n on Windows).
+  std::ofstream(root / "version.ini", std::ios::binary) << "demo-1\n";
   return {};
 }
 
