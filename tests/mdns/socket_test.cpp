@@ -9,7 +9,6 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "event_log.hpp"
@@ -165,14 +164,17 @@ TEST(MulticastSocketTest, ATooLargeDatagramIsMarkedTruncated) {
       socket->send(payload, {kMdnsGroupV4, socket->local_port()}, link.index, link.address));
   std::vector<std::uint8_t> buffer(payload.size() / 2);
   std::optional<platform::MulticastDatagram> received;
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!received && std::chrono::steady_clock::now() < deadline) {
-    std::error_code error;
+  std::error_code error;
+  std::function<void(const std::error_code&)> on_readable = [&](const std::error_code& waited) {
+    if (waited)
+      return;
     received = socket->receive(buffer, error);
-    ASSERT_FALSE(error) << error.message();
-    if (!received)
-      std::this_thread::sleep_for(10ms);
-  }
+    if (!received && !error)
+      socket->async_wait_readable(on_readable);
+  };
+  socket->async_wait_readable(on_readable);
+  io.run_for(5s);
+  ASSERT_FALSE(error) << error.message();
   ASSERT_TRUE(received);
   EXPECT_TRUE(received->truncated);
   EXPECT_EQ(received->bytes.size(), buffer.size());
